@@ -1,0 +1,162 @@
+import { javascript, typescript } from 'projen';
+
+/**
+ * gvisor-iac is managed by projen: edit this file, then run `npx projen`
+ * to regenerate package.json, tsconfig*.json, the jest and eslint config.
+ */
+const project = new typescript.TypeScriptProject({
+  name: 'gvisor-iac',
+  description:
+    'Typed infrastructure-as-code constructs for gVisor-sandboxed Kubernetes workloads (cdk8s and Pulumi), plus node-level runsc/containerd/Docker configuration.',
+  keywords: ['gvisor', 'runsc', 'kubernetes', 'cdk8s', 'pulumi', 'sandbox', 'runtimeclass'],
+  license: 'Apache-2.0',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  srcdir: 'lib',
+  libdir: 'dist',
+  testdir: 'test',
+  sampleCode: false,
+  minNodeVersion: '20.0.0',
+  typescriptVersion: '~5.9.3',
+  github: false,
+  release: false,
+  buildWorkflow: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  package: true,
+  prettier: false,
+  entrypoint: 'dist/index.js',
+  bin: { 'gvisor-iac': 'dist/cli.js' },
+
+  // Runtime dependencies are few on purpose: TOML and YAML emitters, RFC 6902
+  // patches for the override escape hatch, and the
+  // Kubernetes API types the public signatures are written in.
+  deps: ['kubernetes-types@^1.30.0', 'smol-toml@^1.4.0', 'yaml@^2.8.0', 'fast-json-patch@^3.1.1'],
+  // Frameworks are optional peers: a cdk8s user never loads Pulumi and vice versa.
+  peerDeps: ['cdk8s@^2.68.0', 'constructs@^10.0.0', '@pulumi/pulumi@^3.140.0', '@pulumi/kubernetes@^4.18.0'],
+  peerDependencyOptions: { pinnedDevDependency: false },
+  devDeps: [
+    'cdk8s@^2.70.0',
+    'constructs@^10.4.0',
+    'cdk8s-cli@^2.200.0',
+    // @pulumi/pulumi >= 3.249 needs Node 22; the dev copy stays on 3.248.x for Node 20.
+    '@pulumi/pulumi@~3.248.0',
+    '@pulumi/kubernetes@^4.34.0',
+    'kubernetes-models@^5.1.0',
+    '@bufbuild/cel@^0.6.0',
+    'fast-check@^4.3.0',
+    '@types/node@^20',
+  ],
+
+  tsconfig: {
+    compilerOptions: {
+      lib: ['es2022'],
+      target: 'ES2022',
+      module: 'commonjs',
+      strict: true,
+      noUncheckedIndexedAccess: true,
+      skipLibCheck: true,
+      esModuleInterop: true,
+    },
+    include: ['lib/**/*.ts'],
+  },
+  tsconfigDev: {
+    compilerOptions: {
+      lib: ['es2022'],
+      target: 'ES2022',
+      module: 'commonjs',
+      strict: true,
+      noUncheckedIndexedAccess: true,
+      skipLibCheck: true,
+      esModuleInterop: true,
+    },
+    include: ['../examples/**/*.ts', '../bench/**/*.ts', '../lib/**/*.ts'],
+    exclude: ['../examples/**/dist/**', '../examples/**/imports/**'],
+  },
+  typecheckTests: true,
+  jestOptions: {
+    passWithNoTests: false,
+    coverageText: false,
+    junitReporting: false,
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
+      moduleNameMapper: {
+        '^gvisor-iac$': '<rootDir>/lib/index.ts',
+        '^gvisor-iac/(.*)$': '<rootDir>/lib/$1/index.ts',
+      },
+      testTimeout: 60_000,
+      collectCoverage: false,
+    },
+  },
+  tsJestOptions: { transformOptions: { isolatedModules: true } },
+  eslintOptions: {
+    dirs: ['lib'],
+    devdirs: ['test', 'examples', 'bench'],
+    ignorePatterns: ['examples/**/dist/**', '*.js', '*.d.ts', 'node_modules/', 'dist/'],
+  },
+  gitignore: ['examples/**/dist/', '/bench-results/'],
+  npmIgnoreOptions: { ignorePatterns: ['/examples/', '/bench/', '/.ci/'] },
+});
+
+// Subpath exports: the core (plus node renderers and policy) at the root, one
+// entry per framework so that importing one never loads the other.
+project.package.addField('exports', {
+  '.': { types: './dist/index.d.ts', default: './dist/index.js' },
+  './cdk8s': { types: './dist/cdk8s/index.d.ts', default: './dist/cdk8s/index.js' },
+  './pulumi': { types: './dist/pulumi/index.d.ts', default: './dist/pulumi/index.js' },
+  './package.json': './package.json',
+});
+project.package.addField('peerDependenciesMeta', {
+  'cdk8s': { optional: true },
+  'constructs': { optional: true },
+  '@pulumi/pulumi': { optional: true },
+  '@pulumi/kubernetes': { optional: true },
+});
+
+// The core stays framework-free: lib/core and lib/node may not import cdk8s,
+// constructs or Pulumi, nor the frontends that do.
+const frameworkImports = ['cdk8s', 'cdk8s-*', 'constructs', '@pulumi/*'];
+project.eslint?.addOverride({
+  files: ['lib/core/**/*.ts', 'lib/node/**/*.ts', 'lib/policy/**/*.ts', 'lib/index.ts'],
+  rules: {
+    'no-restricted-imports': ['error', { patterns: frameworkImports.map((group) => ({ group: [group], message: 'lib/core, lib/node and lib/policy are framework-free; put framework code in lib/cdk8s or lib/pulumi.' })) }],
+    'import/no-restricted-paths': [
+      'error',
+      {
+        zones: [
+          { target: './lib/core', from: './lib/cdk8s', message: 'core must not depend on a frontend' },
+          { target: './lib/core', from: './lib/pulumi', message: 'core must not depend on a frontend' },
+          { target: './lib/node', from: './lib/cdk8s' },
+          { target: './lib/node', from: './lib/pulumi' },
+          { target: './lib/policy', from: './lib/cdk8s' },
+          { target: './lib/policy', from: './lib/pulumi' },
+          { target: './lib/cdk8s', from: './lib/pulumi', message: 'gvisor-iac/cdk8s must never load Pulumi' },
+          { target: './lib/pulumi', from: './lib/cdk8s', message: 'gvisor-iac/pulumi must never load cdk8s' },
+        ],
+      },
+    ],
+  },
+});
+// Frameworks are optional peers, so the frontends import them as dev/peer deps.
+project.eslint?.addRules({
+  'import/no-extraneous-dependencies': ['error', { devDependencies: ['test/**', 'examples/**', 'bench/**', '.projenrc.ts'], peerDependencies: true, optionalDependencies: false }],
+});
+
+// The README's main command: synthesise the cdk8s example to examples/cdk8s/dist/.
+project.addTask('synth', {
+  description: 'Synthesise the cdk8s example to examples/cdk8s/dist/ (no cluster needed)',
+  steps: [{ spawn: 'compile' }, { exec: 'cdk8s synth', cwd: 'examples/cdk8s' }],
+});
+project.addTask('test:e2e', {
+  description: 'Real-runtime tests against runsc, containerd and dockerd (root; see .ci/run)',
+  exec: 'jest --config test/e2e/jest.config.json --runInBand',
+});
+project.addTask('bench', {
+  description: 'Benchmarks: ratios against in-process baselines',
+  exec: 'ts-node --project test/tsconfig.json bench/run.ts',
+});
+
+project.synth();

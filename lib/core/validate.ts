@@ -1,0 +1,177 @@
+import { GvisorIacError, fieldPath } from './errors';
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+/**
+ * Turns arbitrary text into the closest DNS-1123 label: lowercase, camelCase
+ * split with '-', other characters replaced, trimmed to 63. Used to derive
+ * names from construct ids and to suggest a fix in errors.
+ */
+export function toDnsLabel(text: string, maxLength = 63): string {
+  const s = text
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/-+/g, '-')
+    .replace(/^-+/, '')
+    .slice(0, maxLength)
+    .replace(/-+$/, '');
+  return s;
+}
+
+/** True when `value` is a DNS-1123 label of at most `maxLength` characters. */
+export function isDnsLabel(value: unknown, maxLength = 63): boolean {
+  return typeof value === 'string' && value.length <= maxLength && DNS1123_LABEL.test(value);
+}
+
+/**
+ * Asserts a DNS-1123 label (lowercase letters, digits, '-'; starts and ends
+ * alphanumeric; at most `maxLength` characters).
+ */
+export function assertDnsLabel(value: unknown, path: string, maxLength = 63): string {
+  if (typeof value !== 'string') {
+    throw new GvisorIacError('INVALID_NAME', path, value, 'is not a string', 'use a DNS-1123 label such as "my-app"');
+  }
+  if (isDnsLabel(value, maxLength)) return value;
+  const suggestion = toDnsLabel(value, maxLength);
+  const fix = suggestion && suggestion !== value ? `try "${suggestion}"` : 'use lowercase letters, digits and "-" only, starting and ending with a letter or digit';
+  if (value.length > maxLength) {
+    throw new GvisorIacError('INVALID_NAME', path, value, `is ${value.length} characters; a DNS-1123 label has at most ${maxLength}`, fix);
+  }
+  throw new GvisorIacError('INVALID_NAME', path, value, "is not a valid DNS-1123 label (lowercase letters, digits, '-')", fix);
+}
+
+/** Asserts a DNS-1123 subdomain (labels joined by '.', at most 253 characters). */
+export function assertDnsSubdomain(value: unknown, path: string): string {
+  if (typeof value === 'string' && value.length <= 253 && DNS1123_SUBDOMAIN.test(value)) return value;
+  const suggestion = typeof value === 'string' ? value.split('.').map((p) => toDnsLabel(p)).filter(Boolean).join('.') : '';
+  throw new GvisorIacError(
+    'INVALID_NAME',
+    path,
+    value,
+    "is not a valid DNS-1123 subdomain (lowercase letters, digits, '-', '.')",
+    suggestion && suggestion !== value ? `try "${suggestion}"` : 'use a name such as "example.com"',
+  );
+}
+
+/** Asserts a Kubernetes label key: optional DNS subdomain prefix + '/' + name of at most 63 characters. */
+export function assertLabelKey(key: unknown, path: string): string {
+  const fix = 'a label key is an optional DNS prefix and a name of at most 63 characters from [A-Za-z0-9-_.], e.g. "node-type" or "example.com/tier"';
+  if (typeof key !== 'string' || key.length === 0) {
+    throw new GvisorIacError('INVALID_LABEL', path, key, 'is not a valid label key', fix);
+  }
+  const slash = key.lastIndexOf('/');
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  const prefixOk = prefix === undefined || (prefix.length <= 253 && DNS1123_SUBDOMAIN.test(prefix));
+  if (!prefixOk || name.length > 63 || !LABEL_NAME.test(name)) {
+    throw new GvisorIacError('INVALID_LABEL', path, key, 'is not a valid label key', fix);
+  }
+  return key;
+}
+
+/** Asserts a Kubernetes label value (empty, or at most 63 characters from [A-Za-z0-9-_.], alphanumeric at both ends). */
+export function assertLabelValue(value: unknown, path: string): string {
+  if (typeof value === 'string' && value.length <= 63 && LABEL_VALUE.test(value)) return value;
+  throw new GvisorIacError(
+    'INVALID_LABEL',
+    path,
+    value,
+    'is not a valid label value',
+    'use at most 63 characters from [A-Za-z0-9-_.], starting and ending with a letter or digit',
+  );
+}
+
+/** Asserts a map of labels (keys and values). */
+export function assertLabels(labels: unknown, path: string): Record<string, string> | undefined {
+  if (labels === undefined) return undefined;
+  const map = assertPlainObject(labels, path);
+  for (const [k, v] of Object.entries(map)) {
+    assertLabelKey(k, `${path}[${JSON.stringify(k)}]`);
+    assertLabelValue(v, fieldPath(path, k));
+  }
+  return map as Record<string, string>;
+}
+
+/** Asserts a map of annotations (keys as label keys, string values). */
+export function assertAnnotations(annotations: unknown, path: string): Record<string, string> | undefined {
+  if (annotations === undefined) return undefined;
+  const map = assertPlainObject(annotations, path);
+  for (const [k, v] of Object.entries(map)) {
+    assertLabelKey(k, `${path}[${JSON.stringify(k)}]`);
+    assertString(v, fieldPath(path, k));
+  }
+  return map as Record<string, string>;
+}
+
+/** Asserts a whole number in [min, max]. */
+export function assertInteger(value: unknown, path: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `a whole number ≥ ${min}` : `a whole number from ${min} to ${max}`;
+    throw new GvisorIacError('INVALID_INTEGER', path, value, `is not ${range}`, `use ${range}`);
+  }
+  return value;
+}
+
+/** Asserts a non-empty string. */
+export function assertString(value: unknown, path: string, what = 'a non-empty string'): string {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new GvisorIacError(value === undefined || value === '' ? 'REQUIRED' : 'INVALID_TYPE', path, value, `is not ${what}`, `set ${path} to ${what}`);
+  }
+  return value;
+}
+
+/** Asserts a boolean. */
+export function assertBoolean(value: unknown, path: string): boolean {
+  if (typeof value !== 'boolean') {
+    throw new GvisorIacError('INVALID_TYPE', path, value, 'is not a boolean', 'use true or false');
+  }
+  return value;
+}
+
+/** Asserts a plain object (not an array, not null). */
+export function assertPlainObject(value: unknown, path: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new GvisorIacError('INVALID_TYPE', path, value, 'is not an object', `pass an object for ${path}`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Asserts an array. */
+export function assertArray<T = unknown>(value: unknown, path: string): T[] {
+  if (!Array.isArray(value)) {
+    throw new GvisorIacError('INVALID_TYPE', path, value, 'is not an array', `pass a list for ${path}`);
+  }
+  return value as T[];
+}
+
+/** Asserts that `value` is one of `allowed`. */
+export function assertOneOf<T extends string | number | boolean>(value: unknown, allowed: readonly T[], path: string, hint?: string): T {
+  if (!allowed.includes(value as T)) {
+    throw new GvisorIacError('INVALID_VALUE', path, value, `is not one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`, hint ?? `use one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`);
+  }
+  return value as T;
+}
+
+/**
+ * Refuses prop names that the construct does not know — a typo such as
+ * `replica` must not be silently ignored.
+ */
+export function assertKnownKeys(value: Record<string, unknown>, known: readonly string[], path: string): void {
+  for (const key of Object.keys(value)) {
+    if (value[key] === undefined) continue;
+    if (!known.includes(key)) {
+      const close = known.find((k) => k.toLowerCase() === key.toLowerCase() || k.startsWith(key) || key.startsWith(k));
+      throw new GvisorIacError(
+        'UNKNOWN_FIELD',
+        fieldPath(path, key),
+        value[key],
+        'is not a known field',
+        close ? `did you mean "${close}"?` : `known fields are ${known.join(', ')}`,
+      );
+    }
+  }
+}

@@ -1,0 +1,2 @@
+// Public API of gvisor-iac's core: re-exports only.
+export * from './core';
