@@ -1,4 +1,4 @@
-import { javascript, typescript } from 'projen';
+import { JsonFile, javascript, typescript } from 'projen';
 
 /**
  * gvisor-iac is managed by projen: edit this file, then run `npx projen`
@@ -43,7 +43,8 @@ const project = new typescript.TypeScriptProject({
     // @pulumi/pulumi >= 3.249 needs Node 22; the dev copy stays on 3.248.x for Node 20.
     '@pulumi/pulumi@~3.248.0',
     '@pulumi/kubernetes@^4.34.0',
-    'kubernetes-models@^5.1.0',
+    // 4.x ships CommonJS (5.x is ESM-only, which jest's CommonJS runtime cannot load).
+    'kubernetes-models@^4.5.1',
     '@bufbuild/cel@^0.6.0',
     'fast-check@^4.3.0',
     '@types/node@^20',
@@ -70,7 +71,10 @@ const project = new typescript.TypeScriptProject({
       noUncheckedIndexedAccess: true,
       skipLibCheck: true,
       esModuleInterop: true,
+      isolatedModules: true,
+      paths: { 'gvisor-iac': ['../lib/index.ts'], 'gvisor-iac/*': ['../lib/*/index.ts'] },
     },
+    // Type-check the examples' `gvisor-iac/...` imports against the sources.
     include: ['../examples/**/*.ts', '../bench/**/*.ts', '../lib/**/*.ts'],
     exclude: ['../examples/**/dist/**', '../examples/**/imports/**'],
   },
@@ -91,7 +95,6 @@ const project = new typescript.TypeScriptProject({
       collectCoverage: false,
     },
   },
-  tsJestOptions: { transformOptions: { isolatedModules: true } },
   eslintOptions: {
     dirs: ['lib'],
     devdirs: ['test', 'examples', 'bench'],
@@ -108,6 +111,14 @@ project.package.addField('exports', {
   './cdk8s': { types: './dist/cdk8s/index.d.ts', default: './dist/cdk8s/index.js' },
   './pulumi': { types: './dist/pulumi/index.d.ts', default: './dist/pulumi/index.js' },
   './package.json': './package.json',
+});
+// TypeScript's classic "node" resolution (cdk8s and Pulumi project templates)
+// ignores "exports": typesVersions lets it find the subpaths' types too.
+project.package.addField('typesVersions', {
+  '*': {
+    cdk8s: ['dist/cdk8s/index.d.ts'],
+    pulumi: ['dist/pulumi/index.d.ts'],
+  },
 });
 project.package.addField('peerDependenciesMeta', {
   'cdk8s': { optional: true },
@@ -145,10 +156,20 @@ project.eslint?.addRules({
   'import/no-extraneous-dependencies': ['error', { devDependencies: ['test/**', 'examples/**', 'bench/**', '.projenrc.ts'], peerDependencies: true, optionalDependencies: false }],
 });
 
+// Examples and benchmarks are type-checked and linted like tests.
+for (const dir of ['examples', 'bench']) {
+  new JsonFile(project, `${dir}/tsconfig.json`, {
+    obj: { extends: '../test/tsconfig.json', include: ['./**/*.ts', '../lib/**/*.ts'], exclude: ['**/dist/**', '**/node_modules/**'] },
+  });
+}
+project.eslint?.addRules({
+  '@stylistic/max-len': ['error', { code: 150, ignoreUrls: true, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreComments: true }],
+});
+
 // The README's main command: synthesise the cdk8s example to examples/cdk8s/dist/.
 project.addTask('synth', {
   description: 'Synthesise the cdk8s example to examples/cdk8s/dist/ (no cluster needed)',
-  steps: [{ spawn: 'compile' }, { exec: 'cdk8s synth', cwd: 'examples/cdk8s' }],
+  steps: [{ spawn: 'compile' }, { exec: 'cdk8s synth --check-upgrade false', cwd: 'examples/cdk8s' }],
 });
 project.addTask('test:e2e', {
   description: 'Real-runtime tests against runsc, containerd and dockerd (root; see .ci/run)',

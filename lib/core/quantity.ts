@@ -25,9 +25,9 @@ const SUFFIX: Record<string, number> = {
 };
 
 const EXAMPLE: Record<QuantityKind, string> = {
-  cpu: `use cores or millicores, e.g. "500m" or "1"`,
-  memory: `use bytes with a binary suffix, e.g. "128Mi" or "1Gi"`,
-  storage: `use bytes with a binary suffix, e.g. "64Mi" or "10Gi"`,
+  cpu: 'use cores or millicores, e.g. "500m" or "1"',
+  memory: 'use bytes with a binary suffix, e.g. "128Mi" or "1Gi"',
+  storage: 'use bytes with a binary suffix, e.g. "64Mi" or "10Gi"',
   count: 'use a whole number, e.g. "10"',
 };
 

@@ -143,7 +143,7 @@ export function assertPlainObject(value: unknown, path: string): Record<string, 
 /** Asserts an array. */
 export function assertArray<T = unknown>(value: unknown, path: string): T[] {
   if (!Array.isArray(value)) {
-    throw new GvisorIacError('INVALID_TYPE', path, value, 'is not an array', `pass a list for ${path}`);
+    throw new GvisorIacError(value === undefined ? 'REQUIRED' : 'INVALID_TYPE', path, value, 'is not an array', `pass a list for ${path}`);
   }
   return value as T[];
 }

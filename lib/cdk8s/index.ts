@@ -1,0 +1,4 @@
+// gvisor-iac/cdk8s: the constructs as cdk8s Constructs. Never loads Pulumi.
+export * from './emit';
+export * from './runtime-class';
+export * from './workloads';

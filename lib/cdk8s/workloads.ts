@@ -1,0 +1,77 @@
+import { ApiObject } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import {
+  KubeObject, Manifests, RuntimeClassRef, SandboxedDeploymentProps as CoreDeploymentProps, SandboxedJobProps as CoreJobProps,
+  SandboxedPodProps as CorePodProps, renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod,
+} from '../core';
+import { emitManifests, renderOrRemove } from './emit';
+import { GvisorRuntimeClass } from './runtime-class';
+
+/** What the `runtimeClass` prop accepts in cdk8s: the construct, its ref, or a class name. */
+export type RuntimeClassInput = GvisorRuntimeClass | RuntimeClassRef | string;
+
+type WithRuntimeClass<P> = Omit<P, 'runtimeClass'> & {
+  /**
+   * The RuntimeClass: a `GvisorRuntimeClass` construct or a class name.
+   * @default "gvisor"
+   */
+  readonly runtimeClass?: RuntimeClassInput;
+};
+
+/** Props of `SandboxedPod` (cdk8s). */
+export type SandboxedPodProps = WithRuntimeClass<CorePodProps>;
+/** Props of `SandboxedDeployment` (cdk8s). */
+export type SandboxedDeploymentProps = WithRuntimeClass<CoreDeploymentProps>;
+/** Props of `SandboxedJob` (cdk8s). */
+export type SandboxedJobProps = WithRuntimeClass<CoreJobProps>;
+
+/** Splits a cdk8s `runtimeClass` input into the core ref and the construct to depend on. */
+export function resolveRuntimeClass(rc: RuntimeClassInput | undefined): { ref: RuntimeClassRef | string | undefined; dependsOn: IConstruct[] } {
+  if (rc instanceof GvisorRuntimeClass) return { ref: rc.ref, dependsOn: rc.apiObject ? [rc.apiObject] : [] };
+  return { ref: rc, dependsOn: [] };
+}
+
+/**
+ * Base of the cdk8s sandbox constructs: renders through the core, emits
+ * through the one emitter, and exposes what was emitted.
+ */
+export abstract class SandboxConstruct extends Construct {
+  /** The emitted ApiObjects, in apply order. */
+  public readonly apiObjects: readonly ApiObject[];
+  /** The main ApiObject (also `ApiObject.of(this)`). */
+  public readonly apiObject: ApiObject;
+  /** `metadata.name` of the main object. */
+  public readonly name: string;
+
+  protected constructor(scope: Construct, id: string, render: () => Manifests, dependsOn: readonly IConstruct[]) {
+    super(scope, id);
+    const manifests = renderOrRemove(scope, id, render);
+    this.apiObjects = emitManifests(this, manifests, dependsOn);
+    this.apiObject = this.apiObjects[manifests.primary ?? 0]!;
+    this.name = (manifests.objects[manifests.primary ?? 0] as KubeObject).metadata.name;
+  }
+}
+
+/** A single Pod inside a gVisor sandbox, with the hardened defaults. */
+export class SandboxedPod extends SandboxConstruct {
+  public constructor(scope: Construct, id: string, props: SandboxedPodProps) {
+    const { ref, dependsOn } = resolveRuntimeClass(props?.runtimeClass);
+    super(scope, id, () => renderSandboxedPod({ ...props, runtimeClass: ref }, id), dependsOn);
+  }
+}
+
+/** A Deployment whose pods run inside gVisor, with the hardened defaults. */
+export class SandboxedDeployment extends SandboxConstruct {
+  public constructor(scope: Construct, id: string, props: SandboxedDeploymentProps) {
+    const { ref, dependsOn } = resolveRuntimeClass(props?.runtimeClass);
+    super(scope, id, () => renderSandboxedDeployment({ ...props, runtimeClass: ref }, id), dependsOn);
+  }
+}
+
+/** A Job whose pods run inside gVisor: `restartPolicy: Never`, bounded retries and run time. */
+export class SandboxedJob extends SandboxConstruct {
+  public constructor(scope: Construct, id: string, props: SandboxedJobProps) {
+    const { ref, dependsOn } = resolveRuntimeClass(props?.runtimeClass);
+    super(scope, id, () => renderSandboxedJob({ ...props, runtimeClass: ref }, id), dependsOn);
+  }
+}

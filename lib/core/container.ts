@@ -1,0 +1,206 @@
+import type { Container, ContainerPort, ResourceRequirements, SecurityContext, VolumeMount } from 'kubernetes-types/core/v1';
+import { GvisorIacError, fieldPath } from './errors';
+import { prune } from './manifest';
+import { QuantityKind, parseQuantity } from './quantity';
+import { assertArray, assertBoolean, assertDnsLabel, assertInteger, assertKnownKeys, assertOneOf, assertPlainObject, assertString } from './validate';
+
+/** Capabilities Pod Security "restricted" lets a container add back after dropping ALL. */
+export const ALLOWED_ADDED_CAPABILITIES: readonly string[] = ['NET_BIND_SERVICE'];
+
+const CONTAINER_FIELDS = [
+  'name', 'image', 'command', 'args', 'workingDir', 'ports', 'envFrom', 'env', 'resources', 'resizePolicy', 'restartPolicy',
+  'volumeMounts', 'volumeDevices', 'livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle', 'terminationMessagePath',
+  'terminationMessagePolicy', 'imagePullPolicy', 'securityContext', 'stdin', 'stdinOnce', 'tty',
+] as const;
+
+const SECURITY_CONTEXT_FIELDS = [
+  'allowPrivilegeEscalation', 'appArmorProfile', 'capabilities', 'privileged', 'procMount', 'readOnlyRootFilesystem', 'runAsGroup',
+  'runAsNonRoot', 'runAsUser', 'seLinuxOptions', 'seccompProfile', 'windowsOptions',
+] as const;
+
+/** How containers are hardened; resolved from the pod props. */
+export interface ContainerHardening {
+  readonly readOnlyRootFilesystem: boolean;
+  readonly defaultResources: ResourceRequirements;
+  /** Mount for the writable scratch directory, when one is added. */
+  readonly tmpMount?: VolumeMount;
+}
+
+/**
+ * Validates one container and returns it hardened: privilege escalation
+ * off, all capabilities dropped, read-only root, resources set.
+ * `volumeNames` are the pod's declared volumes.
+ */
+export function hardenContainer(c: Container, path: string, h: ContainerHardening, volumeNames: ReadonlySet<string>): Container {
+  assertKnownKeys(assertPlainObject(c, path), CONTAINER_FIELDS, path);
+  assertDnsLabel(c.name, `${path}.name`);
+  const imageRef = assertString(c.image, `${path}.image`, 'a container image reference');
+  if (/\s/.test(imageRef)) {
+    throw new GvisorIacError('INVALID_VALUE', `${path}.image`, c.image, 'contains whitespace', 'use an image reference such as "registry.example.com/app:1.2"');
+  }
+  (c.ports === undefined ? [] : assertArray<ContainerPort>(c.ports, `${path}.ports`)).forEach((port, i) => {
+    const p = `${path}.ports[${i}]`;
+    assertPlainObject(port, p);
+    assertInteger(port.containerPort, `${p}.containerPort`, 1, 65535);
+    if (port.hostPort !== undefined && port.hostPort !== 0) {
+      throw new GvisorIacError('SANDBOX_ESCAPE', `${p}.hostPort`, port.hostPort, 'binds a port on the node, outside the sandbox (forbidden by Pod Security)', 'remove hostPort and expose the pod through a Service');
+    }
+    if (port.hostIP !== undefined) {
+      throw new GvisorIacError('SANDBOX_ESCAPE', `${p}.hostIP`, port.hostIP, 'binds an address on the node', 'remove hostIP and expose the pod through a Service');
+    }
+  });
+
+  const mounts = c.volumeMounts === undefined ? [] : assertArray<VolumeMount>(c.volumeMounts, `${path}.volumeMounts`);
+  mounts.forEach((m, i) => {
+    const p = `${path}.volumeMounts[${i}]`;
+    assertPlainObject(m, p);
+    assertString(m.mountPath, `${p}.mountPath`, 'an absolute path');
+    if (!volumeNames.has(m.name)) {
+      throw new GvisorIacError('UNDECLARED_VOLUME', `${p}.name`, m.name, 'names no volume declared in `volumes`', `declare a volume named "${m.name}" or fix the mount's name`);
+    }
+    if (m.mountPropagation === 'Bidirectional') {
+      throw new GvisorIacError('GVISOR_INCOMPATIBLE', `${p}.mountPropagation`, m.mountPropagation, 'is rejected by gVisor (and would share mounts with the node)', 'use "None" or "HostToContainer"');
+    }
+  });
+  if (c.volumeDevices !== undefined && c.volumeDevices.length > 0) {
+    throw new GvisorIacError('GVISOR_INCOMPATIBLE', `${path}.volumeDevices`, c.volumeDevices, 'attaches raw block devices, which gVisor does not pass into the sandbox', 'use a filesystem volume (volumeMounts) instead');
+  }
+
+  const securityContext = hardenSecurityContext(c.securityContext, `${path}.securityContext`, h.readOnlyRootFilesystem);
+  const resources = resolveResources(c.resources, `${path}.resources`, h.defaultResources);
+  const needsTmp = h.tmpMount && !mounts.some((m) => m.mountPath === h.tmpMount!.mountPath || m.mountPath === `${h.tmpMount!.mountPath}/`);
+  const volumeMounts = needsTmp ? [...mounts, { ...h.tmpMount! }] : mounts;
+
+  const { name, image, ...rest } = c;
+  return prune({ name, image, ...rest, resources, securityContext, volumeMounts });
+}
+
+/**
+ * Container securityContext: the user's settings checked, then the hardened
+ * fields forced. Exported for policy rules and other workloads.
+ */
+export function hardenSecurityContext(sc: SecurityContext | undefined, path: string, readOnlyRootDefault: boolean): SecurityContext {
+  const s = sc === undefined ? {} : assertPlainObject(sc, path) as SecurityContext;
+  assertKnownKeys(s as Record<string, unknown>, SECURITY_CONTEXT_FIELDS, path);
+  if (s.privileged !== undefined && assertBoolean(s.privileged, `${path}.privileged`)) {
+    throw new GvisorIacError('SANDBOX_ESCAPE', `${path}.privileged`, true, 'runs the container privileged (forbidden by Pod Security "restricted"; under gVisor it grants nothing useful)', 'remove privileged, or add only the capability you need (NET_BIND_SERVICE)');
+  }
+  if (s.allowPrivilegeEscalation !== undefined && assertBoolean(s.allowPrivilegeEscalation, `${path}.allowPrivilegeEscalation`)) {
+    throw new GvisorIacError('SANDBOX_ESCAPE', `${path}.allowPrivilegeEscalation`, true, 'lets processes gain privileges (setuid binaries; forbidden by Pod Security "restricted")', 'remove allowPrivilegeEscalation (it defaults to false)');
+  }
+  checkRunAs(s, path);
+  if (s.procMount !== undefined && s.procMount !== 'Default') {
+    throw new GvisorIacError('SANDBOX_ESCAPE', `${path}.procMount`, s.procMount, 'unmasks /proc (forbidden by Pod Security)', 'remove procMount');
+  }
+  checkSeccomp(s.seccompProfile, `${path}.seccompProfile`);
+  checkAppArmor(s.appArmorProfile, `${path}.appArmorProfile`);
+  if (s.seLinuxOptions !== undefined) {
+    throw new GvisorIacError('GVISOR_INCOMPATIBLE', `${path}.seLinuxOptions`, s.seLinuxOptions, 'sets SELinux labels, which gVisor rejects', 'remove seLinuxOptions; the sandbox is the isolation boundary');
+  }
+  if (s.windowsOptions?.hostProcess) {
+    throw new GvisorIacError('SANDBOX_ESCAPE', `${path}.windowsOptions.hostProcess`, true, 'runs a Windows host process', 'remove windowsOptions.hostProcess');
+  }
+  const caps = s.capabilities === undefined ? {} : assertPlainObject(s.capabilities, `${path}.capabilities`);
+  assertKnownKeys(caps, ['add', 'drop'], `${path}.capabilities`);
+  const add = caps.add === undefined ? [] : assertArray<string>(caps.add, `${path}.capabilities.add`);
+  add.forEach((cap, i) => {
+    const normal = typeof cap === 'string' ? cap.toUpperCase().replace(/^CAP_/, '') : cap;
+    if (!ALLOWED_ADDED_CAPABILITIES.includes(normal as string)) {
+      throw new GvisorIacError('SANDBOX_ESCAPE', `${path}.capabilities.add[${i}]`, cap, 'is a capability Pod Security "restricted" forbids', `only ${ALLOWED_ADDED_CAPABILITIES.join(', ')} may be added back`);
+    }
+  });
+  const drop = caps.drop === undefined ? [] : assertArray<string>(caps.drop, `${path}.capabilities.drop`);
+  const readOnly = s.readOnlyRootFilesystem === undefined ? readOnlyRootDefault : assertBoolean(s.readOnlyRootFilesystem, `${path}.readOnlyRootFilesystem`);
+
+  const { allowPrivilegeEscalation: _a, privileged: _p, readOnlyRootFilesystem: _r, capabilities: _c, ...others } = s;
+  return prune({
+    ...others,
+    allowPrivilegeEscalation: false,
+    privileged: false,
+    readOnlyRootFilesystem: readOnly,
+    capabilities: {
+      drop: ['ALL', ...drop.filter((d) => d !== 'ALL')],
+      add: add.length ? add.map((a) => a.toUpperCase().replace(/^CAP_/, '')) : undefined,
+    },
+  });
+}
+
+/** Refuses root: runAsNonRoot false, runAsUser 0. */
+export function checkRunAs(s: { runAsNonRoot?: boolean; runAsUser?: number }, path: string): void {
+  if (s.runAsNonRoot !== undefined && !assertBoolean(s.runAsNonRoot, `${path}.runAsNonRoot`)) {
+    throw new GvisorIacError('SANDBOX_ESCAPE', `${path}.runAsNonRoot`, false, 'allows running as root (forbidden by Pod Security "restricted")', 'remove runAsNonRoot (it defaults to true) and run as a non-root uid');
+  }
+  if (s.runAsUser !== undefined) {
+    assertInteger(s.runAsUser, `${path}.runAsUser`, 0, 2147483647);
+    if (s.runAsUser === 0) {
+      throw new GvisorIacError('SANDBOX_ESCAPE', `${path}.runAsUser`, 0, 'runs as root (forbidden by Pod Security "restricted")', 'use a non-root uid such as 1000');
+    }
+  }
+}
+
+/** Refuses an unconfined seccomp profile (restricted needs RuntimeDefault or Localhost). */
+export function checkSeccomp(profile: { type?: string; localhostProfile?: string } | undefined, path: string): void {
+  if (profile === undefined) return;
+  assertPlainObject(profile, path);
+  const type = assertOneOf(profile.type, ['RuntimeDefault', 'Localhost', 'Unconfined'] as const, `${path}.type`);
+  if (type === 'Unconfined') {
+    throw new GvisorIacError('SANDBOX_ESCAPE', `${path}.type`, type, 'disables seccomp (forbidden by Pod Security "restricted")', 'use "RuntimeDefault"');
+  }
+  if (type === 'Localhost') assertString(profile.localhostProfile, `${path}.localhostProfile`, 'a profile path');
+}
+
+function checkAppArmor(profile: { type?: string } | undefined, path: string): void {
+  if (profile === undefined) return;
+  assertPlainObject(profile, path);
+  if (profile.type === 'Unconfined') {
+    throw new GvisorIacError('SANDBOX_ESCAPE', `${path}.type`, profile.type, 'disables AppArmor (forbidden by Pod Security)', 'use "RuntimeDefault" or remove appArmorProfile');
+  }
+}
+
+function resourceKind(key: string): QuantityKind {
+  if (key === 'cpu') return 'cpu';
+  if (key === 'memory' || key.startsWith('hugepages-')) return 'memory';
+  if (key === 'ephemeral-storage') return 'storage';
+  return 'count';
+}
+
+/**
+ * Validates a container's resources (quantities, request ≤ limit) and fills
+ * cpu/memory from `defaults` where unset, keeping request ≤ limit.
+ */
+export function resolveResources(r: ResourceRequirements | undefined, path: string, defaults: ResourceRequirements): ResourceRequirements {
+  const given = r === undefined ? {} : assertPlainObject(r, path) as ResourceRequirements;
+  assertKnownKeys(given as Record<string, unknown>, ['requests', 'limits', 'claims'], path);
+  const requests: Record<string, string> = { ...(given.requests as Record<string, string> | undefined) };
+  const limits: Record<string, string> = { ...(given.limits as Record<string, string> | undefined) };
+  const parsed = (map: Record<string, string>, p: string): Record<string, number> =>
+    Object.fromEntries(Object.entries(map).map(([k, v]) => [k, parseQuantity(v, fieldPath(p, k), resourceKind(k))]));
+  assertPlainObject(requests, `${path}.requests`);
+  assertPlainObject(limits, `${path}.limits`);
+  const req = parsed(requests, `${path}.requests`);
+  const lim = parsed(limits, `${path}.limits`);
+  for (const key of Object.keys(req)) {
+    if (lim[key] !== undefined && req[key]! > lim[key]!) {
+      throw new GvisorIacError('INVALID_RESOURCES', `${path}.requests.${key}`, requests[key], `is above the limit ${JSON.stringify(limits[key])}`, `lower the request or raise limits.${key}`);
+    }
+  }
+  const dReq = (defaults.requests ?? {}) as Record<string, string>;
+  const dLim = (defaults.limits ?? {}) as Record<string, string>;
+  for (const key of ['cpu', 'memory']) {
+    const kind = resourceKind(key);
+    if (requests[key] === undefined && dReq[key] !== undefined) {
+      // Without a request Kubernetes copies the limit; a smaller default request keeps scheduling cheap.
+      const d = dReq[key]!;
+      requests[key] = lim[key] !== undefined && parseQuantity(d, '', kind) > lim[key]! ? limits[key]! : d;
+    }
+    if (limits[key] === undefined && dLim[key] !== undefined) {
+      const d = dLim[key]!;
+      limits[key] = req[key] !== undefined && parseQuantity(d, '', kind) < req[key]! ? requests[key]! : d;
+    }
+  }
+  return prune({
+    requests: Object.keys(requests).length ? requests : undefined,
+    limits: Object.keys(limits).length ? limits : undefined,
+    claims: given.claims,
+  });
+}

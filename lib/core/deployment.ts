@@ -1,0 +1,47 @@
+import type { Deployment, DeploymentStrategy } from 'kubernetes-types/apps/v1';
+import { DEFAULTS } from './defaults';
+import { KubeObject, Manifests, prune } from './manifest';
+import { objectMeta } from './metadata';
+import { applyOverrides } from './overrides';
+import { SandboxedWorkloadProps, workloadIdentity } from './pod';
+import { buildSandboxedPodSpec } from './pod-spec';
+import { assertInteger, assertPlainObject } from './validate';
+
+/** Props of a sandboxed Deployment. */
+export interface SandboxedDeploymentProps extends SandboxedWorkloadProps {
+  /** @default 1 */
+  readonly replicas?: number;
+  /** @default - Kubernetes' RollingUpdate 25%/25% */
+  readonly strategy?: DeploymentStrategy;
+  /** @default - Kubernetes' 0 */
+  readonly minReadySeconds?: number;
+  /** @default - Kubernetes' 10 */
+  readonly revisionHistoryLimit?: number;
+  /** @default - Kubernetes' 600 */
+  readonly progressDeadlineSeconds?: number;
+}
+
+/**
+ * Builds a gVisor-sandboxed Deployment. The selector is
+ * `app.kubernetes.io/name: <name>`, derived deterministically.
+ */
+export function renderSandboxedDeployment(props: SandboxedDeploymentProps, id: string, path = 'props'): Manifests {
+  const { identity, selector, podLabels } = workloadIdentity(props, id, path, ['replicas', 'strategy', 'minReadySeconds', 'revisionHistoryLimit', 'progressDeadlineSeconds']);
+  const spec = buildSandboxedPodSpec(props, path);
+  const int = (v: number | undefined, field: string) => (v === undefined ? undefined : assertInteger(v, `${path}.${field}`, 0));
+  const deployment: Deployment & KubeObject = prune({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: objectMeta(identity.name, identity.namespace, podLabels, identity.annotations),
+    spec: {
+      replicas: props.replicas === undefined ? DEFAULTS.replicas : assertInteger(props.replicas, `${path}.replicas`, 0),
+      selector: { matchLabels: selector },
+      strategy: props.strategy === undefined ? undefined : assertPlainObject(props.strategy, `${path}.strategy`) as DeploymentStrategy,
+      minReadySeconds: int(props.minReadySeconds, 'minReadySeconds'),
+      revisionHistoryLimit: int(props.revisionHistoryLimit, 'revisionHistoryLimit'),
+      progressDeadlineSeconds: int(props.progressDeadlineSeconds, 'progressDeadlineSeconds'),
+      template: { metadata: { labels: podLabels }, spec },
+    },
+  });
+  return applyOverrides({ objects: [deployment], primary: 0 }, props.overrides, `${path}.overrides`);
+}

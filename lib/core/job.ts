@@ -1,0 +1,49 @@
+import type { Job } from 'kubernetes-types/batch/v1';
+import { DEFAULTS } from './defaults';
+import { KubeObject, Manifests, prune } from './manifest';
+import { objectMeta } from './metadata';
+import { applyOverrides } from './overrides';
+import { SandboxedWorkloadProps, workloadIdentity } from './pod';
+import { buildSandboxedPodSpec } from './pod-spec';
+import { assertInteger, assertOneOf } from './validate';
+
+/** Props of a sandboxed Job. */
+export interface SandboxedJobProps extends SandboxedWorkloadProps {
+  /** Retries before the Job is marked failed. @default 3 */
+  readonly backoffLimit?: number;
+  /** Seconds the Job may run in all before it is stopped (> 0). @default 3600 */
+  readonly activeDeadlineSeconds?: number;
+  /** Seconds a finished Job is kept. @default 3600 */
+  readonly ttlSecondsAfterFinished?: number;
+  /** @default - Kubernetes' 1 */
+  readonly completions?: number;
+  /** @default - Kubernetes' 1 */
+  readonly parallelism?: number;
+  /** Pod restart policy; Jobs allow "Never" or "OnFailure". @default "Never" */
+  readonly restartPolicy?: 'Never' | 'OnFailure';
+}
+
+/** Job-specific prop names. */
+export const JOB_PROP_KEYS = ['backoffLimit', 'activeDeadlineSeconds', 'ttlSecondsAfterFinished', 'completions', 'parallelism', 'restartPolicy'] as const;
+
+/** Builds a gVisor-sandboxed Job (`restartPolicy: Never`, bounded retries and run time, cleaned up after it ends). */
+export function renderSandboxedJob(props: SandboxedJobProps, id: string, path = 'props'): Manifests {
+  const { identity, podLabels } = workloadIdentity(props, id, path, JOB_PROP_KEYS);
+  const restartPolicy = props.restartPolicy === undefined ? 'Never' : assertOneOf(props.restartPolicy, ['Never', 'OnFailure'] as const, `${path}.restartPolicy`);
+  const spec = buildSandboxedPodSpec(props, path, { restartPolicy });
+  const int = (v: number | undefined, field: string, min = 0) => (v === undefined ? undefined : assertInteger(v, `${path}.${field}`, min));
+  const job: Job & KubeObject = prune({
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: objectMeta(identity.name, identity.namespace, podLabels, identity.annotations),
+    spec: {
+      backoffLimit: int(props.backoffLimit, 'backoffLimit') ?? DEFAULTS.backoffLimit,
+      activeDeadlineSeconds: int(props.activeDeadlineSeconds, 'activeDeadlineSeconds', 1) ?? DEFAULTS.activeDeadlineSeconds,
+      ttlSecondsAfterFinished: int(props.ttlSecondsAfterFinished, 'ttlSecondsAfterFinished') ?? DEFAULTS.ttlSecondsAfterFinished,
+      completions: int(props.completions, 'completions', 1),
+      parallelism: int(props.parallelism, 'parallelism'),
+      template: { metadata: { labels: podLabels }, spec },
+    },
+  });
+  return applyOverrides({ objects: [job], primary: 0 }, props.overrides, `${path}.overrides`);
+}

@@ -1,0 +1,153 @@
+import type { Toleration } from 'kubernetes-types/core/v1';
+import type { RuntimeClass } from 'kubernetes-types/node/v1';
+import { DEFAULTS, GKE_SANDBOX, MANAGED_BY_LABEL } from './defaults';
+import { GvisorIacError } from './errors';
+import { KubeObject, Manifests, prune } from './manifest';
+import { parseQuantity } from './quantity';
+import { validateTolerations } from './scheduling';
+import { assertAnnotations, assertDnsLabel, assertDnsSubdomain, assertKnownKeys, assertLabels, assertOneOf, assertPlainObject } from './validate';
+
+/** The fixed per-pod cost of the sandbox, charged to quotas and scheduling. */
+export interface PodOverhead {
+  /** @default "100m" */
+  readonly cpu?: string;
+  /** @default "160Mi" */
+  readonly memory?: string;
+}
+
+/**
+ * Props of a gVisor RuntimeClass.
+ * @see https://kubernetes.io/docs/concepts/containers/runtime-class/
+ * @see https://gvisor.dev/docs/user_guide/containerd/quick_start/
+ */
+export interface GvisorRuntimeClassProps {
+  /**
+   * `metadata.name`; what pods put in `runtimeClassName`.
+   * @default "gvisor"
+   */
+  readonly name?: string;
+  /**
+   * CRI handler the nodes' container runtime knows (containerd `runtimes.<handler>`).
+   * @default "runsc" ("gvisor" with preset "gke")
+   */
+  readonly handler?: string;
+  /**
+   * `overhead.podFixed`. `false` emits no overhead (not recommended: quotas
+   * and the scheduler then ignore the sandbox's own memory).
+   * @default { cpu: "100m", memory: "160Mi" }
+   */
+  readonly podOverhead?: PodOverhead | false;
+  /**
+   * `scheduling.nodeSelector`: only nodes with these labels run the handler;
+   * Kubernetes adds it to every pod that names this class.
+   * @default - none (GKE preset: sandbox.gke.io/runtime=gvisor)
+   */
+  readonly nodeSelector?: Record<string, string>;
+  /**
+   * `scheduling.tolerations` added to every pod that names this class.
+   * @default - none (GKE preset: tolerates sandbox.gke.io/runtime=gvisor:NoSchedule)
+   */
+  readonly tolerations?: Toleration[];
+  /** Extra labels. @default - none */
+  readonly labels?: Record<string, string>;
+  /** Annotations. @default - none */
+  readonly annotations?: Record<string, string>;
+  /**
+   * `"gke"`: GKE Sandbox. The class (name `gvisor`, handler `gvisor`) is
+   * created by GKE itself, so nothing is emitted; pods get GKE's node label
+   * and taint through the class's scheduling.
+   * @default - none (a self-managed class is emitted)
+   */
+  readonly preset?: 'gke';
+  /**
+   * `true`: the class already exists in the cluster (created elsewhere);
+   * refer to it by `name` and emit nothing. `podOverhead` should still say
+   * what the existing class charges, for quota checks.
+   * @default false
+   */
+  readonly existing?: boolean;
+}
+
+/** What workloads need to know about a RuntimeClass. */
+export interface RuntimeClassRef {
+  /** The class name pods set in `runtimeClassName`. */
+  readonly name: string;
+  /** Handler, when known. */
+  readonly handler?: string;
+  /** Per-pod overhead, when known (used to size quotas). */
+  readonly overhead?: { readonly cpu: string; readonly memory: string };
+  /** Node selector the class adds to pods, when known. */
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  /** Tolerations the class adds to pods, when known. */
+  readonly tolerations?: readonly Toleration[];
+}
+
+/** The rendered RuntimeClass: its reference and the objects to emit (none for GKE or existing classes). */
+export interface RuntimeClassManifests extends Manifests {
+  readonly ref: RuntimeClassRef;
+}
+
+const KNOWN = ['name', 'handler', 'podOverhead', 'nodeSelector', 'tolerations', 'labels', 'annotations', 'preset', 'existing'] as const;
+
+/**
+ * Builds a gVisor RuntimeClass (`node.k8s.io/v1`) from props, validating
+ * everything first.
+ */
+export function renderRuntimeClass(props: GvisorRuntimeClassProps = {}, path = 'props'): RuntimeClassManifests {
+  assertKnownKeys(assertPlainObject(props, path), KNOWN, path);
+  const preset = props.preset === undefined ? undefined : assertOneOf(props.preset, ['gke'] as const, `${path}.preset`);
+  const gke = preset === 'gke';
+  const name = assertDnsSubdomain(props.name ?? (gke ? GKE_SANDBOX.runtimeClassName : DEFAULTS.runtimeClassName), `${path}.name`);
+  const handler = assertDnsLabel(props.handler ?? (gke ? GKE_SANDBOX.handler : DEFAULTS.runtimeHandler), `${path}.handler`);
+  const overhead = resolveOverhead(props.podOverhead, `${path}.podOverhead`, gke);
+  const nodeSelector =
+    assertLabels(props.nodeSelector, `${path}.nodeSelector`) ?? (gke ? { [GKE_SANDBOX.nodeLabel.key]: GKE_SANDBOX.nodeLabel.value } : undefined);
+  const tolerations =
+    validateTolerations(props.tolerations, `${path}.tolerations`) ??
+    (gke ? [{ key: GKE_SANDBOX.taint.key, operator: 'Equal', value: GKE_SANDBOX.taint.value, effect: GKE_SANDBOX.taint.effect }] : undefined);
+  const labels = assertLabels(props.labels, `${path}.labels`);
+  const annotations = assertAnnotations(props.annotations, `${path}.annotations`);
+  if (props.existing !== undefined && typeof props.existing !== 'boolean') {
+    throw new GvisorIacError('INVALID_TYPE', `${path}.existing`, props.existing, 'is not a boolean', 'use true to refer to a class that already exists');
+  }
+
+  const ref: RuntimeClassRef = prune({
+    name,
+    handler,
+    overhead,
+    nodeSelector: nodeSelector && Object.keys(nodeSelector).length ? nodeSelector : undefined,
+    tolerations,
+  });
+  if (gke || props.existing) return { ref, objects: [] };
+
+  const rc: RuntimeClass & KubeObject = prune({
+    apiVersion: 'node.k8s.io/v1',
+    kind: 'RuntimeClass',
+    metadata: { name, labels: { ...MANAGED_BY_LABEL, ...labels }, annotations: nonEmpty(annotations) },
+    handler,
+    overhead: overhead ? { podFixed: { cpu: overhead.cpu, memory: overhead.memory } } : undefined,
+    scheduling: ref.nodeSelector || tolerations ? { nodeSelector: ref.nodeSelector, tolerations } : undefined,
+  });
+  return { ref, objects: [rc], primary: 0 };
+}
+
+/** A reference to a RuntimeClass by name (no object emitted), e.g. one created by a cluster add-on. */
+export function runtimeClassRef(name: string, options: { podOverhead?: PodOverhead } = {}): RuntimeClassRef {
+  return renderRuntimeClass({ name, existing: true, podOverhead: options.podOverhead ?? false }).ref;
+}
+
+function resolveOverhead(value: PodOverhead | false | undefined, path: string, gke: boolean): { cpu: string; memory: string } | undefined {
+  if (value === false) return undefined;
+  if (value === undefined) return gke ? undefined : { ...DEFAULTS.podOverhead };
+  const o = assertPlainObject(value, path);
+  assertKnownKeys(o, ['cpu', 'memory'], path);
+  const cpu = value.cpu ?? DEFAULTS.podOverhead.cpu;
+  const memory = value.memory ?? DEFAULTS.podOverhead.memory;
+  parseQuantity(cpu, `${path}.cpu`, 'cpu');
+  parseQuantity(memory, `${path}.memory`, 'memory');
+  return { cpu, memory };
+}
+
+function nonEmpty<T extends object>(o: T | undefined): T | undefined {
+  return o && Object.keys(o).length > 0 ? o : undefined;
+}
