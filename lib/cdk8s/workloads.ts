@@ -10,7 +10,7 @@ import { GvisorRuntimeClass } from './runtime-class';
 /** What the `runtimeClass` prop accepts in cdk8s: the construct, its ref, or a class name. */
 export type RuntimeClassInput = GvisorRuntimeClass | RuntimeClassRef | string;
 
-type WithRuntimeClass<P> = Omit<P, 'runtimeClass'> & {
+export type WithRuntimeClass<P> = Omit<P, 'runtimeClass'> & {
   /**
    * The RuntimeClass: a `GvisorRuntimeClass` construct or a class name.
    * @default "gvisor"
