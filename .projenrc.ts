@@ -134,22 +134,25 @@ project.eslint?.addOverride({
   files: ['lib/core/**/*.ts', 'lib/node/**/*.ts', 'lib/policy/**/*.ts', 'lib/index.ts'],
   rules: {
     'no-restricted-imports': ['error', { patterns: frameworkImports.map((group) => ({ group: [group], message: 'lib/core, lib/node and lib/policy are framework-free; put framework code in lib/cdk8s or lib/pulumi.' })) }],
-    'import/no-restricted-paths': [
-      'error',
-      {
-        zones: [
-          { target: './lib/core', from: './lib/cdk8s', message: 'core must not depend on a frontend' },
-          { target: './lib/core', from: './lib/pulumi', message: 'core must not depend on a frontend' },
-          { target: './lib/node', from: './lib/cdk8s' },
-          { target: './lib/node', from: './lib/pulumi' },
-          { target: './lib/policy', from: './lib/cdk8s' },
-          { target: './lib/policy', from: './lib/pulumi' },
-          { target: './lib/cdk8s', from: './lib/pulumi', message: 'gvisor-iac/cdk8s must never load Pulumi' },
-          { target: './lib/pulumi', from: './lib/cdk8s', message: 'gvisor-iac/pulumi must never load cdk8s' },
-        ],
-      },
-    ],
   },
+});
+// Dependencies point one way: frontends → core; cdk8s and Pulumi never load each other.
+project.eslint?.addRules({
+  'import/no-restricted-paths': [
+    'error',
+    {
+      zones: [
+        { target: './lib/core', from: './lib/cdk8s', message: 'core must not depend on a frontend' },
+        { target: './lib/core', from: './lib/pulumi', message: 'core must not depend on a frontend' },
+        { target: './lib/node', from: './lib/cdk8s' },
+        { target: './lib/node', from: './lib/pulumi' },
+        { target: './lib/policy', from: './lib/cdk8s' },
+        { target: './lib/policy', from: './lib/pulumi' },
+        { target: './lib/cdk8s', from: './lib/pulumi', message: 'gvisor-iac/cdk8s must never load Pulumi' },
+        { target: './lib/pulumi', from: './lib/cdk8s', message: 'gvisor-iac/pulumi must never load cdk8s' },
+      ],
+    },
+  ],
 });
 // Frameworks are optional peers, so the frontends import them as dev/peer deps.
 project.eslint?.addRules({

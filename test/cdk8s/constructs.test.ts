@@ -1,0 +1,125 @@
+import { ApiObject, JsonPatch, Testing } from 'cdk8s';
+import { Construct } from 'constructs';
+import { GvisorRuntimeClass, SandboxedDeployment, SandboxedJob, SandboxedPod } from '../../lib/cdk8s';
+import { assertRestrictedAndSandboxed } from '../helpers/pod-security';
+import { assertAllSchemaValid } from '../helpers/schema';
+import { newChart, synth, synthApp } from '../helpers/synth';
+
+const containers = [{ name: 'app', image: 'app:1' }];
+const kinds = (objs: any[]) => objs.map((o) => `${o.kind}/${o.metadata.name}`);
+
+describe('GvisorRuntimeClass (cdk8s)', () => {
+  test('emits the RuntimeClass and exposes its name and ref', () => {
+    let rc!: GvisorRuntimeClass;
+    const objs = synth((chart) => {
+      rc = new GvisorRuntimeClass(chart, 'gvisor');
+    });
+    expect(kinds(objs)).toEqual(['RuntimeClass/gvisor']);
+    expect(rc.name).toBe('gvisor');
+    expect(rc.ref.overhead).toEqual({ cpu: '100m', memory: '160Mi' });
+    expect(ApiObject.of(rc)).toBe(rc.apiObject);
+  });
+
+  test('GKE preset and fromName emit nothing but are usable by workloads', () => {
+    const objs = synth((chart) => {
+      const gke = GvisorRuntimeClass.gke(chart, 'gke');
+      expect(gke.ref.handler).toBe('gvisor');
+      const existing = GvisorRuntimeClass.fromName(chart, 'existing', 'sandboxed');
+      new SandboxedPod(chart, 'a', { runtimeClass: gke, containers });
+      new SandboxedPod(chart, 'b', { runtimeClass: existing, containers });
+    });
+    expect(kinds(objs)).toEqual(['Pod/a', 'Pod/b']);
+    expect(objs.map((o) => o.spec.runtimeClassName)).toEqual(['gvisor', 'sandboxed']);
+  });
+});
+
+describe('ordering for a one-pass kubectl apply', () => {
+  test('the RuntimeClass comes before the workloads that use it, even when declared after them', () => {
+    const { app, chart } = newChart();
+    const rc = new GvisorRuntimeClass(chart, 'rc-holder', { name: 'gvisor' });
+    // Workloads created first in a different scope still sort after the class they depend on.
+    const later = new SandboxedDeployment(chart, 'web', { runtimeClass: rc, containers });
+    new SandboxedJob(chart, 'job', { runtimeClass: rc, containers });
+    expect(later.apiObject.node.dependencies).toContain(rc.apiObject);
+    const objs = synthApp(app);
+    expect(kinds(objs)[0]).toBe('RuntimeClass/gvisor');
+    expect(kinds(objs).sort()).toEqual(['Deployment/web', 'Job/job', 'RuntimeClass/gvisor']);
+  });
+
+  test('a workload placed earlier in the tree still sorts after its RuntimeClass', () => {
+    const { app, chart } = newChart();
+    const group = new Construct(chart, 'a-group'); // added to the tree before the class
+    const rc = new GvisorRuntimeClass(chart, 'z-class', { name: 'gvisor' });
+    new SandboxedPod(group, 'pod', { runtimeClass: rc, containers });
+    expect(kinds(synthApp(app))).toEqual(['RuntimeClass/gvisor', 'Pod/pod']);
+  });
+
+  test('(control) without the construct reference, tree order decides', () => {
+    const { app, chart } = newChart();
+    const group = new Construct(chart, 'a-group');
+    new GvisorRuntimeClass(chart, 'z-class', { name: 'gvisor' });
+    new SandboxedPod(group, 'pod', { runtimeClass: 'gvisor', containers });
+    expect(kinds(synthApp(app))).toEqual(['Pod/pod', 'RuntimeClass/gvisor']);
+  });
+});
+
+describe('escape hatches', () => {
+  test('ApiObject.of(construct) reaches the main object', () => {
+    const { app, chart } = newChart();
+    const pod = new SandboxedPod(chart, 'p', { containers });
+    ApiObject.of(pod).addJsonPatch(JsonPatch.add('/spec/priorityClassName', 'critical'));
+    expect(ApiObject.of(pod)).toBe(pod.apiObject);
+    expect(synthApp(app)[0].spec.priorityClassName).toBe('critical');
+  });
+
+  test('overrides (JSON patch in props) change the main object or a named one', () => {
+    const objs = synth((chart) => {
+      new SandboxedDeployment(chart, 'web', {
+        containers,
+        overrides: [
+          { patch: [{ op: 'add', path: '/spec/template/spec/priorityClassName', value: 'high' }] },
+          { kind: 'Deployment', name: 'web', patch: [{ op: 'replace', path: '/spec/replicas', value: 5 }] },
+        ],
+      });
+    });
+    expect(objs[0].spec.replicas).toBe(5);
+    expect(objs[0].spec.template.spec.priorityClassName).toBe('high');
+  });
+});
+
+describe('chart-level settings', () => {
+  test('a chart namespace applies to workloads but never to the cluster-scoped RuntimeClass', () => {
+    const objs = synth((chart) => {
+      const rc = new GvisorRuntimeClass(chart, 'gvisor');
+      new SandboxedPod(chart, 'p', { runtimeClass: rc, containers });
+    }, { namespace: 'sandboxes' });
+    expect(objs[0].metadata.namespace).toBeUndefined();
+    expect(objs[1].metadata.namespace).toBe('sandboxes');
+    assertAllSchemaValid(objs);
+  });
+
+  test('a namespace prop wins over the chart namespace', () => {
+    const objs = synth((chart) => new SandboxedPod(chart, 'p', { namespace: 'team-a', containers }), { namespace: 'sandboxes' });
+    expect(objs[0].metadata.namespace).toBe('team-a');
+  });
+});
+
+describe('synthesised output', () => {
+  test('every construct together: schema-valid, restricted, sandboxed; equal to Testing.synth', () => {
+    const { app, chart } = newChart();
+    const rc = new GvisorRuntimeClass(chart, 'gvisor');
+    new SandboxedPod(chart, 'pod', { runtimeClass: rc, containers });
+    new SandboxedDeployment(chart, 'deploy', { runtimeClass: rc, containers, replicas: 2 });
+    new SandboxedJob(chart, 'job', { runtimeClass: rc, containers });
+    const objs = synthApp(app);
+    assertAllSchemaValid(objs);
+    assertRestrictedAndSandboxed(objs);
+    expect(Testing.synth(chart)).toEqual(objs);
+  });
+
+  test('construct ids and object names are deterministic (no hashes)', () => {
+    const run = () => synth((chart) => new SandboxedDeployment(chart, 'MyApp', { containers }));
+    expect(run()).toEqual(run());
+    expect(run()[0].metadata.name).toBe('my-app');
+  });
+});

@@ -1,0 +1,29 @@
+import { loadESLint } from 'eslint';
+
+/*
+ * The dependency direction (frontends → core, never back; cdk8s and Pulumi
+ * never load each other) is enforced by the project's eslint config. These
+ * tests lint probe sources under the real config to prove the rules bite.
+ */
+async function ruleHits(code: string, filePath: string): Promise<string[]> {
+  const ESLint = await loadESLint({ useFlatConfig: false });
+  const eslint = new ESLint({ cwd: process.cwd() });
+  const [result] = await eslint.lintText(code, { filePath });
+  return (result?.messages ?? []).map((m) => String(m.ruleId)).filter((r) => r === 'no-restricted-imports' || r === 'import/no-restricted-paths');
+}
+
+describe('architecture boundaries (eslint)', () => {
+  test.each([
+    ['lib/core importing cdk8s', "import { App } from 'cdk8s';\nexport const a = App;\n", 'lib/core/errors.ts'],
+    ['lib/core importing constructs', "import { Construct } from 'constructs';\nexport const a = Construct;\n", 'lib/core/errors.ts'],
+    ['lib/core importing Pulumi', "import * as pulumi from '@pulumi/pulumi';\nexport const a = pulumi;\n", 'lib/core/errors.ts'],
+    ['lib/core importing a frontend', "import { emitManifests } from '../cdk8s/emit';\nexport const a = emitManifests;\n", 'lib/core/errors.ts'],
+    [, "import * as p from '../pulumi';\nexport const a = p;\n", 'lib/cdk8s/emit.ts'],
+  ])('%s is an error', async (_what, code, file) => {
+    expect((await ruleHits(code, file)).length).toBeGreaterThan(0);
+  });
+
+  test('the cdk8s frontend may import cdk8s and the core', async () => {
+    expect(await ruleHits("import { App } from 'cdk8s';\nimport { DEFAULTS } from '../core';\nexport const a = [App, DEFAULTS];\n", 'lib/cdk8s/emit.ts')).toEqual([]);
+  });
+});
