@@ -39,7 +39,7 @@ runsc options (runsc-flags, runsc-toml, runsc-wrapper, docker):
   --debug BOOL                true | false
   --debug-log PATH            absolute path (a directory when it ends with /)
   --strace BOOL               true | false
-  --extra-flag FLAG           extra runsc flag "--name=value" (repeatable)
+  --extra-flag=FLAG           extra runsc flag, e.g. --extra-flag=--gso=false (repeatable; keep the "=")
 runsc-toml:     --binary-name PATH  --root PATH  --log-level LEVEL  --log-path PATH
 runsc-wrapper:  --runsc-path PATH (default /usr/local/bin/runsc)
 containerd:     --schema 2|3 (default 2)  --mode drop-in|file  --handler NAME (default runsc)
@@ -143,8 +143,12 @@ function render(command: string, values: Record<string, unknown>, onWarning: (w:
       return `${runscFlags(runscOptionsFrom(values)).join('\n')}\n`;
     case 'runsc-toml':
       return renderRunscToml({
-        ...runscOptionsFrom(values), ...warn,
-        binaryName: str(values, 'binary-name'), root: str(values, 'root'), logLevel: str(values, 'log-level') as never, logPath: str(values, 'log-path'),
+        ...runscOptionsFrom(values),
+        ...warn,
+        binaryName: str(values, 'binary-name'),
+        root: str(values, 'root'),
+        logLevel: str(values, 'log-level') as never,
+        logPath: str(values, 'log-path'),
       });
     case 'runsc-wrapper':
       return renderRunscWrapper({ ...runscOptionsFrom(values), ...warn, runscPath: str(values, 'runsc-path') });
@@ -174,8 +178,12 @@ function render(command: string, values: Record<string, unknown>, onWarning: (w:
         }
       }
       return renderDockerDaemonConfig({
-        ...runscOptionsFrom(values), ...warn,
-        path: str(values, 'path'), runtimeName: str(values, 'runtime-name'), base, defaultRuntime: bool(values, 'default-runtime'),
+        ...runscOptionsFrom(values),
+        ...warn,
+        path: str(values, 'path'),
+        runtimeName: str(values, 'runtime-name'),
+        base,
+        defaultRuntime: bool(values, 'default-runtime'),
       });
     }
     case 'compose':

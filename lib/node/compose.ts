@@ -1,8 +1,8 @@
 import { stringify } from 'yaml';
+import { assertDockerRuntimeName } from './docker';
+import { assertKnownOptions } from './node-values';
 import { GvisorIacError } from '../core/errors';
 import { assertBoolean, assertPlainObject, assertString } from '../core/validate';
-import { assertKnownOptions } from './node-values';
-import { assertDockerRuntimeName } from './docker';
 
 /** Options for a Docker Compose service fragment that runs in gVisor. */
 export interface ComposeServiceOptions {

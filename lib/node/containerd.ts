@@ -1,9 +1,9 @@
 import { stringify } from 'smol-toml';
-import { GvisorIacError, fieldPath } from '../core/errors';
-import { assertBoolean, assertDnsLabel, assertOneOf, assertPlainObject } from '../core/validate';
 import { assertAbsolutePath, assertKnownOptions, assertStringList } from './node-values';
 import { DEFAULT_RUNSC_PATH } from './runsc-wrapper';
 import { NodeWarning, NodeWarningOptions, WARNING_OPTION_NAMES, reportWarnings } from './warnings';
+import { GvisorIacError, fieldPath } from '../core/errors';
+import { assertBoolean, assertDnsLabel, assertOneOf, assertPlainObject } from '../core/validate';
 
 /** containerd config schema: `2` for containerd 1.x, `3` for containerd 2.x. */
 export type ContainerdSchema = 2 | 3;
@@ -113,7 +113,7 @@ function mergeRaw(target: Record<string, unknown>, raw: Record<string, unknown>,
     } else if (isObj(existing) && isObj(value)) {
       mergeRaw(existing as Record<string, unknown>, value as Record<string, unknown>, p);
     } else {
-      throw new GvisorIacError('INVALID_NODE_CONFIG', p, value, 'overrides a key that gvisor-iac renders', `set it through the typed option instead of criPluginConfig`);
+      throw new GvisorIacError('INVALID_NODE_CONFIG', p, value, 'overrides a key that gvisor-iac renders', 'set it through the typed option instead of criPluginConfig');
     }
   }
 }

@@ -1,10 +1,10 @@
-import { GvisorIacError } from '../core/errors';
-import { assertBoolean, assertPlainObject } from '../core/validate';
 import { assertAbsolutePath } from './node-values';
 import { flagsToArgs } from './runsc-flags';
 import { RunscOptions, resolveRunscOptions } from './runsc-options';
 import { DEFAULT_RUNSC_PATH } from './runsc-wrapper';
 import { NodeWarningOptions, WARNING_OPTION_NAMES, reportWarnings, runscOptionWarnings } from './warnings';
+import { GvisorIacError } from '../core/errors';
+import { assertBoolean, assertPlainObject } from '../core/validate';
 
 /** Options for Docker's `daemon.json`: the runsc options become the runtime's `runtimeArgs`. */
 export interface DockerDaemonConfigOptions extends RunscOptions, NodeWarningOptions {

@@ -29,7 +29,7 @@ export function assertStringList(value: unknown, path: string, what: string): st
   }
   value.forEach((item, i) => {
     if (typeof item !== 'string' || item.length === 0 || /[\0\n\r]/.test(item)) {
-      throw new GvisorIacError('INVALID_TYPE', `${path}[${i}]`, item, `is not ${what}`, `use a non-empty string without newlines`);
+      throw new GvisorIacError('INVALID_TYPE', `${path}[${i}]`, item, `is not ${what}`, 'use a non-empty string without newlines');
     }
   });
   return value as string[];
@@ -60,7 +60,10 @@ export function assertKnownOptions(value: Record<string, unknown>, known: readon
     const ranked = known.map((k) => ({ k, d: editDistance(key.toLowerCase(), k.toLowerCase()) })).sort((x, y) => x.d - y.d);
     const best = ranked[0];
     const p = path ? `${path}.${key}` : key;
-    const fix = best && best.d <= Math.max(2, Math.floor(key.length / 3)) ? `did you mean "${best.k}"?` : `known options are ${known.join(', ')}`;
+    const prefix = (k: string) => { let i = 0; while (i < k.length && k[i]?.toLowerCase() === key[i]?.toLowerCase()) i++; return i; };
+    const byPrefix = [...known].sort((x, y) => prefix(y) - prefix(x))[0];
+    const close = best && best.d <= Math.max(2, Math.floor(key.length / 3)) ? best.k : byPrefix && prefix(byPrefix) >= 5 ? byPrefix : undefined;
+    const fix = close ? `did you mean "${close}"?` : `known options are ${known.join(', ')}`;
     throw new GvisorIacError('UNKNOWN_FIELD', p, value[key], 'is not a known option', fix);
   }
 }

@@ -1,6 +1,6 @@
-import { GvisorIacError } from '../core/errors';
 import { RunscOptions } from './runsc-options';
 import { CURRENT_RUNSC_RELEASE, RunscRelease, assertRunscRelease, runscReleaseSupports } from './runsc-releases';
+import { GvisorIacError } from '../core/errors';
 
 /** Named runsc option sets. */
 export type RunscPresetName = 'hardened' | 'untrusted-code' | 'performance';

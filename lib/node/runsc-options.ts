@@ -1,9 +1,9 @@
-import { GvisorIacError, fieldPath } from '../core/errors';
-import { assertBoolean, assertInteger, assertOneOf, assertPlainObject } from '../core/validate';
 import { assertAbsolutePath, assertKnownOptions, assertStringList } from './node-values';
 import { assertAllowedRunscFlag, parseExtraFlags } from './runsc-extra-flags';
 import { RunscOverlay2, parseOverlay2 } from './runsc-overlay';
 import { CURRENT_RUNSC_RELEASE, RunscFeature, RunscRelease, assertRunscRelease, assertRunscReleaseSupports, runscReleaseSupports } from './runsc-releases';
+import { GvisorIacError, fieldPath } from '../core/errors';
+import { assertBoolean, assertInteger, assertOneOf, assertPlainObject } from '../core/validate';
 
 /** How the sandbox intercepts system calls. @see https://gvisor.dev/docs/user_guide/platforms/ */
 export type RunscPlatform = 'systrap' | 'ptrace' | 'kvm';

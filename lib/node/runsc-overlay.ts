@@ -1,6 +1,6 @@
-import { GvisorIacError } from '../core/errors';
 import { assertAbsolutePath } from './node-values';
 import { RunscRelease, assertRunscReleaseSupports } from './runsc-releases';
+import { GvisorIacError } from '../core/errors';
 
 /** Which mounts `--overlay2` wraps: the root filesystem only, or every mount. */
 export type RunscOverlayMount = 'root' | 'all';

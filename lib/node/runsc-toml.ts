@@ -1,8 +1,8 @@
 import { stringify } from 'smol-toml';
-import { assertOneOf, assertPlainObject } from '../core/validate';
 import { assertAbsolutePath } from './node-values';
 import { RunscOptions, resolveRunscOptions } from './runsc-options';
 import { NodeWarningOptions, WARNING_OPTION_NAMES, reportWarnings, runscOptionWarnings } from './warnings';
+import { assertOneOf, assertPlainObject } from '../core/validate';
 
 /** Log levels the gVisor containerd shim accepts. */
 export type RunscShimLogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'panic';

@@ -1,8 +1,8 @@
-import { assertPlainObject } from '../core/validate';
 import { assertAbsolutePath } from './node-values';
 import { flagsToArgs } from './runsc-flags';
 import { RunscOptions, resolveRunscOptions } from './runsc-options';
 import { NodeWarningOptions, WARNING_OPTION_NAMES, reportWarnings, runscOptionWarnings } from './warnings';
+import { assertPlainObject } from '../core/validate';
 
 /** Options for a runsc wrapper script. */
 export interface RunscWrapperOptions extends RunscOptions, NodeWarningOptions {

@@ -5,9 +5,9 @@
 // from a locally built busybox image runs inside gVisor.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ContainerdConfigOptions, RunscRelease, renderContainerdConfig, renderRunscToml, renderRunscWrapper, runscPreset } from '../../lib';
 import { criStatusInfo } from './cri-client';
 import { Daemon, buildBusyboxRootfs, buildOciImageArchive, describeWith, findBinary, installedRunscRelease, mustRun, run, startDaemon, tempDir, waitFor } from './helpers';
+import { ContainerdConfigOptions, RunscRelease, renderContainerdConfig, renderRunscToml, renderRunscWrapper, runscPreset } from '../../lib';
 
 const IMAGE = 'docker.io/library/gvisor-iac-busybox:e2e';
 const NAMESPACE = 'gvisor-iac-e2e';
@@ -77,7 +77,8 @@ describeWith(['containerd', 'ctr', 'containerd-shim-runc-v2', 'runsc', 'busybox'
     return line?.trim().split(/\s+/).pop() ?? '(no cri line)';
   }
 
-  async function runtimesServed(socket: string): Promise<{ defaultRuntimeName: string; runtimes: Record<string, { runtimeType: string; options?: Record<string, unknown>; PodAnnotations?: string[] | null }> }> {
+  interface ServedRuntime { runtimeType: string; options?: Record<string, unknown>; PodAnnotations?: string[] | null }
+  async function runtimesServed(socket: string): Promise<{ defaultRuntimeName: string; runtimes: Record<string, ServedRuntime> }> {
     const info = await criStatusInfo(socket);
     const config = JSON.parse(info.config as string);
     return config.containerd;
@@ -93,12 +94,12 @@ describeWith(['containerd', 'ctr', 'containerd-shim-runc-v2', 'runsc', 'busybox'
     const t0 = Date.now();
     const name = title.replace(/[^a-z0-9]+/gi, '-').toLowerCase().slice(0, 40);
     let runscToml = '';
-    const { socket } = await startContainerd(name, (base, socket) => {
+    const { socket } = await startContainerd(name, (base, sock) => {
       runscToml = path.join(base, 'runsc.toml');
       fs.writeFileSync(runscToml, renderRunscToml({ ...runscPreset('hardened', release), binaryName: runsc, root: `${base}/runsc` }));
       const dropIn = path.join(base, 'gvisor.toml');
       fs.writeFileSync(dropIn, renderContainerdConfig({ ...options, ...(options.shim === 'runc' ? { runscBinary: wrapper } : { runscConfigPath: runscToml }) }));
-      return mainConfigImporting(base, socket, dropIn);
+      return mainConfigImporting(base, sock, dropIn);
     });
     expect(criPluginStatus(socket)).toBe('ok');
     const served = await runtimesServed(socket);
@@ -114,9 +115,9 @@ describeWith(['containerd', 'ctr', 'containerd-shim-runc-v2', 'runsc', 'busybox'
   });
 
   test('a whole rendered file (mode file, schema 2) also loads', async () => {
-    const { socket } = await startContainerd('whole-file', (base, socket) => {
+    const { socket } = await startContainerd('whole-file', (base, sock) => {
       const file = path.join(base, 'config.toml');
-      fs.writeFileSync(file, renderContainerdConfig({ mode: 'file', shim: 'runc', runscBinary: wrapper, root: `${base}/root`, state: `${base}/state`, address: socket }));
+      fs.writeFileSync(file, renderContainerdConfig({ mode: 'file', shim: 'runc', runscBinary: wrapper, root: `${base}/root`, state: `${base}/state`, address: sock }));
       return file;
     });
     expect(criPluginStatus(socket)).toBe('ok');
@@ -124,10 +125,10 @@ describeWith(['containerd', 'ctr', 'containerd-shim-runc-v2', 'runsc', 'busybox'
   });
 
   test("control: a drop-in that defines only runsc (gVisor's documented snippet) breaks the CRI plugin", async () => {
-    const { socket, daemon } = await startContainerd('control', (base, socket) => {
+    const { socket, daemon } = await startContainerd('control', (base, sock) => {
       const dropIn = path.join(base, 'gvisor.toml');
       fs.writeFileSync(dropIn, 'version = 2\n[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runsc]\n  runtime_type = "io.containerd.runsc.v1"\n');
-      return mainConfigImporting(base, socket, dropIn);
+      return mainConfigImporting(base, sock, dropIn);
     });
     expect(criPluginStatus(socket)).toBe('error');
     expect(daemon.log()).toContain('no corresponding runtime configured in `containerd.runtimes` for `containerd` `default_runtime_name = \\"runc\\"');
@@ -135,10 +136,10 @@ describeWith(['containerd', 'ctr', 'containerd-shim-runc-v2', 'runsc', 'busybox'
 
   test('a busybox container started through runsc (runc v2 shim + BinaryName) runs inside gVisor', async () => {
     const t0 = Date.now();
-    const { socket } = await startContainerd('run', (base, socket) => {
+    const { socket } = await startContainerd('run', (base, sock) => {
       const dropIn = path.join(base, 'gvisor.toml');
       fs.writeFileSync(dropIn, renderContainerdConfig({ shim: 'runc', runscBinary: wrapper }));
-      return mainConfigImporting(base, socket, dropIn);
+      return mainConfigImporting(base, sock, dropIn);
     });
     const served = await runtimesServed(socket);
     const binary = served.runtimes.runsc?.options?.BinaryName as string;

@@ -3,8 +3,8 @@
 // inside gVisor, and the hardened pod settings hold inside real gVisor.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { RunscRelease, renderDockerDaemonConfig, runscPreset } from '../../lib';
 import { Daemon, buildBusyboxRootfs, describeWith, findBinary, installedRunscRelease, mustRun, run, startDaemon, tarDirectory, tempDir, waitFor } from './helpers';
+import { RunscRelease, renderDockerDaemonConfig, runscPreset } from '../../lib';
 
 const IMAGE = 'gvisor-iac-busybox:e2e';
 

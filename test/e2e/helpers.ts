@@ -58,7 +58,8 @@ export function tempDir(prefix: string): string {
 }
 
 /** Runs a command to completion (no shell). */
-export function run(cmd: string, args: string[], opts: { timeoutMs?: number; input?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {}): SpawnSyncReturns<string> {
+export interface RunOptions { timeoutMs?: number; input?: string; env?: NodeJS.ProcessEnv; cwd?: string }
+export function run(cmd: string, args: string[], opts: RunOptions = {}): SpawnSyncReturns<string> {
   return spawnSync(cmd, args, { encoding: 'utf8', timeout: opts.timeoutMs ?? 60_000, input: opts.input, env: opts.env ?? process.env, cwd: opts.cwd, killSignal: 'SIGKILL' });
 }
 

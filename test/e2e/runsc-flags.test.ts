@@ -4,8 +4,8 @@
 // release, the real runsc refuses too.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { GvisorIacError, RunscOptions, RUNSC_PRESET_NAMES, RunscRelease, runscFlags, runscPreset } from '../../lib';
 import { buildBusyboxRootfs, describeWith, findBinary, installedRunscRelease, mustRun, run, tempDir } from './helpers';
+import { GvisorIacError, RunscOptions, RUNSC_PRESET_NAMES, RunscRelease, runscFlags, runscPreset } from '../../lib';
 
 describeWith(['runsc', 'unshare'], 'real runsc accepts the rendered flags', () => {
   const runsc = findBinary('runsc') as string;
