@@ -1,2 +1,3 @@
 // Public API of gvisor-iac's core: re-exports only.
 export * from './core';
+export * from './node';

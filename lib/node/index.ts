@@ -1,0 +1,14 @@
+// Node-level gVisor configuration: runsc flags, runsc.toml, containerd, Docker. Re-exports only.
+export * from './compose';
+export * from './containerd';
+export * from './docker';
+export * from './node-values';
+export * from './presets';
+export * from './runsc-extra-flags';
+export * from './runsc-flags';
+export * from './runsc-options';
+export * from './runsc-overlay';
+export * from './runsc-releases';
+export * from './runsc-toml';
+export * from './runsc-wrapper';
+export * from './warnings';
