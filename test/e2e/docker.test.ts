@@ -4,7 +4,28 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Daemon, buildBusyboxRootfs, describeWith, findBinary, installedRunscRelease, mustRun, run, startDaemon, tarDirectory, tempDir, waitFor } from './helpers';
-import { RunscRelease, renderDockerDaemonConfig, runscPreset } from '../../lib';
+import type { PodSpec } from 'kubernetes-types/core/v1';
+import { RunscRelease, parseQuantity, renderDockerDaemonConfig, renderSandboxedPod, runscPreset } from '../../lib';
+
+/** Translates a core pod spec's security settings for its one container into `docker run` flags; throws on anything it cannot express. */
+function dockerRunFlagsFor(spec: PodSpec): string[] {
+  const [c] = spec.containers;
+  const psc = spec.securityContext ?? {};
+  const sc = c?.securityContext ?? {};
+  if (sc.privileged !== false) throw new Error('expected privileged: false');
+  const flags = ['--user', `${sc.runAsUser ?? psc.runAsUser}:${sc.runAsGroup ?? psc.runAsGroup}`];
+  if (sc.readOnlyRootFilesystem) flags.push('--read-only');
+  for (const cap of sc.capabilities?.drop ?? []) flags.push('--cap-drop', cap);
+  for (const cap of sc.capabilities?.add ?? []) flags.push('--cap-add', cap);
+  if (sc.allowPrivilegeEscalation === false) flags.push('--security-opt', 'no-new-privileges');
+  for (const m of c?.volumeMounts ?? []) {
+    const v = spec.volumes?.find((x) => x.name === m.name);
+    if (!v?.emptyDir) throw new Error(`cannot express volume ${m.name} as a docker flag`);
+    const size = v.emptyDir.sizeLimit === undefined ? '' : `:size=${parseQuantity(v.emptyDir.sizeLimit, 'sizeLimit', 'storage')}`;
+    flags.push('--tmpfs', `${m.mountPath}${size}`);
+  }
+  return flags;
+}
 
 const IMAGE = 'gvisor-iac-busybox:e2e';
 
@@ -81,11 +102,12 @@ describeWith(['dockerd', 'docker', 'runsc', 'busybox', 'tar'], 'dockerd with a r
   });
 
   test('the hardened pod settings hold inside gVisor: uid 1000, read-only root, writable /tmp', () => {
-    // What the core emits for a SandboxedPod container, as docker run flags
-    // (hardcoded until the core exposes them): runAsUser/runAsGroup 1000,
-    // readOnlyRootFilesystem, capabilities.drop [ALL], allowPrivilegeEscalation
-    // false, and a writable emptyDir at /tmp.
-    const hardened = ['--user', '1000:1000', '--read-only', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges', '--tmpfs', '/tmp'];
+    // What the core emits for a SandboxedPod, translated field by field into
+    // docker run flags: pod runAsUser/runAsGroup, readOnlyRootFilesystem,
+    // capabilities, allowPrivilegeEscalation and the writable /tmp emptyDir.
+    const pod = renderSandboxedPod({ containers: [{ name: 'app', image: IMAGE }] }, 'e2e').objects[0] as unknown as { spec: PodSpec };
+    const hardened = dockerRunFlagsFor(pod.spec);
+    expect(hardened).toEqual(['--user', '1000:1000', '--read-only', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges', '--tmpfs', '/tmp:size=67108864']);
     const script = [
       'echo "uid=$(id -u) gid=$(id -g)"',
       'if touch /root-write 2>/dev/null; then echo "root=writable"; else echo "root=read-only"; fi',
