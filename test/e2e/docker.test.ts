@@ -3,8 +3,8 @@
 // inside gVisor, and the hardened pod settings hold inside real gVisor.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Daemon, buildBusyboxRootfs, describeWith, findBinary, installedRunscRelease, mustRun, run, startDaemon, tarDirectory, tempDir, waitFor } from './helpers';
 import type { PodSpec } from 'kubernetes-types/core/v1';
+import { Daemon, buildBusyboxRootfs, describeWith, findBinary, installedRunscRelease, mustRun, run, startDaemon, tarDirectory, tempDir, waitFor } from './helpers';
 import { RunscRelease, parseQuantity, renderDockerDaemonConfig, renderSandboxedPod, runscPreset } from '../../lib';
 
 /** Translates a core pod spec's security settings for its one container into `docker run` flags; throws on anything it cannot express. */
