@@ -169,6 +169,10 @@ project.eslint?.addRules({
   '@stylistic/max-len': ['error', { code: 150, ignoreUrls: true, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreComments: true }],
 });
 
+// Resolve `gvisor-iac/...` imports (examples, tests) through the dev tsconfig's
+// paths, so linting works on a fresh clone before anything is compiled.
+project.tryFindObjectFile('.eslintrc.json')?.addOverride('settings.import/resolver.typescript.project', './test/tsconfig.json');
+
 // The README's main command: synthesise the cdk8s example to examples/cdk8s/dist/.
 project.addTask('synth', {
   description: 'Synthesise the cdk8s example to examples/cdk8s/dist/ (no cluster needed)',
