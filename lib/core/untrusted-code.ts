@@ -98,6 +98,9 @@ export function renderUntrustedCodeSandbox(props: UntrustedCodeSandboxProps, id:
   }
   const name = identity.name;
   const image = assertString(props.image, `${path}.image`, 'a container image reference');
+  if (/\s/.test(image)) {
+    throw new GvisorIacError('INVALID_VALUE', `${path}.image`, image, 'contains whitespace', 'use an image reference such as "registry.example.com/runner:1.2"');
+  }
   const resources = guaranteedResources(props.resources, `${path}.resources`);
   const tmpSizeLimit = checkTmp(props.tmpSizeLimit, `${path}.tmpSizeLimit`, resources);
   const code = checkCode(props.code, `${path}.code`);

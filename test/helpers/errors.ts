@@ -1,0 +1,12 @@
+import { GvisorIacError } from '../../lib/core';
+
+/** Runs `fn` and returns the GvisorIacError it throws; fails if it throws nothing or anything else. */
+export function caught(fn: () => unknown): GvisorIacError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof GvisorIacError) return e;
+    throw new Error(`expected a GvisorIacError, got ${String(e)}`);
+  }
+  throw new Error('expected a GvisorIacError, nothing was thrown');
+}
