@@ -38,7 +38,7 @@ describe('parseIp / formatIp', () => {
   });
 
   test('format and parse are inverse, and agree with the test oracle (property)', () => {
-    fc.assert(fc.property(fc.bigInt({ min: 0n, max: (1n << 128n) - 1n }), fc.bigInt({ min: 0n, max: (1n << 32n) - 1n }), (a6, a4) => {
+    fc.assert(fc.property(fc.bigInt({ min: 0n, max: 2n ** 128n - 1n }), fc.bigInt({ min: 0n, max: 2n ** 32n - 1n }), (a6, a4) => {
       expect(parseIp(formatIp(6, a6))).toEqual({ family: 6, address: a6 });
       expect(parseIp(formatIp(4, a4))).toEqual({ family: 4, address: a4 });
       expect(addressBits(formatIp(6, a6))).toBe(a6.toString(2).padStart(128, '0'));
@@ -50,7 +50,7 @@ describe('parseIp / formatIp', () => {
 describe('parseCidr', () => {
   test('parses IPv4 and IPv6 networks, keeping the text', () => {
     expect(parseCidr('10.0.0.0/8', 'p')).toEqual({ family: 4, address: 0x0a000000n, prefix: 8, text: '10.0.0.0/8' });
-    expect(parseCidr('2001:db8::/32', 'p')).toEqual({ family: 6, address: 0x20010db8n << 96n, prefix: 32, text: '2001:db8::/32' });
+    expect(parseCidr('2001:db8::/32', 'p')).toEqual({ family: 6, address: 0x20010db8n * 2n ** 96n, prefix: 32, text: '2001:db8::/32' });
     expect(parseCidr('0.0.0.0/0', 'p').prefix).toBe(0);
   });
 

@@ -3,7 +3,7 @@ import {
   CONFIG_MAP_MAX_BYTES, GvisorIacError, UNTRUSTED_CODE_DEFAULTS, UntrustedCodeSandboxProps, renderUntrustedCodeSandbox, runtimeClassRef,
   untrustedRunSelector,
 } from '../../lib/core';
-import { egressArb, forbiddenDestinationArb } from '../helpers/egress-arbitraries';
+import { egressArb, forbiddenDestinationArb, portArb } from '../helpers/egress-arbitraries';
 import { caught } from '../helpers/errors';
 import { egressAllowed, ingressAllowed, podRefOf } from '../helpers/network-policy';
 import { assertRestrictedAndSandboxed } from '../helpers/pod-security';
@@ -11,11 +11,11 @@ import { assertAllSchemaValid } from '../helpers/schema';
 
 type Any = Record<string, any>;
 const render = (props: Partial<UntrustedCodeSandboxProps> = {}, id = 'run-1') =>
-  renderUntrustedCodeSandbox({ image: 'code-runner:1.0', ...props } as UntrustedCodeSandboxProps, id).objects as Any[];
-const job = (objects: Any[]) => objects.find((o) => o.kind === 'Job')!;
-const podSpec = (objects: Any[]) => job(objects).spec.template.spec;
-const container = (objects: Any[]) => podSpec(objects).containers[0];
-const policy = (objects: Any[]) => objects.find((o) => o.kind === 'NetworkPolicy')!;
+  renderUntrustedCodeSandbox({ image: 'code-runner:1.0', ...props } as UntrustedCodeSandboxProps, id).objects as readonly Any[];
+const job = (objects: readonly Any[]) => objects.find((o) => o.kind === 'Job')!;
+const podSpec = (objects: readonly Any[]) => job(objects).spec.template.spec;
+const container = (objects: readonly Any[]) => podSpec(objects).containers[0];
+const policy = (objects: readonly Any[]) => objects.find((o) => o.kind === 'NetworkPolicy')!;
 
 const LABELS = {
   'app.kubernetes.io/managed-by': 'gvisor-iac',
@@ -139,11 +139,12 @@ describe('UntrustedCodeSandbox (core): options', () => {
   });
 
   test('activeDeadlineSeconds and ttlSecondsAfterFinished (0 deletes at once)', () => {
-    expect(job(render({ activeDeadlineSeconds: 30, ttlSecondsAfterFinished: 0 })).spec).toMatchObject({ activeDeadlineSeconds: 30, ttlSecondsAfterFinished: 0 });
+    const o = render({ activeDeadlineSeconds: 30, ttlSecondsAfterFinished: 0 });
+    expect(job(o).spec).toMatchObject({ activeDeadlineSeconds: 30, ttlSecondsAfterFinished: 0 });
   });
 
   test('resources: limits merge over the defaults and requests follow them; equal requests are accepted', () => {
-    const r = container(render({ resources: { limits: { cpu: '2', 'nvidia.com/gpu': '1' }, requests: { cpu: '2000m' } } })).resources;
+    const r = container(render({ resources: { limits: { 'cpu': '2', 'nvidia.com/gpu': '1' }, requests: { cpu: '2000m' } } })).resources;
     const limits = { 'cpu': '2', 'memory': '512Mi', 'ephemeral-storage': '256Mi', 'nvidia.com/gpu': '1' };
     expect(r).toEqual({ requests: limits, limits });
   });
@@ -189,10 +190,12 @@ describe('UntrustedCodeSandbox (core): options', () => {
   });
 
   test('overrides patch the Job by default, or a named kind', () => {
-    const o = render({ overrides: [
-      { patch: [{ op: 'add', path: '/spec/template/spec/priorityClassName', value: 'low' }] },
-      { kind: 'NetworkPolicy', patch: [{ op: 'add', path: '/metadata/annotations', value: { reviewed: 'yes' } }] },
-    ] });
+    const o = render({
+      overrides: [
+        { patch: [{ op: 'add', path: '/spec/template/spec/priorityClassName', value: 'low' }] },
+        { kind: 'NetworkPolicy', patch: [{ op: 'add', path: '/metadata/annotations', value: { reviewed: 'yes' } }] },
+      ],
+    });
     expect(podSpec(o).priorityClassName).toBe('low');
     expect(policy(o).metadata.annotations).toEqual({ reviewed: 'yes' });
   });
@@ -200,7 +203,7 @@ describe('UntrustedCodeSandbox (core): options', () => {
   test('every variant is schema-valid and Pod Security "restricted"', () => {
     const variants: Partial<UntrustedCodeSandboxProps>[] = [
       {}, { namespace: 'runs', egress: 'internet', code: { 'main.py': 'print(1)' } }, { egress: { cidrs: ['0.0.0.0/0', '::/0'], ports: [{ port: 443 }] } },
-      { resources: { limits: { cpu: '250m', memory: '128Mi', 'ephemeral-storage': '1Gi' } }, tmpSizeLimit: '1Gi' },
+      { resources: { limits: { 'cpu': '250m', 'memory': '128Mi', 'ephemeral-storage': '1Gi' } }, tmpSizeLimit: '1Gi' },
     ];
     for (const v of variants) {
       const o = render(v);
@@ -237,7 +240,7 @@ describe('UntrustedCodeSandbox (core): invalid input is refused before anything 
     ['a bad toleration', { tolerations: [{ key: 'a', effect: 'Sometimes' }] }, 'INVALID_VALUE', 'props.tolerations[0].effect', '"Sometimes"'],
     ['a bad runtime class', { runtimeClass: 'gVisor' }, 'INVALID_NAME', 'props.runtimeClass', 'try "g-visor"'],
     ['code over 1 MiB', { code: { 'a.py': big } }, 'INVALID_VALUE', 'props.code', `${CONFIG_MAP_MAX_BYTES + 4} bytes of file names and contents exceed the ConfigMap limit of 1048576 bytes`],
-    ['code over 1 MiB in UTF-8 bytes', { code: { 'a': 'é'.repeat(CONFIG_MAP_MAX_BYTES / 2) } }, 'INVALID_VALUE', 'props.code', `${CONFIG_MAP_MAX_BYTES + 1} bytes`],
+    ['code over 1 MiB in UTF-8 bytes', { code: { a: 'é'.repeat(CONFIG_MAP_MAX_BYTES / 2) } }, 'INVALID_VALUE', 'props.code', `${CONFIG_MAP_MAX_BYTES + 1} bytes`],
     ['a file name with a slash', { code: { 'src/main.py': '' } }, 'INVALID_NAME', 'props.code["src/main.py"]', 'is not a valid ConfigMap key'],
     ['a file name ".."', { code: { '..': '' } }, 'INVALID_NAME', 'props.code[".."]', 'is not a valid ConfigMap key'],
     ['a file name starting ".."', { code: { '..data': '' } }, 'INVALID_NAME', 'props.code["..data"]', 'is not a valid ConfigMap key'],
@@ -270,8 +273,8 @@ describe('UntrustedCodeSandbox (core): invalid input is refused before anything 
 
 describe('UntrustedCodeSandbox (core): isolation properties', () => {
   test('whatever egress is chosen, the run\'s pods never reach the metadata address or link-local', () => {
-    fc.assert(fc.property(egressArb, forbiddenDestinationArb, fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }), (egress, ip, port) => {
-      let objects: Any[];
+    fc.assert(fc.property(egressArb, forbiddenDestinationArb, portArb, (egress, ip, port) => {
+      let objects: readonly Any[];
       try {
         objects = render({ egress, namespace: 'runs' });
       } catch (e) {

@@ -58,3 +58,6 @@ export const forbiddenDestinationArb: fc.Arbitrary<string> = fc.oneof(
   fc.tuple(fc.integer({ min: 0xfe80, max: 0xfebf }), fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 7, maxLength: 7 }))
     .map(([first, rest]) => [first, ...rest].map(hex).join(':')),
 );
+
+/** A destination port, or none (any port). */
+export const portArb: fc.Arbitrary<number | undefined> = fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined });

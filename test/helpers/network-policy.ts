@@ -76,7 +76,9 @@ function peerMatches(peer: Any, policyNs: string | undefined, dest: Destination,
     return inCidr(ip, peer.ipBlock.cidr) && !(peer.ipBlock.except ?? []).some((x: string) => inCidr(ip, x));
   }
   if (!dest.pod) return false;
-  const nsOk = peer.namespaceSelector === undefined ? dest.pod.namespace === policyNs : labelsMatch(peer.namespaceSelector, dest.pod.namespaceLabels ?? {});
+  const nsOk = peer.namespaceSelector === undefined
+    ? dest.pod.namespace === policyNs
+    : labelsMatch(peer.namespaceSelector, dest.pod.namespaceLabels ?? {});
   return nsOk && labelsMatch(peer.podSelector, dest.pod.labels);
 }
 
