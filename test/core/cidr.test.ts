@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { formatIp, networkContains, parseCidr, parseIp } from '../../lib/core';
-import { caught } from '../helpers/errors';
+import { expectRefused } from '../helpers/errors';
 import { addressBits } from '../helpers/network-policy';
 
 describe('parseIp / formatIp', () => {
@@ -68,10 +68,7 @@ describe('parseCidr', () => {
     ['300.0.0.0/8', 'is not a valid IPv4 or IPv6 CIDR'],
     ['example.com/24', 'is not a valid IPv4 or IPv6 CIDR'],
   ])('%j is refused', (value, fragment) => {
-    const e = caught(() => parseCidr(value, 'egress.cidrs[0]'));
-    expect(e.code).toBe('INVALID_CIDR');
-    expect(e.path).toBe('egress.cidrs[0]');
-    expect(e.message).toContain(fragment);
+    expectRefused(() => parseCidr(value, 'egress.cidrs[0]'), 'INVALID_CIDR', 'egress.cidrs[0]', fragment);
   });
 });
 

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import {
   EDGE_DEFAULTS, EdgeSandboxProps, edgeRuntimeClassProps, renderEdgeSandbox, renderRuntimeClass, renderSandboxedDaemonSet,
 } from '../../lib/core';
-import { caught } from '../helpers/errors';
+import { caught, expectRefused } from '../helpers/errors';
+import { HARDENED_CONTAINER_SECURITY_CONTEXT, HARDENED_POD } from '../helpers/hardened';
 import { assertRestrictedAndSandboxed } from '../helpers/pod-security';
 import { assertAllSchemaValid } from '../helpers/schema';
 
@@ -32,16 +33,13 @@ describe('EdgeSandbox (core): defaults', () => {
         template: {
           metadata: { labels: LABELS },
           spec: {
-            runtimeClassName: 'gvisor',
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } },
+            ...HARDENED_POD,
             containers: [{
               name: 'app',
               image: 'edge-app:1.0',
               imagePullPolicy: 'IfNotPresent',
               resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '250m', memory: '128Mi' } },
-              securityContext: { allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+              securityContext: HARDENED_CONTAINER_SECURITY_CONTEXT,
               volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
             }],
             volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }],
@@ -228,10 +226,7 @@ describe('EdgeSandbox (core): invalid input is refused before anything is emitte
     ['an added capability', { containers: [{ ...APP, securityContext: { capabilities: { add: ['NET_ADMIN'] } } }] }, 'SANDBOX_ESCAPE', 'props.containers[0].securityContext.capabilities.add[0]', 'NET_ADMIN'],
     ['a nodeSelector that contradicts the RuntimeClass', { runtimeClass: edgeRc, nodeSelector: { 'node-type': 'cloud' } }, 'INVALID_VALUE', 'props.nodeSelector["node-type"]', 'contradicts the RuntimeClass "gvisor-edge"'],
   ])('refuses %s', (_label, props, code, path, fragment) => {
-    const e = caught(() => render(props as Partial<EdgeSandboxProps>));
-    expect(e.code).toBe(code);
-    expect(e.path).toBe(path);
-    expect(e.message).toContain(fragment);
+    expectRefused(() => render(props as Partial<EdgeSandboxProps>), code, path, fragment);
   });
 
   test('a nodeSelector that agrees with the RuntimeClass is fine', () => {

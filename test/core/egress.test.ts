@@ -3,7 +3,7 @@ import {
   CLUSTER_DNS_EGRESS_RULE, GvisorIacError, NEVER_REACHABLE_CIDRS, NON_PUBLIC_CIDRS, SandboxEgress, egressRules, sandboxNetworkPolicy,
 } from '../../lib/core';
 import { egressArb, forbiddenDestinationArb, portArb } from '../helpers/egress-arbitraries';
-import { caught } from '../helpers/errors';
+import { expectRefused } from '../helpers/errors';
 import { Destination, egressAllowed, inCidr, ingressAllowed } from '../helpers/network-policy';
 import { assertSchemaValid } from '../helpers/schema';
 
@@ -117,10 +117,7 @@ describe('egressRules', () => {
     ['an unknown protocol', { internet: true, ports: [{ port: 80, protocol: 'ICMP' }] }, 'INVALID_VALUE', 'p.ports[0].protocol', '"ICMP"'],
     ['ports that restrict nothing', { dns: true, ports: [{ port: 443 }] }, 'INVALID_VALUE', 'p.ports', 'neither internet nor cidrs is allowed'],
   ])('refuses %s', (_label, egress, code, path, fragment) => {
-    const e = caught(() => egressRules(egress as SandboxEgress, 'p'));
-    expect(e.code).toBe(code);
-    expect(e.path).toBe(path);
-    expect(e.message).toContain(fragment);
+    expectRefused(() => egressRules(egress as SandboxEgress, 'p'), code, path, fragment);
   });
 });
 

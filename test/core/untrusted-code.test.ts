@@ -4,7 +4,8 @@ import {
   untrustedRunSelector,
 } from '../../lib/core';
 import { egressArb, forbiddenDestinationArb, portArb } from '../helpers/egress-arbitraries';
-import { caught } from '../helpers/errors';
+import { caught, expectRefused } from '../helpers/errors';
+import { HARDENED_CONTAINER_SECURITY_CONTEXT, HARDENED_POD } from '../helpers/hardened';
 import { egressAllowed, ingressAllowed, podRefOf } from '../helpers/network-policy';
 import { assertRestrictedAndSandboxed } from '../helpers/pod-security';
 import { assertAllSchemaValid } from '../helpers/schema';
@@ -47,15 +48,12 @@ describe('UntrustedCodeSandbox (core): defaults', () => {
           template: {
             metadata: { labels: POD_LABELS },
             spec: {
-              runtimeClassName: 'gvisor',
-              automountServiceAccountToken: false,
-              enableServiceLinks: false,
-              securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } },
+              ...HARDENED_POD,
               containers: [{
                 name: 'code-runner',
                 image: 'code-runner:1.0',
                 resources: { requests: LIMITS, limits: LIMITS },
-                securityContext: { allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+                securityContext: HARDENED_CONTAINER_SECURITY_CONTEXT,
                 volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
               }],
               volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }],
@@ -258,10 +256,7 @@ describe('UntrustedCodeSandbox (core): invalid input is refused before anything 
     ['an unknown egress mode', { egress: 'everything' }, 'INVALID_VALUE', 'props.egress', '"everything" is not one of'],
     ['an override that matches nothing', { overrides: [{ kind: 'Secret', patch: [] }] }, 'INVALID_OVERRIDE', 'props.overrides[0]', 'matches no emitted object'],
   ])('refuses %s', (_label, props, code, path, fragment) => {
-    const e = caught(() => render(props as Partial<UntrustedCodeSandboxProps>));
-    expect(e.code).toBe(code);
-    expect(e.path).toBe(path);
-    expect(e.message).toContain(fragment);
+    expectRefused(() => render(props as Partial<UntrustedCodeSandboxProps>), code, path, fragment);
   });
 
   test('props that are not an object', () => {

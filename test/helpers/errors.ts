@@ -10,3 +10,11 @@ export function caught(fn: () => unknown): GvisorIacError {
   }
   throw new Error('expected a GvisorIacError, nothing was thrown');
 }
+
+/** Asserts that `fn` throws a GvisorIacError with this code and path whose message contains `fragment`. */
+export function expectRefused(fn: () => unknown, code: string, path: string, fragment: string): void {
+  const e = caught(fn);
+  expect(e.code).toBe(code);
+  expect(e.path).toBe(path);
+  expect(e.message).toContain(fragment);
+}
