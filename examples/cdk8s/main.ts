@@ -3,7 +3,7 @@
 // `npm run synth` (from the repository root) writes the YAML to examples/cdk8s/dist/.
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { GvisorRuntimeClass, SandboxedDeployment, SandboxedJob, SandboxedPod } from 'gvisor-iac/cdk8s';
+import { EdgeSandbox, GvisorRuntimeClass, SandboxedDeployment, SandboxedJob, SandboxedPod, UntrustedCodeSandbox } from 'gvisor-iac/cdk8s';
 
 export class SandboxChart extends Chart {
   public constructor(scope: Construct, id: string) {
@@ -34,6 +34,25 @@ export class SandboxChart extends Chart {
     new SandboxedJob(this, 'report', {
       runtimeClass: gvisor,
       containers: [{ name: 'report', image: 'busybox:1.36', command: ['sh', '-c', 'echo generating report; sleep 5'] }],
+    });
+
+    // Untrusted code execution: limits cpu 1 / memory 512Mi (requests equal, Guaranteed QoS),
+    // no retries, a 5-minute deadline, cleaned up 10 minutes after it ends; the code arrives
+    // as a read-only ConfigMap and a NetworkPolicy denies all traffic in and out.
+    new UntrustedCodeSandbox(this, 'untrusted-code', {
+      runtimeClass: gvisor,
+      image: 'python:3.12-slim',
+      command: ['python', '/code/main.py'],
+      code: { 'main.py': 'print("hello from the sandbox")\n' },
+      resources: { limits: { cpu: '1', memory: '512Mi' } },
+    });
+
+    // An edge sandbox: pinned to nodes labelled node-type=edge, tolerant of flaky links,
+    // cached images, a small footprint.
+    new EdgeSandbox(this, 'edge-sandbox', {
+      runtimeClass: gvisor,
+      nodeSelector: { 'node-type': 'edge' },
+      containers: [{ name: 'app', image: 'edge-app:1.0' }],
     });
   }
 }

@@ -2,3 +2,5 @@
 export * from './emit';
 export * from './runtime-class';
 export * from './workloads';
+export * from './untrusted-code';
+export * from './edge';

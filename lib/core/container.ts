@@ -157,7 +157,8 @@ function checkAppArmor(profile: { type?: string } | undefined, path: string): vo
   }
 }
 
-function resourceKind(key: string): QuantityKind {
+/** What a resource name measures: cpu, memory (also hugepages), storage, or a count (extended resources). */
+export function resourceKind(key: string): QuantityKind {
   if (key === 'cpu') return 'cpu';
   if (key === 'memory' || key.startsWith('hugepages-')) return 'memory';
   if (key === 'ephemeral-storage') return 'storage';

@@ -46,3 +46,46 @@ export const GKE_SANDBOX = {
 export const MANAGED_BY_LABEL = { 'app.kubernetes.io/managed-by': 'gvisor-iac' } as const;
 /** Label whose value is the workload name; used for selectors. */
 export const NAME_LABEL = 'app.kubernetes.io/name';
+
+/** Defaults of `UntrustedCodeSandbox`: a short-lived, Guaranteed-QoS Job that reaches nothing. */
+export const UNTRUSTED_CODE_DEFAULTS = {
+  /** Container name, as in the gVisor examples. */
+  containerName: 'code-runner',
+  /** Limits (requests are set equal: Guaranteed QoS). cpu 1 / memory 512Mi as in the gVisor examples. */
+  limits: { 'cpu': '1', 'memory': '512Mi', 'ephemeral-storage': '256Mi' },
+  /** Seconds a run may take before Kubernetes stops it. */
+  activeDeadlineSeconds: 300,
+  /** Seconds a finished run is kept (for its logs and status) before it is deleted. */
+  ttlSecondsAfterFinished: 600,
+  /** Where the `code` files are mounted, read-only. */
+  codeMountPath: '/code',
+  /** Mode of the mounted code files (read-only for everyone: 0444). */
+  codeFileMode: 0o444,
+  /** Size limit of the writable `/tmp`. */
+  tmpSizeLimit: '64Mi',
+  /** Label whose value is the run's name; selects exactly one run's pods. */
+  runLabel: 'gvisor-iac/run',
+  /** `app.kubernetes.io/component` of every run. */
+  component: 'untrusted-code',
+} as const;
+
+/** Defaults of `EdgeSandbox`: pinned to edge nodes, small, tolerant of flaky links. */
+export const EDGE_DEFAULTS = {
+  /** Pod `nodeSelector`, as in the gVisor examples. */
+  nodeSelector: { 'node-type': 'edge' },
+  /** Toleration for the taint that keeps ordinary pods off edge nodes. */
+  edgeToleration: { key: 'node-type', operator: 'Equal', value: 'edge', effect: 'NoSchedule' },
+  /** Seconds a pod stays bound to an unreachable / not-ready edge node before eviction (Kubernetes' own default is 300). */
+  tolerationSeconds: 3600,
+  /** Resources for containers that set none: a small footprint for small nodes. */
+  containerResources: {
+    requests: { cpu: '50m', memory: '64Mi' },
+    limits: { cpu: '250m', memory: '128Mi' },
+  },
+  /** Node label that names an edge site; replicas are spread across its values. */
+  siteLabel: 'topology.kubernetes.io/zone',
+  /** `imagePullPolicy` of containers that set none: run the cached image when the registry is out of reach. */
+  imagePullPolicy: 'IfNotPresent',
+  /** Name of the edge RuntimeClass made by `edgeRuntimeClassProps`. */
+  runtimeClassName: 'gvisor-edge',
+} as const;

@@ -21,12 +21,15 @@ export interface SandboxedDeploymentProps extends SandboxedWorkloadProps {
   readonly progressDeadlineSeconds?: number;
 }
 
+/** Deployment-specific prop names. */
+export const DEPLOYMENT_PROP_KEYS = ['replicas', 'strategy', 'minReadySeconds', 'revisionHistoryLimit', 'progressDeadlineSeconds'] as const;
+
 /**
  * Builds a gVisor-sandboxed Deployment. The selector is
  * `app.kubernetes.io/name: <name>`, derived deterministically.
  */
 export function renderSandboxedDeployment(props: SandboxedDeploymentProps, id: string, path = 'props'): Manifests {
-  const { identity, selector, podLabels } = workloadIdentity(props, id, path, ['replicas', 'strategy', 'minReadySeconds', 'revisionHistoryLimit', 'progressDeadlineSeconds']);
+  const { identity, selector, podLabels } = workloadIdentity(props, id, path, DEPLOYMENT_PROP_KEYS);
   const spec = buildSandboxedPodSpec(props, path);
   const int = (v: number | undefined, field: string) => (v === undefined ? undefined : assertInteger(v, `${path}.${field}`, 0));
   const deployment: Deployment & KubeObject = prune({

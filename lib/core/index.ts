@@ -12,3 +12,8 @@ export * from './pod-spec';
 export * from './pod';
 export * from './deployment';
 export * from './job';
+export * from './daemon-set';
+export * from './cidr';
+export * from './egress';
+export * from './untrusted-code';
+export * from './edge';

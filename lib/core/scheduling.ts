@@ -8,22 +8,25 @@ const TOLERATION_FIELDS = ['key', 'operator', 'value', 'effect', 'tolerationSeco
 export function validateTolerations(value: unknown, path: string): Toleration[] | undefined {
   if (value === undefined) return undefined;
   const list = assertArray<Toleration>(value, path);
-  list.forEach((t, i) => {
-    const p = fieldPath(path, i);
-    assertKnownKeys(assertPlainObject(t, p), TOLERATION_FIELDS, p);
-    const operator = t.operator === undefined ? 'Equal' : assertOneOf(t.operator, ['Equal', 'Exists'] as const, `${p}.operator`);
-    if (t.key !== undefined && t.key !== '') assertLabelKey(t.key, `${p}.key`);
-    if (operator === 'Exists' && t.value) {
-      throw new GvisorIacError('INVALID_VALUE', `${p}.value`, t.value, 'is set with operator "Exists"', 'drop the value, or use operator "Equal"');
-    }
-    if (operator === 'Equal' && t.value !== undefined) assertLabelValue(t.value, `${p}.value`);
-    if (t.effect !== undefined && t.effect !== '') assertOneOf(t.effect, ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] as const, `${p}.effect`);
-    if (t.tolerationSeconds !== undefined) {
-      assertInteger(t.tolerationSeconds, `${p}.tolerationSeconds`, 0);
-      if (t.effect !== 'NoExecute') {
-        throw new GvisorIacError('INVALID_VALUE', `${p}.tolerationSeconds`, t.tolerationSeconds, 'only applies to effect "NoExecute"', 'set effect: "NoExecute" or drop tolerationSeconds');
-      }
-    }
-  });
+  list.forEach((t, i) => validateToleration(t, fieldPath(path, i)));
   return list.length ? list.map((t) => ({ ...t })) : undefined;
+}
+
+/** Validates one toleration (key, operator, value, effect, tolerationSeconds); returns a copy. */
+export function validateToleration(t: Toleration, p: string): Toleration {
+  assertKnownKeys(assertPlainObject(t, p), TOLERATION_FIELDS, p);
+  const operator = t.operator === undefined ? 'Equal' : assertOneOf(t.operator, ['Equal', 'Exists'] as const, `${p}.operator`);
+  if (t.key !== undefined && t.key !== '') assertLabelKey(t.key, `${p}.key`);
+  if (operator === 'Exists' && t.value) {
+    throw new GvisorIacError('INVALID_VALUE', `${p}.value`, t.value, 'is set with operator "Exists"', 'drop the value, or use operator "Equal"');
+  }
+  if (operator === 'Equal' && t.value !== undefined) assertLabelValue(t.value, `${p}.value`);
+  if (t.effect !== undefined && t.effect !== '') assertOneOf(t.effect, ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] as const, `${p}.effect`);
+  if (t.tolerationSeconds !== undefined) {
+    assertInteger(t.tolerationSeconds, `${p}.tolerationSeconds`, 0);
+    if (t.effect !== 'NoExecute') {
+      throw new GvisorIacError('INVALID_VALUE', `${p}.tolerationSeconds`, t.tolerationSeconds, 'only applies to effect "NoExecute"', 'set effect: "NoExecute" or drop tolerationSeconds');
+    }
+  }
+  return { ...t };
 }

@@ -15,7 +15,17 @@ describe('examples/cdk8s', () => {
       'Pod/nginx-sandboxed',
       'Deployment/web',
       'Job/report',
+      'ConfigMap/untrusted-code-code',
+      'NetworkPolicy/untrusted-code',
+      'Job/untrusted-code',
+      'Deployment/edge-sandbox',
     ]);
+  });
+
+  test('the untrusted-code and edge cases keep the source document\'s values', () => {
+    const find = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
+    expect(find('Job', 'untrusted-code').spec.template.spec.containers[0].resources.limits).toMatchObject({ cpu: '1', memory: '512Mi' });
+    expect(find('Deployment', 'edge-sandbox').spec.template.spec.nodeSelector).toEqual({ 'node-type': 'edge' });
   });
 
   test('every object is schema-valid and every pod is sandboxed and restricted', () => {

@@ -1,0 +1,43 @@
+import type { DaemonSet, DaemonSetUpdateStrategy } from 'kubernetes-types/apps/v1';
+import { KubeObject, Manifests, prune } from './manifest';
+import { objectMeta } from './metadata';
+import { applyOverrides } from './overrides';
+import { SandboxedWorkloadProps, workloadIdentity } from './pod';
+import { buildSandboxedPodSpec } from './pod-spec';
+import { assertInteger, assertPlainObject } from './validate';
+
+/** Props of a sandboxed DaemonSet (one pod per matching node). */
+export interface SandboxedDaemonSetProps extends SandboxedWorkloadProps {
+  /** @default - Kubernetes' RollingUpdate with maxUnavailable 1 */
+  readonly updateStrategy?: DaemonSetUpdateStrategy;
+  /** @default - Kubernetes' 0 */
+  readonly minReadySeconds?: number;
+  /** @default - Kubernetes' 10 */
+  readonly revisionHistoryLimit?: number;
+}
+
+/** DaemonSet-specific prop names. */
+export const DAEMON_SET_PROP_KEYS = ['updateStrategy', 'minReadySeconds', 'revisionHistoryLimit'] as const;
+
+/**
+ * Builds a gVisor-sandboxed DaemonSet. The selector is
+ * `app.kubernetes.io/name: <name>`, derived deterministically.
+ */
+export function renderSandboxedDaemonSet(props: SandboxedDaemonSetProps, id: string, path = 'props'): Manifests {
+  const { identity, selector, podLabels } = workloadIdentity(props, id, path, DAEMON_SET_PROP_KEYS);
+  const spec = buildSandboxedPodSpec(props, path);
+  const int = (v: number | undefined, field: string) => (v === undefined ? undefined : assertInteger(v, `${path}.${field}`, 0));
+  const daemonSet: DaemonSet & KubeObject = prune({
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: objectMeta(identity.name, identity.namespace, podLabels, identity.annotations),
+    spec: {
+      selector: { matchLabels: selector },
+      updateStrategy: props.updateStrategy === undefined ? undefined : assertPlainObject(props.updateStrategy, `${path}.updateStrategy`) as DaemonSetUpdateStrategy,
+      minReadySeconds: int(props.minReadySeconds, 'minReadySeconds'),
+      revisionHistoryLimit: int(props.revisionHistoryLimit, 'revisionHistoryLimit'),
+      template: { metadata: { labels: podLabels }, spec },
+    },
+  });
+  return applyOverrides({ objects: [daemonSet], primary: 0 }, props.overrides, `${path}.overrides`);
+}

@@ -1,0 +1,199 @@
+import type { IPBlock, NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyPeer, NetworkPolicyPort } from 'kubernetes-types/networking/v1';
+import { IpNetwork, networkContains, parseCidr } from './cidr';
+import { GvisorIacError, fieldPath } from './errors';
+import { KubeObject, prune } from './manifest';
+import { objectMeta } from './metadata';
+import { assertArray, assertBoolean, assertInteger, assertKnownKeys, assertOneOf, assertPlainObject } from './validate';
+
+/**
+ * Addresses a sandboxed pod may never reach, whatever egress it is given:
+ * the IPv4 link-local range (169.254.169.254 is the metadata server of AWS,
+ * GCP, Azure, OCI and others; 169.254.170.2 is ECS's credential endpoint),
+ * Alibaba Cloud's metadata address, the IPv6 link-local range, AWS's IPv6
+ * metadata address, and the IPv4 link-local range written as an IPv4-mapped
+ * or NAT64 IPv6 address.
+ */
+export const NEVER_REACHABLE_CIDRS: readonly string[] = [
+  '100.100.100.200/32',
+  '169.254.0.0/16',
+  '64:ff9b::a9fe:0/112',
+  '::ffff:a9fe:0/112',
+  'fd00:ec2::254/128',
+  'fe80::/10',
+];
+
+/**
+ * What "the public internet" leaves out besides `NEVER_REACHABLE_CIDRS`:
+ * private, shared (CGNAT), loopback, "this network", multicast and reserved
+ * IPv4 ranges, and loopback, IPv4-mapped, local NAT64, unique-local and
+ * multicast IPv6 ranges — so that "internet" never means "the cluster and the
+ * VPC it runs in".
+ */
+export const NON_PUBLIC_CIDRS: readonly string[] = [
+  '0.0.0.0/8',
+  '10.0.0.0/8',
+  '100.64.0.0/10',
+  '127.0.0.0/8',
+  '172.16.0.0/12',
+  '192.168.0.0/16',
+  '224.0.0.0/4',
+  '240.0.0.0/4',
+  '::1/128',
+  '::ffff:0:0/96',
+  '64:ff9b:1::/48',
+  'fc00::/7',
+  'ff00::/8',
+];
+
+/**
+ * The egress rule for DNS lookups: UDP and TCP port 53 to the cluster DNS
+ * pods (label `k8s-app: kube-dns` in namespace `kube-system`, as CoreDNS is
+ * labelled by kubeadm, GKE, EKS and AKS).
+ */
+export const CLUSTER_DNS_EGRESS_RULE: NetworkPolicyEgressRule = {
+  to: [{
+    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+    podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+  }],
+  ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
+};
+
+/** One destination port (or range) for `internet` and `cidrs` egress. */
+export interface SandboxEgressPort {
+  /** Port number (1–65535). */
+  readonly port: number;
+  /** Last port of a range (≥ `port`). @default - just `port` */
+  readonly endPort?: number;
+  /** @default "TCP" */
+  readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
+}
+
+/** An explicit egress allow-list. Everything not listed stays denied. */
+export interface SandboxEgressAllowList {
+  /** Allow DNS lookups through the cluster DNS (`CLUSTER_DNS_EGRESS_RULE`). @default false */
+  readonly dns?: boolean;
+  /** Allow the public internet: `0.0.0.0/0` and `::/0` minus `NON_PUBLIC_CIDRS` and `NEVER_REACHABLE_CIDRS`. @default false */
+  readonly internet?: boolean;
+  /**
+   * Allow these destination networks (e.g. `"203.0.113.0/24"`). The
+   * never-reachable ranges are cut out of each; a network that lies inside
+   * one of them is refused.
+   * @default - none
+   */
+  readonly cidrs?: readonly string[];
+  /** Restrict `internet` and `cidrs` to these ports (DNS keeps port 53). @default - all ports */
+  readonly ports?: readonly SandboxEgressPort[];
+}
+
+/**
+ * Egress of a sandboxed pod: `"none"` (nothing, not even DNS), `"dns"` (DNS
+ * lookups only), `"internet"` (DNS and the public internet), or an
+ * allow-list. The cloud metadata address and the link-local range are never
+ * reachable, whatever is chosen.
+ */
+export type SandboxEgress = 'none' | 'dns' | 'internet' | SandboxEgressAllowList;
+
+const MODES = { none: {}, dns: { dns: true }, internet: { dns: true, internet: true } } as const;
+
+const parse = (list: readonly string[]): IpNetwork[] => list.map((c) => parseCidr(c, 'NEVER_REACHABLE_CIDRS'));
+const NEVER = parse(NEVER_REACHABLE_CIDRS);
+const NON_PUBLIC = parse(NON_PUBLIC_CIDRS);
+
+/** Cuts `excluded` networks out of `cidr`: those strictly inside it, minimal (none inside another), in address order. */
+function ipBlock(cidr: IpNetwork, excluded: readonly IpNetwork[]): IPBlock {
+  const inside = excluded.filter((x) => networkContains(cidr, x) && x.prefix > cidr.prefix);
+  const minimal = inside
+    .filter((x) => !inside.some((y) => y !== x && networkContains(y, x)))
+    .sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : a.prefix - b.prefix));
+  return prune({ cidr: cidr.text, except: minimal.map((x) => x.text) });
+}
+
+function checkPorts(value: unknown, path: string): NetworkPolicyPort[] | undefined {
+  if (value === undefined) return undefined;
+  const list = assertArray<SandboxEgressPort>(value, path);
+  if (list.length === 0) {
+    throw new GvisorIacError('INVALID_VALUE', path, list, 'is empty', 'omit ports to allow every port, or list at least one');
+  }
+  return list.map((p, i) => {
+    const pp = fieldPath(path, i);
+    assertKnownKeys(assertPlainObject(p, pp), ['port', 'endPort', 'protocol'], pp);
+    const port = assertInteger(p.port, `${pp}.port`, 1, 65535);
+    const endPort = p.endPort === undefined ? undefined : assertInteger(p.endPort, `${pp}.endPort`, port, 65535);
+    const protocol = p.protocol === undefined ? 'TCP' : assertOneOf(p.protocol, ['TCP', 'UDP', 'SCTP'] as const, `${pp}.protocol`);
+    return prune({ protocol, port, endPort });
+  });
+}
+
+/**
+ * Turns an egress choice into NetworkPolicy egress rules, validating it
+ * first. The result never lets traffic reach `NEVER_REACHABLE_CIDRS`; an
+ * empty list (for `"none"`) denies all egress when the policy lists
+ * `Egress` in its `policyTypes`.
+ */
+export function egressRules(egress: SandboxEgress | undefined, path: string): NetworkPolicyEgressRule[] {
+  const choice: SandboxEgressAllowList = egress === undefined || typeof egress === 'string'
+    ? MODES[assertOneOf(egress ?? 'none', ['none', 'dns', 'internet'] as const, path, 'use "none", "dns", "internet" or { dns?, internet?, cidrs?, ports? }')]
+    : assertPlainObject(egress, path);
+  assertKnownKeys(choice as Record<string, unknown>, ['dns', 'internet', 'cidrs', 'ports'], path);
+  const dns = choice.dns === undefined ? false : assertBoolean(choice.dns, `${path}.dns`);
+  const internet = choice.internet === undefined ? false : assertBoolean(choice.internet, `${path}.internet`);
+  const cidrsIn = choice.cidrs === undefined ? [] : assertArray<string>(choice.cidrs, `${path}.cidrs`);
+  const ports = checkPorts(choice.ports, `${path}.ports`);
+
+  const seen = new Set<string>();
+  const cidrs = cidrsIn.map((text, i) => {
+    const p = fieldPath(`${path}.cidrs`, i);
+    const net = parseCidr(text, p);
+    const blocked = NEVER.find((n) => networkContains(n, net));
+    if (blocked) {
+      throw new GvisorIacError('SANDBOX_ESCAPE', p, text, `lies inside ${blocked.text}, which sandboxed pods may never reach (cloud metadata / link-local)`, 'remove it; credentials of the node must stay out of reach of the sandbox');
+    }
+    if (seen.has(text)) throw new GvisorIacError('INVALID_VALUE', p, text, 'is listed twice', 'list each network once');
+    seen.add(text);
+    return net;
+  });
+  if (ports && !internet && cidrs.length === 0) {
+    throw new GvisorIacError('INVALID_VALUE', `${path}.ports`, choice.ports, 'restrict nothing: neither internet nor cidrs is allowed', 'allow internet or list cidrs, or drop ports');
+  }
+
+  const peers: NetworkPolicyPeer[] = [];
+  if (internet) {
+    for (const any of parse(['0.0.0.0/0', '::/0'])) peers.push({ ipBlock: ipBlock(any, [...NEVER, ...NON_PUBLIC]) });
+  }
+  for (const net of cidrs) peers.push({ ipBlock: ipBlock(net, NEVER) });
+
+  const rules: NetworkPolicyEgressRule[] = [];
+  if (dns) rules.push(structuredClone(CLUSTER_DNS_EGRESS_RULE));
+  // Never emit a rule without `to`: Kubernetes reads a missing `to` as "every destination".
+  if (peers.length) rules.push(prune({ to: peers, ports }));
+  return rules;
+}
+
+/** What `sandboxNetworkPolicy` needs to know about the pods it isolates. */
+export interface SandboxNetworkPolicyOptions {
+  readonly name: string;
+  readonly namespace?: string;
+  readonly labels: Record<string, string>;
+  /** Labels that select exactly the isolated pods. */
+  readonly podSelector: Record<string, string>;
+  readonly egress?: SandboxEgress;
+}
+
+/**
+ * A NetworkPolicy that selects exactly `podSelector`'s pods and isolates
+ * them: no ingress at all, egress only as `egress` allows (default none).
+ * `path` names the `egress` prop in errors.
+ */
+export function sandboxNetworkPolicy(options: SandboxNetworkPolicyOptions, path: string): NetworkPolicy & KubeObject {
+  const egress = egressRules(options.egress, path);
+  return prune({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: objectMeta(options.name, options.namespace, options.labels),
+    spec: {
+      podSelector: { matchLabels: { ...options.podSelector } },
+      policyTypes: ['Ingress', 'Egress'],
+      egress,
+    },
+  });
+}

@@ -1,0 +1,254 @@
+import type { Job } from 'kubernetes-types/batch/v1';
+import type { ConfigMap, Container, EnvVar, ResourceRequirements, Toleration, Volume } from 'kubernetes-types/core/v1';
+import { resolveResources, resourceKind } from './container';
+import { NAME_LABEL, UNTRUSTED_CODE_DEFAULTS } from './defaults';
+import { SandboxEgress, sandboxNetworkPolicy } from './egress';
+import { GvisorIacError, fieldPath } from './errors';
+import { KubeObject, Manifests, prune } from './manifest';
+import { ObjectIdentityProps, objectMeta, resolveIdentity } from './metadata';
+import { ManifestOverride, applyOverrides } from './overrides';
+import { buildSandboxedPodSpec } from './pod-spec';
+import { parseQuantity } from './quantity';
+import { RuntimeClassRef } from './runtime-class';
+import { assertArray, assertInteger, assertKnownKeys, assertPlainObject, assertString } from './validate';
+
+/** The most a ConfigMap may hold (the API server's limit, 1 MiB). */
+export const CONFIG_MAP_MAX_BYTES = 1024 * 1024;
+
+const CONFIG_MAP_KEY = /^[-._a-zA-Z0-9]+$/;
+const CODE_VOLUME = 'code';
+
+/**
+ * Props of `UntrustedCodeSandbox`: one run of code nobody trusts, as a Job a
+ * code-execution service submits per request.
+ */
+export interface UntrustedCodeSandboxProps extends ObjectIdentityProps {
+  /** Image of the code runner (e.g. a language runtime). */
+  readonly image: string;
+  /** Container entrypoint. @default - the image's ENTRYPOINT */
+  readonly command?: string[];
+  /** Arguments. @default - the image's CMD */
+  readonly args?: string[];
+  /** Plain environment variables (`name`/`value` only: no secrets or field refs reach untrusted code). @default - none */
+  readonly env?: EnvVar[];
+  /** Working directory. @default - the image's WORKDIR */
+  readonly workingDir?: string;
+  /**
+   * The RuntimeClass: a `GvisorRuntimeClass` (or its `ref`) or a class name.
+   * @default "gvisor"
+   */
+  readonly runtimeClass?: RuntimeClassRef | string;
+  /** Seconds the run may take before Kubernetes stops it (> 0). @default 300 */
+  readonly activeDeadlineSeconds?: number;
+  /** Seconds a finished run (Job and pods) is kept before it is deleted. @default 600 */
+  readonly ttlSecondsAfterFinished?: number;
+  /**
+   * Resource limits, merged over the defaults; requests are always set equal
+   * to the limits (Guaranteed QoS). Requests that differ are refused.
+   * @default { limits: { cpu: "1", memory: "512Mi", "ephemeral-storage": "256Mi" } }
+   */
+  readonly resources?: ResourceRequirements;
+  /**
+   * What the run may reach. Ingress is always denied; the cloud metadata
+   * address and the link-local range are never reachable.
+   * @default "none"
+   */
+  readonly egress?: SandboxEgress;
+  /**
+   * Files to run: file name → content, delivered as an immutable ConfigMap
+   * mounted read-only at `codeMountPath`. At most 1 MiB in all (names and
+   * contents, UTF-8); names are ConfigMap keys (letters, digits, `-`, `_`, `.`).
+   * @default - none
+   */
+  readonly code?: Record<string, string>;
+  /** Where `code` is mounted (read-only, files mode 0444). @default "/code" */
+  readonly codeMountPath?: string;
+  /** Size limit of the writable `/tmp` emptyDir (at most the ephemeral-storage limit). @default "64Mi" */
+  readonly tmpSizeLimit?: string;
+  /** Pin runs to dedicated nodes. @default - none */
+  readonly nodeSelector?: Record<string, string>;
+  /** @default - none */
+  readonly tolerations?: Toleration[];
+  /** JSON-patch escape hatch applied after the objects are built (default target: the Job). @default - none */
+  readonly overrides?: ManifestOverride[];
+}
+
+const KNOWN = [
+  'name', 'namespace', 'labels', 'annotations', 'image', 'command', 'args', 'env', 'workingDir', 'runtimeClass', 'activeDeadlineSeconds',
+  'ttlSecondsAfterFinished', 'resources', 'egress', 'code', 'codeMountPath', 'tmpSizeLimit', 'nodeSelector', 'tolerations', 'overrides',
+] as const;
+
+/** The labels that select exactly one run's pods (and every object of the run). */
+export function untrustedRunSelector(name: string): Record<string, string> {
+  return { [UNTRUSTED_CODE_DEFAULTS.runLabel]: name };
+}
+
+/**
+ * Builds one run of untrusted code: an optional ConfigMap with the code, a
+ * NetworkPolicy isolating the run's pods, and a gVisor Job with
+ * `backoffLimit: 0`, a deadline, a TTL and Guaranteed resources. Names are
+ * `<name>` (Job, NetworkPolicy) and `<name>-code` (ConfigMap), where `name`
+ * comes from props or the construct id. Validates everything first.
+ */
+export function renderUntrustedCodeSandbox(props: UntrustedCodeSandboxProps, id: string, path = 'props'): Manifests {
+  assertKnownKeys(assertPlainObject(props, path), KNOWN, path);
+  const identity = resolveIdentity(props, id, path);
+  if (props.labels && UNTRUSTED_CODE_DEFAULTS.runLabel in props.labels) {
+    throw new GvisorIacError('RESERVED_NAME', `${path}.labels["${UNTRUSTED_CODE_DEFAULTS.runLabel}"]`, props.labels[UNTRUSTED_CODE_DEFAULTS.runLabel], 'is set by UntrustedCodeSandbox to the run name (it scopes the NetworkPolicy to this run)', 'remove it; set `name` to name the run');
+  }
+  const name = identity.name;
+  const image = assertString(props.image, `${path}.image`, 'a container image reference');
+  if (/\s/.test(image)) {
+    throw new GvisorIacError('INVALID_VALUE', `${path}.image`, image, 'contains whitespace', 'use an image reference such as "registry.example.com/runner:1.2"');
+  }
+  const resources = guaranteedResources(props.resources, `${path}.resources`);
+  const tmpSizeLimit = checkTmp(props.tmpSizeLimit, `${path}.tmpSizeLimit`, resources);
+  const code = checkCode(props.code, `${path}.code`);
+  const codeMountPath = checkMountPath(props.codeMountPath, `${path}.codeMountPath`);
+  const env = checkEnv(props.env, `${path}.env`);
+  const int = (v: number | undefined, field: string, min: number, fallback: number) => (v === undefined ? fallback : assertInteger(v, `${path}.${field}`, min));
+  const activeDeadlineSeconds = int(props.activeDeadlineSeconds, 'activeDeadlineSeconds', 1, UNTRUSTED_CODE_DEFAULTS.activeDeadlineSeconds);
+  const ttlSecondsAfterFinished = int(props.ttlSecondsAfterFinished, 'ttlSecondsAfterFinished', 0, UNTRUSTED_CODE_DEFAULTS.ttlSecondsAfterFinished);
+  const strings = (v: unknown, field: string) => (v === undefined ? undefined : assertArray<unknown>(v, `${path}.${field}`).map((s, i) => stringValue(s, fieldPath(`${path}.${field}`, i))));
+
+  const selector = untrustedRunSelector(name);
+  const labels = { ...identity.labels, 'app.kubernetes.io/component': UNTRUSTED_CODE_DEFAULTS.component, ...props.labels, ...selector };
+  const podLabels = { [NAME_LABEL]: name, ...labels };
+  const configMapName = `${name}-code`;
+  const container: Container = prune({
+    name: UNTRUSTED_CODE_DEFAULTS.containerName,
+    image,
+    command: strings(props.command, 'command'),
+    args: strings(props.args, 'args'),
+    workingDir: props.workingDir === undefined ? undefined : assertString(props.workingDir, `${path}.workingDir`, 'an absolute path'),
+    env,
+    resources,
+    volumeMounts: code ? [{ name: CODE_VOLUME, mountPath: codeMountPath, readOnly: true }] : undefined,
+  });
+  const volumes: Volume[] | undefined = code
+    ? [{ name: CODE_VOLUME, configMap: { name: configMapName, defaultMode: UNTRUSTED_CODE_DEFAULTS.codeFileMode } }]
+    : undefined;
+  const spec = buildSandboxedPodSpec(
+    {
+      containers: [container],
+      volumes,
+      runtimeClass: props.runtimeClass,
+      nodeSelector: props.nodeSelector,
+      tolerations: props.tolerations,
+      hardening: { writableTmp: { sizeLimit: tmpSizeLimit } },
+    },
+    path,
+    { restartPolicy: 'Never' },
+  );
+  const networkPolicy = sandboxNetworkPolicy({ name, namespace: identity.namespace, labels, podSelector: selector, egress: props.egress }, `${path}.egress`);
+
+  const objects: KubeObject[] = [];
+  if (code) {
+    const configMap: ConfigMap & KubeObject = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: objectMeta(configMapName, identity.namespace, labels),
+      immutable: true,
+      data: code,
+    };
+    objects.push(configMap);
+  }
+  objects.push(networkPolicy);
+  const job: Job & KubeObject = {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: objectMeta(name, identity.namespace, podLabels, identity.annotations),
+    spec: {
+      backoffLimit: 0,
+      activeDeadlineSeconds,
+      ttlSecondsAfterFinished,
+      template: { metadata: { labels: podLabels }, spec },
+    },
+  };
+  objects.push(job);
+  return applyOverrides({ objects, primary: objects.length - 1 }, props.overrides, `${path}.overrides`);
+}
+
+/** Limits over the defaults, requests equal to limits (Guaranteed QoS); every quantity > 0. */
+function guaranteedResources(value: ResourceRequirements | undefined, path: string): ResourceRequirements {
+  const given = value === undefined ? {} : assertPlainObject(value, path);
+  assertKnownKeys(given, ['requests', 'limits'], path);
+  const checked = resolveResources(given as ResourceRequirements, path, {});
+  const limits: Record<string, string> = { ...UNTRUSTED_CODE_DEFAULTS.limits, ...(checked.limits as Record<string, string> | undefined) };
+  for (const [key, q] of Object.entries(limits)) {
+    if (parseQuantity(q, `${path}.limits.${key}`, resourceKind(key)) <= 0) {
+      throw new GvisorIacError('INVALID_RESOURCES', `${path}.limits.${key}`, q, 'is zero', 'give untrusted code a positive limit');
+    }
+  }
+  for (const [key, q] of Object.entries((checked.requests ?? {}) as Record<string, string>)) {
+    const limit = limits[key];
+    if (limit === undefined || parseQuantity(q, '', resourceKind(key)) !== parseQuantity(limit, '', resourceKind(key))) {
+      throw new GvisorIacError('INVALID_RESOURCES', `${path}.requests.${key}`, q, `differs from the limit ${limit === undefined ? '(none)' : JSON.stringify(limit)}: untrusted code runs with Guaranteed QoS (requests = limits)`, 'drop requests; they are set equal to the limits');
+    }
+  }
+  return { requests: { ...limits }, limits };
+}
+
+function checkTmp(value: unknown, path: string, resources: ResourceRequirements): string {
+  const sizeLimit = value === undefined ? UNTRUSTED_CODE_DEFAULTS.tmpSizeLimit : assertString(value, path, 'a quantity such as "64Mi"');
+  const size = parseQuantity(sizeLimit, path, 'storage');
+  const storage = (resources.limits as Record<string, string>)['ephemeral-storage']!;
+  if (size > parseQuantity(storage, '', 'storage')) {
+    throw new GvisorIacError('INVALID_RESOURCES', path, sizeLimit, `is above the ephemeral-storage limit ${JSON.stringify(storage)} (the run would be evicted before /tmp is full)`, 'lower tmpSizeLimit or raise resources.limits["ephemeral-storage"]');
+  }
+  return sizeLimit;
+}
+
+/** Validates `code`: ConfigMap keys, string contents, 1 MiB in all. */
+function checkCode(value: unknown, path: string): Record<string, string> | undefined {
+  if (value === undefined) return undefined;
+  const files = assertPlainObject(value, path);
+  const names = Object.keys(files);
+  if (names.length === 0) throw new GvisorIacError('REQUIRED', path, files, 'holds no file', 'omit code, or add at least one file');
+  let bytes = 0;
+  for (const key of names) {
+    const p = `${path}[${JSON.stringify(key)}]`;
+    if (key.length > 253 || !CONFIG_MAP_KEY.test(key) || key === '.' || key.startsWith('..')) {
+      throw new GvisorIacError('INVALID_NAME', p, key, 'is not a valid ConfigMap key (at most 253 of letters, digits, "-", "_", "."; not "." nor starting "..")', 'use a flat file name such as "main.py"');
+    }
+    const content = files[key];
+    if (typeof content !== 'string') throw new GvisorIacError('INVALID_TYPE', p, content, 'is not a string', 'pass the file content as a string');
+    bytes += Buffer.byteLength(key, 'utf8') + Buffer.byteLength(content, 'utf8');
+  }
+  if (bytes > CONFIG_MAP_MAX_BYTES) {
+    throw new GvisorIacError('INVALID_VALUE', path, bytes, `bytes of file names and contents exceed the ConfigMap limit of ${CONFIG_MAP_MAX_BYTES} bytes (1 MiB)`, 'ship large code in the image, or split it over several runs');
+  }
+  return Object.fromEntries(names.sort().map((k) => [k, files[k] as string]));
+}
+
+function checkMountPath(value: unknown, path: string): string {
+  if (value === undefined) return UNTRUSTED_CODE_DEFAULTS.codeMountPath;
+  const p = assertString(value, path, 'an absolute path such as "/code"');
+  if (!p.startsWith('/') || p === '/' || p.split('/').includes('..') || p.includes(':')) {
+    throw new GvisorIacError('INVALID_VALUE', path, p, 'is not an absolute path below "/"', 'use a path such as "/code"');
+  }
+  if (p === '/tmp' || p.startsWith('/tmp/')) {
+    throw new GvisorIacError('INVALID_VALUE', path, p, 'collides with the writable /tmp', 'use a path such as "/code"');
+  }
+  return p;
+}
+
+function checkEnv(value: unknown, path: string): EnvVar[] | undefined {
+  if (value === undefined) return undefined;
+  return assertArray<EnvVar>(value, path).map((e, i) => {
+    const p = fieldPath(path, i);
+    const o = assertPlainObject(e, p);
+    if (o.valueFrom !== undefined) {
+      throw new GvisorIacError('SANDBOX_ESCAPE', `${p}.valueFrom`, o.valueFrom, 'hands a Secret, ConfigMap or pod field to untrusted code', 'pass the value itself in `value`, or the file in `code`');
+    }
+    assertKnownKeys(o, ['name', 'value'], p);
+    assertString(o.name, `${p}.name`, 'a variable name');
+    return prune({ name: o.name as string, value: o.value === undefined ? undefined : stringValue(o.value, `${p}.value`) });
+  });
+}
+
+/** A string, possibly empty (an empty argument or variable is meaningful). */
+function stringValue(value: unknown, path: string): string {
+  if (typeof value !== 'string') throw new GvisorIacError('INVALID_TYPE', path, value, 'is not a string', 'pass a string');
+  return value;
+}

@@ -1,0 +1,44 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import * as ts from 'typescript';
+import { podSpecsOf, restrictedViolations } from '../helpers/pod-security';
+import { assertAllSchemaValid } from '../helpers/schema';
+import { synth } from '../helpers/synth';
+
+/* The TypeScript snippets of docs/untrusted-and-edge.md, run in one chart: what the page shows works. */
+const page = readFileSync(join(__dirname, '../../docs/untrusted-and-edge.md'), 'utf8');
+const snippets = [...page.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+
+describe('docs/untrusted-and-edge.md', () => {
+  const objects = synth((chart) => {
+    const js = ts.transpileModule(snippets.join('\n'), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const load = (id: string) => (id === 'gvisor-iac/cdk8s' ? require('../../lib/cdk8s') : require(id));
+    new Function('require', 'exports', 'chart', js)(load, {}, chart);
+  });
+
+  test('has snippets, and they synthesise the objects the page describes', () => {
+    expect(snippets).toHaveLength(3);
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'RuntimeClass/gvisor',
+      'ConfigMap/run-42-code',
+      'NetworkPolicy/run-42',
+      'Job/run-42',
+      'NetworkPolicy/run-43',
+      'Job/run-43',
+      'RuntimeClass/gvisor-edge',
+      'Deployment/edge-app',
+      'DaemonSet/edge-agent',
+    ]);
+  });
+
+  test('the objects are schema-valid and every pod is restricted and sandboxed', () => {
+    assertAllSchemaValid(objects);
+    for (const o of objects) {
+      for (const { spec, metadata } of podSpecsOf(o)) {
+        expect(restrictedViolations(spec, metadata)).toEqual([]);
+        expect(spec.runtimeClassName).toBe(o.kind === 'Job' ? 'gvisor' : 'gvisor-edge');
+      }
+    }
+  });
+});

@@ -1,0 +1,129 @@
+/*
+ * A small, independent evaluator of Kubernetes NetworkPolicy egress, used as
+ * a test oracle: given the emitted objects, a source pod and a destination,
+ * may the pod send traffic there? It deliberately does not reuse the
+ * library's CIDR code: addresses become bit strings and a CIDR match is a
+ * prefix match on them.
+ * https://kubernetes.io/docs/concepts/services-networking/network-policies/
+ */
+type Any = Record<string, any>;
+
+/** An address as a string of '0'/'1' (32 bits for IPv4, 128 for IPv6); throws on anything else. */
+export function addressBits(ip: string): string {
+  const v4 = (text: string): string => {
+    const parts = text.split('.');
+    if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) throw new Error(`bad IPv4 address ${text}`);
+    return parts.map((p) => Number(p).toString(2).padStart(8, '0')).join('');
+  };
+  if (!ip.includes(':')) return v4(ip);
+  // Move a dotted IPv4 tail into two hex groups, then expand "::".
+  let text = ip;
+  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (dotted) {
+    const b = v4(dotted[1]!);
+    text = `${text.slice(0, dotted.index)}${parseInt(b.slice(0, 16), 2).toString(16)}:${parseInt(b.slice(16), 2).toString(16)}`;
+  }
+  const [head, tail, extra] = text.split('::');
+  if (extra !== undefined) throw new Error(`bad IPv6 address ${ip}`);
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? h : [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
+  if (groups.length !== 8 || groups.some((g) => !/^[0-9a-f]{1,4}$/i.test(g))) throw new Error(`bad IPv6 address ${ip}`);
+  return groups.map((g) => parseInt(g, 16).toString(2).padStart(16, '0')).join('');
+}
+
+/** True when `ip` lies in `cidr` (same family). */
+export function inCidr(ip: string, cidr: string): boolean {
+  const [net, len] = cidr.split('/');
+  const a = addressBits(ip);
+  const n = addressBits(net!);
+  return a.length === n.length && a.slice(0, Number(len)) === n.slice(0, Number(len));
+}
+
+/** The IPv4 address embedded in an IPv4-mapped IPv6 address (`::ffff:a.b.c.d`), if it is one. */
+function mappedIpv4(ip: string): string | undefined {
+  if (!ip.includes(':')) return undefined;
+  const bits = addressBits(ip);
+  if (bits.slice(0, 96) !== `${'0'.repeat(80)}${'1'.repeat(16)}`) return undefined;
+  return [0, 8, 16, 24].map((i) => parseInt(bits.slice(96 + i, 104 + i), 2)).join('.');
+}
+
+function labelsMatch(selector: Any | undefined, labels: Record<string, string>): boolean {
+  if (selector === undefined) return true;
+  if (selector.matchExpressions?.length) throw new Error('evaluator: matchExpressions not supported');
+  return Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+}
+
+/** A pod that sends (or receives) traffic. */
+export interface PodRef {
+  readonly namespace?: string;
+  readonly labels: Record<string, string>;
+  /** Labels of the pod's namespace (for namespaceSelector). */
+  readonly namespaceLabels?: Record<string, string>;
+}
+
+/** Where traffic goes: an IP address, or a pod; a port and protocol, or (when absent) any. */
+export interface Destination {
+  readonly ip?: string;
+  readonly pod?: PodRef;
+  readonly port?: number;
+  readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
+}
+
+function peerMatches(peer: Any, policyNs: string | undefined, dest: Destination, ip: string | undefined): boolean {
+  if (peer.ipBlock) {
+    if (ip === undefined) return false;
+    return inCidr(ip, peer.ipBlock.cidr) && !(peer.ipBlock.except ?? []).some((x: string) => inCidr(ip, x));
+  }
+  if (!dest.pod) return false;
+  const nsOk = peer.namespaceSelector === undefined
+    ? dest.pod.namespace === policyNs
+    : labelsMatch(peer.namespaceSelector, dest.pod.namespaceLabels ?? {});
+  return nsOk && labelsMatch(peer.podSelector, dest.pod.labels);
+}
+
+function portMatches(ports: Any[] | undefined, dest: Destination): boolean {
+  if (!ports || ports.length === 0) return true;
+  return ports.some((p) => {
+    if (dest.protocol !== undefined && (p.protocol ?? 'TCP') !== dest.protocol) return false;
+    if (dest.port === undefined || p.port === undefined || typeof p.port === 'string') return true;
+    return dest.port >= p.port && dest.port <= (p.endPort ?? p.port);
+  });
+}
+
+/**
+ * May `source` send traffic to `dest` under the NetworkPolicies in
+ * `objects`? Policies are additive: a pod no egress policy selects may go
+ * anywhere; a selected pod only where some rule of some selecting policy
+ * allows. A rule without `to` allows every destination; without `ports`,
+ * every port. An IPv4-mapped IPv6 destination is allowed if either form is.
+ */
+export function egressAllowed(objects: readonly Any[], source: PodRef, dest: Destination): boolean {
+  const policies = objects.filter((o) =>
+    o.kind === 'NetworkPolicy' &&
+    o.metadata?.namespace === source.namespace &&
+    labelsMatch(o.spec?.podSelector ?? {}, source.labels) &&
+    (o.spec.policyTypes ?? (o.spec.egress ? ['Ingress', 'Egress'] : ['Ingress'])).includes('Egress'));
+  if (policies.length === 0) return true;
+  const ips = dest.ip === undefined ? [undefined] : [dest.ip, mappedIpv4(dest.ip)].filter((x) => x !== undefined);
+  return policies.some((pol) => (pol.spec.egress ?? []).some((rule: Any) =>
+    portMatches(rule.ports, dest) &&
+    (!rule.to || rule.to.length === 0 || rule.to.some((peer: Any) => ips.some((ip) => peerMatches(peer, pol.metadata?.namespace, dest, ip))))));
+}
+
+/** May anything send traffic to `target`? (Selection and whether any ingress rule exists are modelled, not the rules themselves.) */
+export function ingressAllowed(objects: readonly Any[], target: PodRef): boolean {
+  const policies = objects.filter((o) =>
+    o.kind === 'NetworkPolicy' &&
+    o.metadata?.namespace === target.namespace &&
+    labelsMatch(o.spec?.podSelector ?? {}, target.labels) &&
+    (o.spec.policyTypes ?? ['Ingress']).includes('Ingress'));
+  if (policies.length === 0) return true;
+  return policies.some((pol) => (pol.spec.ingress ?? []).length > 0);
+}
+
+/** The pods a pod-bearing object would create: its namespace and pod-template labels. */
+export function podRefOf(obj: Any): PodRef {
+  const template = obj.kind === 'Pod' ? obj : obj.spec.template;
+  return { namespace: obj.metadata?.namespace, labels: template.metadata?.labels ?? {} };
+}
