@@ -2,3 +2,4 @@
 export * from './emit';
 export * from './runtime-class';
 export * from './workloads';
+export * from './multi-tenant';
