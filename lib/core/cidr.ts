@@ -28,7 +28,7 @@ function parseIPv4(text: string): bigint | undefined {
   for (const p of parts) {
     // No leading zeros: "010" is octal to some parsers and refused by the API server.
     if (!/^(0|[1-9]\d{0,2})$/.test(p) || Number(p) > 255) return undefined;
-    n = (n << 8n) | BigInt(p);
+    n = n * 256n + BigInt(p);
   }
   return n;
 }
@@ -56,15 +56,15 @@ function parseIPv6(text: string): bigint | undefined {
   let n = 0n;
   for (const g of [...left, ...Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...right]) {
     if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return undefined;
-    n = (n << 16n) | BigInt(parseInt(g, 16));
+    n = n * 65536n + BigInt(parseInt(g, 16));
   }
-  return tail4 === undefined ? n : (n << 32n) | tail4;
+  return tail4 === undefined ? n : n * 2n ** 32n + tail4;
 }
 
 /** Formats an address of `family` canonically (RFC 5952 for IPv6: lowercase, longest zero run as "::"). */
 export function formatAddress(address: bigint, family: 4 | 6): string {
-  if (family === 4) return [24n, 16n, 8n, 0n].map((s) => String((address >> s) & 255n)).join('.');
-  const g = Array.from({ length: 8 }, (_, i) => Number((address >> BigInt(112 - 16 * i)) & 0xffffn));
+  if (family === 4) return [3n, 2n, 1n, 0n].map((i) => String((address / 256n ** i) % 256n)).join('.');
+  const g = Array.from({ length: 8 }, (_, i) => Number((address / 65536n ** BigInt(7 - i)) % 65536n));
   let best = -1;
   let bestLen = 1;
   for (let i = 0; i < 8;) {
@@ -97,8 +97,7 @@ export function parseCidr(value: unknown, path: string): Cidr {
   const prefix = Number(m[2]);
   const bits = bitsOf(family);
   if (prefix > bits) throw new GvisorIacError('INVALID_CIDR', path, value, `has a prefix longer than ${bits} bits`, FIX);
-  const hostMask = (1n << BigInt(bits - prefix)) - 1n;
-  const network = address & ~hostMask;
+  const network = address - (address % 2n ** BigInt(bits - prefix));
   const text = `${formatAddress(network, family)}/${prefix}`;
   if (network !== address) {
     throw new GvisorIacError('INVALID_CIDR', path, value, 'has host bits set after the prefix', `use the network address "${text}"`);
@@ -109,8 +108,8 @@ export function parseCidr(value: unknown, path: string): Cidr {
 /** True when every address of `inner` lies in `outer` (same family). */
 export function cidrContains(outer: Cidr, inner: Cidr): boolean {
   if (outer.family !== inner.family || inner.prefix < outer.prefix) return false;
-  const shift = BigInt(bitsOf(outer.family) - outer.prefix);
-  return inner.address >> shift === outer.address >> shift;
+  const size = 2n ** BigInt(bitsOf(outer.family) - outer.prefix);
+  return inner.address / size === outer.address / size;
 }
 
 /** True when the two blocks share at least one address. */

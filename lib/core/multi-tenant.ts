@@ -181,8 +181,7 @@ function resolveNetwork(props: MultiTenantSandboxProps, path: string): TenantNet
   assertKnownKeys(dns as Record<string, unknown>, ['namespace', 'podLabels'], `${path}.dns`);
   const dnsNamespace = dns.namespace === undefined ? MULTI_TENANT_DEFAULTS.dns.namespace : assertDnsLabel(dns.namespace, `${path}.dns.namespace`);
   let dnsPodLabels: Record<string, string> | undefined;
-  if (dns.podLabels === undefined) dnsPodLabels = { ...MULTI_TENANT_DEFAULTS.dns.podLabels };
-  else if (dns.podLabels !== false) {
+  if (dns.podLabels === undefined) {dnsPodLabels = { ...MULTI_TENANT_DEFAULTS.dns.podLabels };} else if (dns.podLabels !== false) {
     dnsPodLabels = assertLabels(dns.podLabels, `${path}.dns.podLabels`);
     if (!dnsPodLabels || Object.keys(dnsPodLabels).length === 0) {
       throw new GvisorIacError('INVALID_VALUE', `${path}.dns.podLabels`, dns.podLabels, 'selects no labels', 'name the DNS pods\' labels, or pass false to allow port 53 to the whole DNS namespace');

@@ -98,11 +98,10 @@ function resolveQuota(q: TenantQuota | undefined, path: string): Record<string, 
     const given = quota[field];
     const p = `${path}.${field}`;
     let value: string;
-    if (given === undefined) value = String(MULTI_TENANT_DEFAULTS.quota[field]);
-    else if (field === 'cpu' || field === 'memory' || field === 'storage') {
+    if (given === undefined) {value = String(MULTI_TENANT_DEFAULTS.quota[field]);} else if (field === 'cpu' || field === 'memory' || field === 'storage') {
       parseQuantity(given, p, field === 'cpu' ? 'cpu' : 'memory');
       value = String(given);
-    } else value = String(assertInteger(given, p, 0));
+    } else {value = String(assertInteger(given, p, 0));}
     for (const k of keys) hard[k] = value;
   }
   if (quota.hard !== undefined) {

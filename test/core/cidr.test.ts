@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { GvisorIacError, cidrContains, cidrOverlaps, formatAddress, parseCidr } from 'gvisor-iac';
+import { GvisorIacError, cidrContains, cidrOverlaps, formatAddress, parseCidr } from '../../lib';
 
 describe('parseCidr', () => {
   test.each([
@@ -77,7 +77,7 @@ describe('cidrContains / cidrOverlaps', () => {
 describe('properties', () => {
   const v4 = fc.tuple(fc.bigInt({ min: 0n, max: 2n ** 32n - 1n }), fc.integer({ min: 0, max: 32 }));
   const v6 = fc.tuple(fc.bigInt({ min: 0n, max: 2n ** 128n - 1n }), fc.integer({ min: 0, max: 128 }));
-  const mask = (a: bigint, p: number, bits: number) => a & ~((1n << BigInt(bits - p)) - 1n);
+  const mask = (a: bigint, p: number, bits: number) => a - (a % 2n ** BigInt(bits - p));
 
   test('formatting a network and parsing it back is the identity (IPv4 and IPv6)', () => {
     fc.assert(fc.property(fc.oneof(v4.map(([a, p]) => [4, a, p] as const), v6.map(([a, p]) => [6, a, p] as const)), ([family, a, p]) => {

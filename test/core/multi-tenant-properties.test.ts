@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import {
   ALWAYS_BLOCKED_CIDRS, TenantProps, cidrContains, formatAddress, parseCidr, renderMultiTenantSandbox, renderSandboxedPod,
-} from 'gvisor-iac';
+} from '../../lib';
 import { admit } from '../helpers/admission';
 import { assertAllSchemaValid } from '../helpers/schema';
 
@@ -15,7 +15,7 @@ const cidrArb = fc.oneof(
   fc.tuple(fc.bigInt({ min: 0n, max: 2n ** 128n - 1n }), fc.integer({ min: 0, max: 128 })).map(([a, p]) => ({ a, p, family: 6 as const })),
 ).map(({ a, p, family }) => {
   const bits = family === 4 ? 32 : 128;
-  return `${formatAddress(a & ~((1n << BigInt(bits - p)) - 1n), family)}/${p}`;
+  return `${formatAddress(a - (a % 2n ** BigInt(bits - p)), family)}/${p}`;
 }).filter((c) => !blocked.some((b) => cidrContains(b, parseCidr(c, 'x'))));
 
 const tenantArb: fc.Arbitrary<Omit<TenantProps, 'name'>> = fc.record({
@@ -29,7 +29,8 @@ const tenantArb: fc.Arbitrary<Omit<TenantProps, 'name'>> = fc.record({
 const nameArb = fc.stringMatching(/^[a-z][a-z0-9-]{0,14}[a-z0-9]$/).filter((n) => n !== 'default' && !n.startsWith('kube-'));
 const sandboxArb = fc.record({
   prefix: fc.constantFrom('', 't-', 'tenant-'),
-  tenants: fc.uniqueArray(nameArb, { minLength: 1, maxLength: 50 }).chain((names) => fc.tuple(...names.map((name) => tenantArb.map((t) => ({ ...t, name }))))),
+  tenants: fc.uniqueArray(nameArb, { minLength: 1, maxLength: 50 })
+    .chain((names) => fc.tuple(...names.map((name) => tenantArb.map((t) => ({ ...t, name }))))),
 });
 
 describe('properties over random tenant sets (1–50 tenants, random options)', () => {

@@ -1,4 +1,4 @@
-import { GvisorIacError, GvisorIacErrorCode, renderMultiTenantSandbox } from 'gvisor-iac';
+import { GvisorIacError, GvisorIacErrorCode, renderMultiTenantSandbox } from '../../lib';
 
 const attempt = (props: unknown): GvisorIacError => {
   try {

@@ -1,6 +1,6 @@
 import {
   MultiTenantSandboxProps, TENANT_ADMIN_RULES, TenantProps, renderMultiTenantSandbox, runtimeClassRef,
-} from 'gvisor-iac';
+} from '../../lib';
 import { assertAllSchemaValid } from '../helpers/schema';
 
 type Any = Record<string, any>;
@@ -67,8 +67,18 @@ describe('renderMultiTenantSandbox: what one tenant gets by default', () => {
 
   test('ResourceQuota defaults: 4 cpu / 8Gi requests and limits, 20 pods, no LoadBalancer or NodePort', () => {
     expect(find(m.objects, 'ResourceQuota')!.spec.hard).toEqual({
-      'requests.cpu': '4', 'limits.cpu': '4', 'requests.memory': '8Gi', 'limits.memory': '8Gi', 'pods': '20', 'services': '10',
-      'services.loadbalancers': '0', 'services.nodeports': '0', 'persistentvolumeclaims': '10', 'requests.storage': '100Gi', 'configmaps': '50', 'secrets': '50',
+      'requests.cpu': '4',
+      'limits.cpu': '4',
+      'requests.memory': '8Gi',
+      'limits.memory': '8Gi',
+      'pods': '20',
+      'services': '10',
+      'services.loadbalancers': '0',
+      'services.nodeports': '0',
+      'persistentvolumeclaims': '10',
+      'requests.storage': '100Gi',
+      'configmaps': '50',
+      'secrets': '50',
     });
   });
 

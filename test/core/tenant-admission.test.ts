@@ -1,7 +1,7 @@
 import { parse } from '@bufbuild/cel';
 import {
   KubeObject, buildSandboxedPodSpec, renderMultiTenantSandbox, renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod,
-} from 'gvisor-iac';
+} from '../../lib';
 import { AdmissionRequest, admit } from '../helpers/admission';
 
 type Any = Record<string, any>;
@@ -77,7 +77,7 @@ describe('ValidatingAdmissionPolicy run through a CEL engine playing the API ser
   const kinds = compliant().map((o) => o.kind as string);
   describe.each(ESCAPES)('denies %s', (_name, mutate, message) => {
     test.each(kinds)('in a %s, with a message saying what to change', (kind) => {
-      const o = escape(mutate)(compliant().find((c) => c.kind === kind));
+      const o = escape(mutate)(compliant().find((c) => c.kind === kind)!);
       const d = admit(policy, binding, create(o));
       expect(d.allowed).toBe(false);
       expect(d.messages).toHaveLength(1);
@@ -88,7 +88,7 @@ describe('ValidatingAdmissionPolicy run through a CEL engine playing the API ser
   });
 
   test('a pod combining every escape gets every message', () => {
-    const o = compliant()[0];
+    const o = compliant()[0]!;
     const s = podSpecOf(o);
     delete s.runtimeClassName;
     Object.assign(s, { hostPID: true, volumes: [{ name: 'h', hostPath: { path: '/var/run' } }] });
@@ -99,7 +99,7 @@ describe('ValidatingAdmissionPolicy run through a CEL engine playing the API ser
   });
 
   test('adding a privileged ephemeral container through pods/ephemeralcontainers is denied', () => {
-    const old = compliant()[0];
+    const old = compliant()[0]!;
     const updated = escape((s) => (s.ephemeralContainers = [{ name: 'debug', image: 'busybox', securityContext: { privileged: true } }]))(old);
     const d = admit(policy, binding, { operation: 'UPDATE', subResource: 'ephemeralcontainers', object: updated, oldObject: old, namespaceLabels: nsLabels('tenant-a') });
     expect(d.allowed).toBe(false);
@@ -107,7 +107,7 @@ describe('ValidatingAdmissionPolicy run through a CEL engine playing the API ser
   });
 
   test('an update that changes the pod template is checked; one that only changes labels passes (legacy objects can be cleaned up)', () => {
-    const legacy = escape((s) => (s.hostNetwork = true))(compliant()[1]);
+    const legacy = escape((s) => (s.hostNetwork = true))(compliant()[1]!);
     const relabelled = clone(legacy);
     relabelled.metadata.labels.cleanup = 'yes';
     const labelOnly = admit(policy, binding, { operation: 'UPDATE', object: relabelled, oldObject: legacy, namespaceLabels: nsLabels('tenant-a') });
@@ -127,7 +127,7 @@ describe('ValidatingAdmissionPolicy run through a CEL engine playing the API ser
   });
 
   test('a namespace of another MultiTenantSandbox is not matched by this one', () => {
-    const bad = escape((s) => delete s.runtimeClassName)(compliant('other')[0]);
+    const bad = escape((s) => delete s.runtimeClassName)(compliant('other')[0]!);
     const d = admit(policy, binding, { operation: 'CREATE', object: bad, namespaceLabels: { 'gvisor-iac.dev/sandbox': 'other-sandbox' } });
     expect(d.matched).toBe(false);
   });
@@ -139,9 +139,10 @@ describe('ValidatingAdmissionPolicy run through a CEL engine playing the API ser
 
   test('the required RuntimeClass follows the runtimeClass prop', () => {
     const gke = renderMultiTenantSandbox({ runtimeClass: { name: 'gvisor-gke', overhead: { cpu: '0', memory: '0' } }, tenants: [{ name: 'tenant-a' }] }, 'gke');
-    const [p, b] = ['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'].map((k) => gke.objects.find((o) => o.kind === k) as Any);
+    const p = gke.objects.find((o) => o.kind === 'ValidatingAdmissionPolicy') as Any;
+    const b = gke.objects.find((o) => o.kind === 'ValidatingAdmissionPolicyBinding') as Any;
     const labels = gke.objects.find((o) => o.kind === 'Namespace')!.metadata.labels!;
-    const pod = compliant()[0];
+    const pod = compliant()[0]!;
     expect(admit(p, b, { operation: 'CREATE', object: pod, namespaceLabels: labels }).messages[0]).toMatch(/runtimeClassName is "gvisor": .* to "gvisor-gke"/);
     podSpecOf(pod).runtimeClassName = 'gvisor-gke';
     expect(admit(p, b, { operation: 'CREATE', object: pod, namespaceLabels: labels }).allowed).toBe(true);

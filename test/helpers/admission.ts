@@ -75,14 +75,18 @@ function selectorMatches(selector: Any | undefined, labels: Record<string, strin
   return true;
 }
 
-function ruleMatches(rule: Any, op: string, r: { group: string; version: string; resource: string }, sub: string | undefined): boolean {
+type Gvr = { group: string; version: string; resource: string };
+
+function ruleMatches(rule: Any, op: string, r: Gvr, sub: string | undefined): boolean {
   const inList = (list: string[] | undefined, v: string) => (list ?? []).some((x) => x === '*' || x === v);
   const res = sub ? `${r.resource}/${sub}` : r.resource;
   const resOk = (rule.resources ?? []).some((x: string) => x === '*' || x === res || (sub !== undefined && x === `${r.resource}/*`) || (sub !== undefined && x === `*/${sub}`));
   return inList(rule.apiGroups, r.group) && inList(rule.apiVersions, r.version) && inList(rule.operations, op) && resOk;
 }
 
-function resourcesMatch(match: Any | undefined, op: string, r: { group: string; version: string; resource: string }, sub: string | undefined, nsLabels: Record<string, string>, objLabels: Record<string, string>): boolean {
+function resourcesMatch(
+  match: Any | undefined, op: string, r: Gvr, sub: string | undefined, nsLabels: Record<string, string>, objLabels: Record<string, string>,
+): boolean {
   if (!match) return true;
   if (match.resourceRules && !match.resourceRules.some((rule: Any) => ruleMatches(rule, op, r, sub))) return false;
   if ((match.excludeResourceRules ?? []).some((rule: Any) => ruleMatches(rule, op, r, sub))) return false;
