@@ -3,7 +3,15 @@
 // `npm run synth` (from the repository root) writes the YAML to examples/cdk8s/dist/.
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { EdgeSandbox, GvisorRuntimeClass, SandboxedDeployment, SandboxedJob, SandboxedPod, UntrustedCodeSandbox } from 'gvisor-iac/cdk8s';
+import {
+  EdgeSandbox,
+  GvisorRuntimeClass,
+  MultiTenantSandbox,
+  SandboxedDeployment,
+  SandboxedJob,
+  SandboxedPod,
+  UntrustedCodeSandbox,
+} from 'gvisor-iac/cdk8s';
 
 export class SandboxChart extends Chart {
   public constructor(scope: Construct, id: string) {
@@ -35,6 +43,26 @@ export class SandboxChart extends Chart {
       runtimeClass: gvisor,
       containers: [{ name: 'report', image: 'busybox:1.36', command: ['sh', '-c', 'echo generating report; sleep 5'] }],
     });
+
+    // Multi-tenant isolation: a namespace per tenant, sealed by Pod Security "restricted", a quota
+    // sized for the gVisor overhead, default-deny network policies (DNS only; the metadata server
+    // never), and an admission policy that only admits gVisor pods in tenant namespaces.
+    const tenants = new MultiTenantSandbox(this, 'tenants', {
+      runtimeClass: gvisor,
+      tenants: [
+        { name: 'tenant-a', admins: { groups: ['tenant-a-admins'] } },
+        { name: 'tenant-b', quota: { cpu: '2', memory: '4Gi', pods: 10 }, egress: 'internet', egressPorts: [{ port: 443 }] },
+      ],
+    });
+
+    // The source document's tenant pod: gVisor, uid 1000, no privilege escalation, read-only root.
+    const securePod = new SandboxedPod(this, 'secure-pod', {
+      runtimeClass: gvisor,
+      namespace: 'tenant-a',
+      serviceAccountName: tenants.tenants[0]!.serviceAccountName,
+      containers: [{ name: 'app', image: 'nginxinc/nginx-unprivileged:1.27', ports: [{ containerPort: 8080 }] }],
+    });
+    securePod.node.addDependency(tenants);
 
     // Untrusted code execution: limits cpu 1 / memory 512Mi (requests equal, Guaranteed QoS),
     // no retries, a 5-minute deadline, cleaned up 10 minutes after it ends; the code arrives

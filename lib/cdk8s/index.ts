@@ -4,3 +4,4 @@ export * from './runtime-class';
 export * from './workloads';
 export * from './untrusted-code';
 export * from './edge';
+export * from './multi-tenant';

@@ -7,7 +7,7 @@ export interface IpNetwork {
   /** The network address (host bits zero) as an unsigned integer of 32 or 128 bits. */
   readonly address: bigint;
   readonly prefix: number;
-  /** The text it was parsed from. */
+  /** Canonical text: dotted quad, or RFC 5952 IPv6, then `/prefix`. */
   readonly text: string;
 }
 
@@ -121,11 +121,16 @@ export function parseCidr(value: unknown, path: string): IpNetwork {
       `write "${network}/${prefix}" for the network, or "${value.slice(0, slash)}/${max}" for the one address`,
     );
   }
-  return { family: ip.family, address: ip.address, prefix, text: value };
+  return { family: ip.family, address: ip.address, prefix, text: `${formatIp(ip.family, ip.address)}/${prefix}` };
 }
 
 /** True when `outer` contains every address of `inner` (same family). */
 export function networkContains(outer: IpNetwork, inner: IpNetwork): boolean {
   if (outer.family !== inner.family || outer.prefix > inner.prefix) return false;
   return (inner.address & ~hostMask(outer.family, outer.prefix)) === outer.address;
+}
+
+/** True when the two networks share at least one address. */
+export function networksOverlap(a: IpNetwork, b: IpNetwork): boolean {
+  return networkContains(a, b) || networkContains(b, a);
 }

@@ -3,47 +3,8 @@ import { IpNetwork, networkContains, parseCidr } from './cidr';
 import { GvisorIacError, fieldPath } from './errors';
 import { KubeObject, prune } from './manifest';
 import { objectMeta } from './metadata';
+import { NEVER_REACHABLE_CIDRS, NON_PUBLIC_CIDRS } from './network-ranges';
 import { assertArray, assertBoolean, assertInteger, assertKnownKeys, assertOneOf, assertPlainObject } from './validate';
-
-/**
- * Addresses a sandboxed pod may never reach, whatever egress it is given:
- * the IPv4 link-local range (169.254.169.254 is the metadata server of AWS,
- * GCP, Azure, OCI and others; 169.254.170.2 is ECS's credential endpoint),
- * Alibaba Cloud's metadata address, the IPv6 link-local range, AWS's IPv6
- * metadata address, and the IPv4 link-local range written as an IPv4-mapped
- * or NAT64 IPv6 address.
- */
-export const NEVER_REACHABLE_CIDRS: readonly string[] = [
-  '100.100.100.200/32',
-  '169.254.0.0/16',
-  '64:ff9b::a9fe:0/112',
-  '::ffff:a9fe:0/112',
-  'fd00:ec2::254/128',
-  'fe80::/10',
-];
-
-/**
- * What "the public internet" leaves out besides `NEVER_REACHABLE_CIDRS`:
- * private, shared (CGNAT), loopback, "this network", multicast and reserved
- * IPv4 ranges, and loopback, IPv4-mapped, local NAT64, unique-local and
- * multicast IPv6 ranges — so that "internet" never means "the cluster and the
- * VPC it runs in".
- */
-export const NON_PUBLIC_CIDRS: readonly string[] = [
-  '0.0.0.0/8',
-  '10.0.0.0/8',
-  '100.64.0.0/10',
-  '127.0.0.0/8',
-  '172.16.0.0/12',
-  '192.168.0.0/16',
-  '224.0.0.0/4',
-  '240.0.0.0/4',
-  '::1/128',
-  '::ffff:0:0/96',
-  '64:ff9b:1::/48',
-  'fc00::/7',
-  'ff00::/8',
-];
 
 /**
  * The egress rule for DNS lookups: UDP and TCP port 53 to the cluster DNS

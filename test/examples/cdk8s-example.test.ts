@@ -1,5 +1,6 @@
 import { App } from 'cdk8s';
 import { SandboxChart } from '../../examples/cdk8s/main';
+import { admit } from '../helpers/admission';
 import { assertRestrictedAndSandboxed } from '../helpers/pod-security';
 import { assertAllSchemaValid } from '../helpers/schema';
 import { synthApp } from '../helpers/synth';
@@ -15,6 +16,26 @@ describe('examples/cdk8s', () => {
       'Pod/nginx-sandboxed',
       'Deployment/web',
       'Job/report',
+      'Namespace/tenant-a',
+      'Namespace/tenant-b',
+      'ValidatingAdmissionPolicy/tenants-require-gvisor',
+      'ServiceAccount/workload',
+      'ResourceQuota/tenant-quota',
+      'LimitRange/container-defaults',
+      'NetworkPolicy/default-deny-all',
+      'NetworkPolicy/allow-dns',
+      'NetworkPolicy/allow-same-namespace',
+      'Role/tenant-admin',
+      'ServiceAccount/workload',
+      'ResourceQuota/tenant-quota',
+      'LimitRange/container-defaults',
+      'NetworkPolicy/default-deny-all',
+      'NetworkPolicy/allow-dns',
+      'NetworkPolicy/allow-same-namespace',
+      'NetworkPolicy/allow-egress',
+      'ValidatingAdmissionPolicyBinding/tenants-require-gvisor',
+      'RoleBinding/tenant-admin',
+      'Pod/secure-pod',
       'ConfigMap/untrusted-code-code',
       'NetworkPolicy/untrusted-code',
       'Job/untrusted-code',
@@ -31,5 +52,14 @@ describe('examples/cdk8s', () => {
   test('every object is schema-valid and every pod is sandboxed and restricted', () => {
     assertAllSchemaValid(objects);
     assertRestrictedAndSandboxed(objects);
+  });
+
+  test('the tenant pod (tenant-a, as in the source document) is admitted by the tenants\' admission policy', () => {
+    const policy = objects.find((o) => o.kind === 'ValidatingAdmissionPolicy');
+    const binding = objects.find((o) => o.kind === 'ValidatingAdmissionPolicyBinding');
+    const namespace = objects.find((o) => o.kind === 'Namespace' && o.metadata.name === 'tenant-a');
+    const pod = objects.find((o) => o.kind === 'Pod' && o.metadata.namespace === 'tenant-a');
+    expect(pod.spec.serviceAccountName).toBe('workload');
+    expect(admit(policy, binding, { operation: 'CREATE', object: pod, namespaceLabels: namespace.metadata.labels })).toEqual({ allowed: true, matched: true, messages: [] });
   });
 });

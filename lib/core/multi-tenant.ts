@@ -1,0 +1,197 @@
+import type { LimitRange, Namespace, ResourceQuota, ServiceAccount } from 'kubernetes-types/core/v1';
+import { parseCidr } from './cidr';
+import { DEFAULTS, MANAGED_BY_LABEL } from './defaults';
+import { GvisorIacError } from './errors';
+import { KubeObject, Manifests, sortForApply } from './manifest';
+import { deriveName, objectMeta } from './metadata';
+import { ManifestOverride, applyOverrides } from './overrides';
+import { runtimeClassName } from './pod-spec';
+import { parseQuantity } from './quantity';
+import { RuntimeClassRef } from './runtime-class';
+import { tenantAdmissionPolicy } from './tenant-admission';
+import { TenantNetworkSettings, tenantNetworkPolicies } from './tenant-network';
+import { ClusterDnsProps, MULTI_TENANT_DEFAULTS, SANDBOX_LABEL, TENANT_LABEL, TenantProps } from './tenant-props';
+import { tenantRbac } from './tenant-rbac';
+import { ResolvedTenant, resolveTenant } from './tenant-validation';
+import { assertArray, assertDnsLabel, assertKnownKeys, assertLabels, assertPlainObject, isDnsLabel } from './validate';
+
+/**
+ * Props of a MultiTenantSandbox: one namespace per tenant, sealed by Pod
+ * Security "restricted", a ResourceQuota, a LimitRange, NetworkPolicies,
+ * RBAC, and a shared ValidatingAdmissionPolicy that only admits gVisor pods.
+ */
+export interface MultiTenantSandboxProps {
+  /**
+   * Name of the sandbox: value of the `gvisor-iac.dev/sandbox` label on every
+   * tenant namespace, and prefix of the admission policy's name.
+   * @default - derived from the construct id (cdk8s) or the resource name (Pulumi)
+   */
+  readonly name?: string;
+  /**
+   * The RuntimeClass tenant pods must use. Its `overhead` sizes the quota
+   * check; a bare name is assumed to charge the gVisor default overhead.
+   * @default "gvisor" (with overhead 100m / 160Mi)
+   */
+  readonly runtimeClass?: RuntimeClassRef | string;
+  /** The tenants (at least one). */
+  readonly tenants: TenantProps[];
+  /** Prefix of every tenant namespace: `namespacePrefix + tenant.name`. @default "" (the namespace is the tenant name) */
+  readonly namespacePrefix?: string;
+  /** Value of the `pod-security.kubernetes.io/*-version` labels ("latest" or "v1.N"). @default "latest" */
+  readonly podSecurityVersion?: string;
+  /** Where the cluster DNS runs. @default { namespace: "kube-system", podLabels: { "k8s-app": "kube-dns" } } */
+  readonly dns?: ClusterDnsProps;
+  /**
+   * CIDRs that `egress: "internet"` excludes besides the built-in private,
+   * link-local and metadata ranges — e.g. pod, Service or node ranges in
+   * public address space.
+   * @default - none
+   */
+  readonly internetExcept?: string[];
+  /** Labels added to every emitted object. @default - none */
+  readonly labels?: Record<string, string>;
+  /** JSON-patch escape hatch (default target: the ValidatingAdmissionPolicy). @default - none */
+  readonly overrides?: ManifestOverride[];
+}
+
+/** What a rendered tenant is called in the cluster. */
+export interface TenantOutput {
+  readonly name: string;
+  readonly namespace: string;
+  readonly serviceAccountName: string;
+}
+
+/** The rendered sandbox: objects in apply order plus the names a caller may want to export. */
+export interface MultiTenantManifests extends Manifests {
+  readonly tenants: readonly TenantOutput[];
+  /** Tenant namespaces, in tenant order. */
+  readonly namespaces: readonly string[];
+  /** Name of the ValidatingAdmissionPolicy and of its binding. */
+  readonly policyName: string;
+  /** The RuntimeClass the policy requires. */
+  readonly runtimeClassName: string;
+}
+
+const KNOWN = ['name', 'runtimeClass', 'tenants', 'namespacePrefix', 'podSecurityVersion', 'dns', 'internetExcept', 'labels', 'overrides'] as const;
+const PSA_MODES = ['enforce', 'audit', 'warn'] as const;
+const PROTECTED_LABEL = (k: string) => k.startsWith('pod-security.kubernetes.io/') || k === SANDBOX_LABEL || k === TENANT_LABEL || k === 'kubernetes.io/metadata.name';
+
+/**
+ * Builds a multi-tenant gVisor sandbox. Every input is validated before
+ * anything is built; a bad tenant fails with a `GvisorIacError` naming it.
+ */
+export function renderMultiTenantSandbox(props: MultiTenantSandboxProps, id: string, path = 'props'): MultiTenantManifests {
+  assertKnownKeys(assertPlainObject(props, path), KNOWN, path);
+  const name = props.name === undefined ? deriveName(id, `${path}.name`) : assertDnsLabel(props.name, `${path}.name`);
+  const rcName = runtimeClassName(props.runtimeClass, `${path}.runtimeClass`);
+  const overhead = typeof props.runtimeClass === 'object' && props.runtimeClass !== null
+    ? props.runtimeClass.overhead ?? { cpu: '0', memory: '0' }
+    : DEFAULTS.podOverhead;
+  assertPlainObject(overhead, `${path}.runtimeClass.overhead`);
+  parseQuantity(overhead.cpu, `${path}.runtimeClass.overhead.cpu`, 'cpu');
+  parseQuantity(overhead.memory, `${path}.runtimeClass.overhead.memory`, 'memory');
+  const prefix = props.namespacePrefix ?? MULTI_TENANT_DEFAULTS.namespacePrefix;
+  if (typeof prefix !== 'string' || (prefix !== '' && (prefix.length > 62 || !isDnsLabel(`${prefix}x`)))) {
+    throw new GvisorIacError('INVALID_NAME', `${path}.namespacePrefix`, prefix, 'cannot start a DNS-1123 label', 'use lowercase letters, digits and "-", e.g. "tenant-"');
+  }
+  const psaVersion = props.podSecurityVersion ?? MULTI_TENANT_DEFAULTS.podSecurityVersion;
+  if (typeof psaVersion !== 'string' || !/^(latest|v1\.\d{1,3})$/.test(psaVersion)) {
+    throw new GvisorIacError('INVALID_VALUE', `${path}.podSecurityVersion`, psaVersion, 'is not a Pod Security version', 'use "latest" or a Kubernetes minor version such as "v1.30"');
+  }
+  const labels = { ...MANAGED_BY_LABEL, ...checkedLabels(props.labels, `${path}.labels`) };
+  const network = resolveNetwork(props, path);
+
+  const list = assertArray<TenantProps>(props.tenants, `${path}.tenants`);
+  if (list.length === 0) throw new GvisorIacError('REQUIRED', `${path}.tenants`, props.tenants, 'lists no tenant', 'add at least one tenant, e.g. [{ name: "tenant-a" }]');
+  const tenants: ResolvedTenant[] = [];
+  list.forEach((t, i) => {
+    const tenant = resolveTenant(t, `${path}.tenants[${i}]`, prefix, overhead);
+    checkedLabels(tenant.labels, `${path}.tenants[${i}].labels`);
+    const clash = tenants.find((o) => o.name === tenant.name);
+    if (clash) throw new GvisorIacError('DUPLICATE_NAME', `${path}.tenants[${i}].name`, tenant.name, `is already the name of ${clash.path}`, 'give every tenant its own name');
+    tenants.push(tenant);
+  });
+
+  const policyName = `${name}-require-gvisor`;
+  const objects: KubeObject[] = [];
+  for (const t of tenants) {
+    objects.push(
+      tenantNamespace(t, name, psaVersion, labels),
+      {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: objectMeta(t.serviceAccountName, t.namespace, labels),
+        automountServiceAccountToken: false,
+      } satisfies ServiceAccount & KubeObject,
+      {
+        apiVersion: 'v1',
+        kind: 'ResourceQuota',
+        metadata: objectMeta('tenant-quota', t.namespace, labels),
+        spec: { hard: { ...t.hard } },
+      } satisfies ResourceQuota & KubeObject,
+      {
+        apiVersion: 'v1',
+        kind: 'LimitRange',
+        metadata: objectMeta('container-defaults', t.namespace, labels),
+        spec: { limits: [{ type: 'Container', defaultRequest: { ...t.containerDefaults.requests }, default: { ...t.containerDefaults.limits } }] },
+      } satisfies LimitRange & KubeObject,
+      ...tenantNetworkPolicies(t, network, labels),
+      ...tenantRbac(t, labels),
+    );
+  }
+  objects.push(...tenantAdmissionPolicy(policyName, name, rcName, labels));
+  const sorted = sortForApply(objects);
+  const primary = sorted.findIndex((o) => o.kind === 'ValidatingAdmissionPolicy');
+  const manifests = applyOverrides({ objects: sorted, primary }, props.overrides, `${path}.overrides`);
+  return {
+    ...manifests,
+    tenants: tenants.map((t) => ({ name: t.name, namespace: t.namespace, serviceAccountName: t.serviceAccountName })),
+    namespaces: tenants.map((t) => t.namespace),
+    policyName,
+    runtimeClassName: rcName,
+  };
+}
+
+function tenantNamespace(t: ResolvedTenant, sandbox: string, psaVersion: string, labels: Record<string, string>): Namespace & KubeObject {
+  const psa: Record<string, string> = {};
+  for (const mode of PSA_MODES) {
+    psa[`pod-security.kubernetes.io/${mode}`] = 'restricted';
+    psa[`pod-security.kubernetes.io/${mode}-version`] = psaVersion;
+  }
+  return {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: objectMeta(t.namespace, undefined, { ...labels, ...t.labels, [TENANT_LABEL]: t.name, [SANDBOX_LABEL]: sandbox, ...psa }),
+  };
+}
+
+/** Labels a caller may add, refusing the ones that would unseal a namespace. */
+function checkedLabels(value: unknown, path: string): Record<string, string> {
+  const labels = assertLabels(value, path) ?? {};
+  for (const k of Object.keys(labels)) {
+    if (PROTECTED_LABEL(k)) {
+      throw new GvisorIacError('SANDBOX_ESCAPE', `${path}[${JSON.stringify(k)}]`, labels[k], 'would change a label that seals the tenant namespace (Pod Security, admission binding)', `remove "${k}"; the sandbox sets it`);
+    }
+  }
+  return labels;
+}
+
+function resolveNetwork(props: MultiTenantSandboxProps, path: string): TenantNetworkSettings {
+  const dns = props.dns === undefined ? {} : assertPlainObject(props.dns, `${path}.dns`) as ClusterDnsProps;
+  assertKnownKeys(dns as Record<string, unknown>, ['namespace', 'podLabels'], `${path}.dns`);
+  const dnsNamespace = dns.namespace === undefined ? MULTI_TENANT_DEFAULTS.dns.namespace : assertDnsLabel(dns.namespace, `${path}.dns.namespace`);
+  let dnsPodLabels: Record<string, string> | undefined;
+  if (dns.podLabels === undefined) {dnsPodLabels = { ...MULTI_TENANT_DEFAULTS.dns.podLabels };} else if (dns.podLabels !== false) {
+    dnsPodLabels = assertLabels(dns.podLabels, `${path}.dns.podLabels`);
+    if (!dnsPodLabels || Object.keys(dnsPodLabels).length === 0) {
+      throw new GvisorIacError('INVALID_VALUE', `${path}.dns.podLabels`, dns.podLabels, 'selects no labels', 'name the DNS pods\' labels, or pass false to allow port 53 to the whole DNS namespace');
+    }
+  }
+  const except = props.internetExcept === undefined ? [] : assertArray<unknown>(props.internetExcept, `${path}.internetExcept`);
+  const internetExcept = except.map((c, i) => {
+    const cidr = parseCidr(c, `${path}.internetExcept[${i}]`);
+    if (cidr.prefix === 0) throw new GvisorIacError('INVALID_CIDR', `${path}.internetExcept[${i}]`, c, 'excludes the whole address family', 'use egress "none" instead, or list narrower ranges');
+    return cidr;
+  });
+  return { dnsNamespace, dnsPodLabels, internetExcept };
+}

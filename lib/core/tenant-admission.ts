@@ -1,0 +1,119 @@
+import { KubeObject } from './manifest';
+import { objectMeta } from './metadata';
+import { SANDBOX_LABEL } from './tenant-props';
+
+/**
+ * The kinds whose pods (or pod templates) the admission policy checks, by
+ * API group. Workload templates are checked too, so that `kubectl apply`
+ * fails instead of a controller that silently never creates pods.
+ */
+export const ADMISSION_RESOURCE_RULES = [
+  { apiGroups: [''], resources: ['pods', 'pods/ephemeralcontainers', 'replicationcontrollers'] },
+  { apiGroups: ['apps'], resources: ['deployments', 'statefulsets', 'daemonsets', 'replicasets'] },
+  { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'] },
+] as const;
+
+/**
+ * The policy's CEL. Only standard CEL is used (`has`, `all`, ternaries,
+ * `+`, `==`), which both Kubernetes and other CEL engines evaluate the same;
+ * no Kubernetes-only library functions, no optional syntax (`.?`).
+ * `request.kind.kind` picks where the pod spec lives.
+ */
+function celVariables(): { name: string; expression: string }[] {
+  const kind = 'request.kind.kind';
+  return [
+    {
+      name: 'podSpec',
+      expression: `${kind} == 'CronJob' ? object.spec.jobTemplate.spec.template.spec : (${kind} == 'Pod' ? object.spec : object.spec.template.spec)`,
+    },
+    {
+      name: 'specPath',
+      expression: `${kind} == 'CronJob' ? 'spec.jobTemplate.spec.template.spec' : (${kind} == 'Pod' ? 'spec' : 'spec.template.spec')`,
+    },
+    {
+      name: 'containers',
+      expression: 'variables.podSpec.containers'
+        + ' + (has(variables.podSpec.initContainers) ? variables.podSpec.initContainers : [])'
+        + ' + (has(variables.podSpec.ephemeralContainers) ? variables.podSpec.ephemeralContainers : [])',
+    },
+  ];
+}
+
+function celValidations(runtimeClassName: string) {
+  const spec = 'variables.podSpec';
+  const flag = (f: string) => `!(has(${spec}.${f}) && ${spec}.${f})`;
+  return [
+    {
+      expression: `has(${spec}.runtimeClassName) && ${spec}.runtimeClassName == '${runtimeClassName}'`,
+      message: `pods in tenant namespaces must run in gVisor: set runtimeClassName to "${runtimeClassName}" in the pod spec (spec.template.spec of a workload)`,
+      messageExpression: `variables.specPath + '.runtimeClassName is ' + (has(${spec}.runtimeClassName) ? '"' + ${spec}.runtimeClassName + '"' : 'not set')`
+        + ` + ': namespace ' + request.namespace + ' only admits gVisor-sandboxed pods; set ' + variables.specPath + '.runtimeClassName to "${runtimeClassName}"'`,
+      reason: 'Forbidden',
+    },
+    {
+      expression: `${flag('hostNetwork')} && ${flag('hostPID')} && ${flag('hostIPC')}`,
+      message: 'pods in tenant namespaces must not use the node\'s namespaces: remove hostNetwork, hostPID and hostIPC (or set them to false)',
+      messageExpression: 'variables.specPath + ": remove hostNetwork, hostPID and hostIPC (or set them to false); tenant pods never share the node\'s network, process or IPC namespace"',
+      reason: 'Forbidden',
+    },
+    {
+      expression: 'variables.containers.all(c, !has(c.securityContext) || !has(c.securityContext.privileged) || !c.securityContext.privileged)',
+      message: 'privileged containers are not allowed in tenant namespaces: remove securityContext.privileged (or set it to false) in every container, init container and ephemeral container',
+      messageExpression: 'variables.specPath + ": remove securityContext.privileged (or set it to false) in every container, init container and ephemeral container; privileged mode is not allowed in tenant namespaces"',
+      reason: 'Forbidden',
+    },
+    {
+      expression: `!has(${spec}.volumes) || ${spec}.volumes.all(v, !has(v.hostPath))`,
+      message: 'hostPath volumes are not allowed in tenant namespaces: use emptyDir, a ConfigMap/Secret or a PersistentVolumeClaim instead',
+      messageExpression: 'variables.specPath + ".volumes: hostPath volumes are not allowed in tenant namespaces; use emptyDir, a ConfigMap/Secret or a PersistentVolumeClaim instead"',
+      reason: 'Forbidden',
+    },
+  ];
+}
+
+/**
+ * The shared ValidatingAdmissionPolicy and its binding: in every namespace
+ * labelled `gvisor-iac.dev/sandbox=<sandboxName>`, pods and pod templates
+ * must use `runtimeClassName`, stay out of host namespaces, run no
+ * privileged container and mount no hostPath. Updates that leave the spec
+ * unchanged (labels, finalizers) pass, so objects older than the policy can
+ * still be cleaned up.
+ * @see https://kubernetes.io/docs/reference/access-authn-authz/validating-admission-policy/
+ */
+export function tenantAdmissionPolicy(name: string, sandboxName: string, runtimeClassName: string, labels: Record<string, string>): KubeObject[] {
+  const namespaceSelector = { matchLabels: { [SANDBOX_LABEL]: sandboxName } };
+  const policy: KubeObject = {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingAdmissionPolicy',
+    metadata: objectMeta(name, undefined, labels),
+    spec: {
+      failurePolicy: 'Fail',
+      matchConstraints: {
+        namespaceSelector,
+        resourceRules: ADMISSION_RESOURCE_RULES.map((r) => ({
+          apiGroups: [...r.apiGroups],
+          apiVersions: ['v1'],
+          operations: ['CREATE', 'UPDATE'],
+          resources: [...r.resources],
+        })),
+      },
+      matchConditions: [{
+        name: 'spec-created-or-changed',
+        expression: "request.operation != 'UPDATE' || oldObject == null || object.spec != oldObject.spec",
+      }],
+      variables: celVariables(),
+      validations: celValidations(runtimeClassName),
+    },
+  };
+  const binding: KubeObject = {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingAdmissionPolicyBinding',
+    metadata: objectMeta(name, undefined, labels),
+    spec: {
+      policyName: name,
+      validationActions: ['Deny'],
+      matchResources: { namespaceSelector },
+    },
+  };
+  return [policy, binding];
+}

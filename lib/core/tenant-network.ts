@@ -1,0 +1,93 @@
+import type { NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyPeer } from 'kubernetes-types/networking/v1';
+import { IpNetwork, networkContains, parseCidr } from './cidr';
+import { KubeObject, prune } from './manifest';
+import { objectMeta } from './metadata';
+import { NEVER_REACHABLE_CIDRS, NON_PUBLIC_CIDRS } from './network-ranges';
+import { ResolvedTenant } from './tenant-validation';
+
+/** Names of the NetworkPolicies every tenant namespace gets (the egress one only when egress is not "none"). */
+export const TENANT_NETWORK_POLICY_NAMES = {
+  defaultDeny: 'default-deny-all',
+  dns: 'allow-dns',
+  sameNamespace: 'allow-same-namespace',
+  egress: 'allow-egress',
+} as const;
+
+/** Resolved network settings shared by all tenants. */
+export interface TenantNetworkSettings {
+  readonly dnsNamespace: string;
+  readonly dnsPodLabels?: Record<string, string>;
+  /** Extra ranges `egress: "internet"` excludes. */
+  readonly internetExcept: readonly IpNetwork[];
+}
+
+const parseAll = (list: readonly string[]) => list.map((c) => parseCidr(c, 'built-in CIDR'));
+
+/** Drops blocks already covered by another block in the list; keeps order otherwise. */
+function withoutCovered(blocks: readonly IpNetwork[]): IpNetwork[] {
+  const unique = blocks.filter((b, i) => blocks.findIndex((o) => o.text === b.text) === i);
+  return unique.filter((b) => !unique.some((o) => o !== b && o.text !== b.text && networkContains(o, b)));
+}
+
+/** `cidr` with every always-blocked range (and `extra`) strictly inside it carved out. */
+function ipBlock(cidr: IpNetwork, extra: readonly IpNetwork[] = []): NetworkPolicyPeer {
+  const except = withoutCovered([...parseAll(NEVER_REACHABLE_CIDRS), ...extra])
+    .filter((b) => b.text !== cidr.text && networkContains(cidr, b))
+    .map((b) => b.text);
+  return { ipBlock: except.length ? { cidr: cidr.text, except } : { cidr: cidr.text } };
+}
+
+/** The egress peers of a tenant beyond DNS and its namespace (empty for "none"). */
+export function egressPeers(tenant: ResolvedTenant, settings: TenantNetworkSettings): NetworkPolicyPeer[] {
+  switch (tenant.egress.kind) {
+    case 'none':
+      return [];
+    case 'internet': {
+      const excluded = [...parseAll(NON_PUBLIC_CIDRS), ...settings.internetExcept];
+      return [ipBlock(parseCidr('0.0.0.0/0', ''), excluded), ipBlock(parseCidr('::/0', ''), excluded)];
+    }
+    case 'cidrs':
+      return tenant.egress.cidrs.map((c) => ipBlock(c));
+  }
+}
+
+/**
+ * The tenant's NetworkPolicies: deny everything in and out, then allow DNS,
+ * (optionally) the namespace itself, and the chosen egress. Other tenants'
+ * pods are never reachable: their own default deny refuses any ingress from
+ * outside their namespace.
+ */
+export function tenantNetworkPolicies(tenant: ResolvedTenant, settings: TenantNetworkSettings, labels: Record<string, string>): KubeObject[] {
+  const policy = (name: string, spec: NetworkPolicy['spec']): NetworkPolicy & KubeObject => prune({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: objectMeta(name, tenant.namespace, labels),
+    spec,
+  });
+  const dnsPeer: NetworkPolicyPeer = {
+    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': settings.dnsNamespace } },
+    podSelector: settings.dnsPodLabels ? { matchLabels: { ...settings.dnsPodLabels } } : undefined,
+  };
+  const out: KubeObject[] = [
+    policy(TENANT_NETWORK_POLICY_NAMES.defaultDeny, { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }),
+    policy(TENANT_NETWORK_POLICY_NAMES.dns, {
+      podSelector: {},
+      policyTypes: ['Egress'],
+      egress: [{ to: [dnsPeer], ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] }],
+    }),
+  ];
+  if (tenant.allowIntraNamespace) {
+    out.push(policy(TENANT_NETWORK_POLICY_NAMES.sameNamespace, {
+      podSelector: {},
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [{ from: [{ podSelector: {} }] }],
+      egress: [{ to: [{ podSelector: {} }] }],
+    }));
+  }
+  const peers = egressPeers(tenant, settings);
+  if (peers.length) {
+    const rule: NetworkPolicyEgressRule = { to: peers, ports: tenant.egressPorts?.map((p) => ({ ...p })) };
+    out.push(policy(TENANT_NETWORK_POLICY_NAMES.egress, { podSelector: {}, policyTypes: ['Egress'], egress: [rule] }));
+  }
+  return out;
+}

@@ -1,0 +1,129 @@
+import type { ResourceRequirements } from 'kubernetes-types/core/v1';
+
+/**
+ * Where a tenant's pods may connect beyond DNS and their own namespace:
+ * - `"none"`: nowhere (the default);
+ * - `"internet"`: any public address — private, shared (CGNAT), loopback,
+ *   link-local and cloud-metadata ranges and `internetExcept` are excluded;
+ * - a list of CIDRs (`["203.0.113.0/24", "2001:db8::/32"]`): only those;
+ *   link-local and metadata addresses inside them are carved out.
+ */
+export type TenantEgress = 'none' | 'internet' | readonly string[];
+
+/** A port (and protocol) that egress beyond DNS may use. */
+export interface TenantEgressPort {
+  /** Port number 1–65535. */
+  readonly port: number;
+  /** @default "TCP" */
+  readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
+  /** Last port of a range starting at `port`. @default - a single port */
+  readonly endPort?: number;
+}
+
+/**
+ * A tenant's ResourceQuota. The friendly fields map onto `spec.hard` keys;
+ * `hard` adds or overrides raw keys. Every pod is charged the
+ * RuntimeClass's `overhead.podFixed` on top of its containers, so the budget
+ * must hold at least one pod of the LimitRange's default size plus that
+ * overhead — checked at construction.
+ * @see https://kubernetes.io/docs/concepts/policy/resource-quotas/
+ */
+export interface TenantQuota {
+  /** Both `requests.cpu` and `limits.cpu`. @default "4" */
+  readonly cpu?: string;
+  /** Both `requests.memory` and `limits.memory`. @default "8Gi" */
+  readonly memory?: string;
+  /** `pods`. @default 20 */
+  readonly pods?: number;
+  /** `services`. @default 10 */
+  readonly services?: number;
+  /** `services.loadbalancers`: each one is a cloud load balancer someone pays for. @default 0 */
+  readonly loadBalancers?: number;
+  /** `services.nodeports`: each one opens a port on every node. @default 0 */
+  readonly nodePorts?: number;
+  /** `persistentvolumeclaims`. @default 10 */
+  readonly persistentVolumeClaims?: number;
+  /** `requests.storage` (sum over the tenant's PVCs). @default "100Gi" */
+  readonly storage?: string;
+  /** `configmaps`. @default 50 */
+  readonly configMaps?: number;
+  /** `secrets`. @default 50 */
+  readonly secrets?: number;
+  /** Raw `spec.hard` entries, merged over the ones above (e.g. `{ "count/jobs.batch": "10" }`). @default - none */
+  readonly hard?: Record<string, string>;
+}
+
+/** Who administers a tenant's namespace (RBAC subjects). */
+export interface TenantAdmins {
+  /** User names, as your authenticator reports them. @default - none */
+  readonly users?: string[];
+  /** Group names. @default - none */
+  readonly groups?: string[];
+}
+
+/** One tenant of a `MultiTenantSandbox`. */
+export interface TenantProps {
+  /**
+   * The tenant's name: a DNS-1123 label; the namespace is
+   * `namespacePrefix + name`. `default` and `kube-*` are refused.
+   */
+  readonly name: string;
+  /** The tenant's ResourceQuota. @default - every TenantQuota default */
+  readonly quota?: TenantQuota;
+  /** Where the tenant's pods may connect beyond DNS and their own namespace. @default "none" */
+  readonly egress?: TenantEgress;
+  /** Ports that `egress` ("internet" or CIDRs) is limited to. @default - all ports */
+  readonly egressPorts?: TenantEgressPort[];
+  /** Pods of the tenant may talk to each other (ingress and egress inside the namespace). @default true */
+  readonly allowIntraNamespace?: boolean;
+  /** Users/groups who get the tenant-admin Role in the namespace. @default - none (no Role/RoleBinding emitted) */
+  readonly admins?: TenantAdmins;
+  /**
+   * Container defaults of the LimitRange (`defaultRequest` = requests, `default` = limits).
+   * @default { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } }
+   */
+  readonly containerDefaults?: ResourceRequirements;
+  /** Name of the workload ServiceAccount (no token automount). @default "workload" */
+  readonly serviceAccountName?: string;
+  /** Extra labels on the tenant's Namespace. @default - none */
+  readonly labels?: Record<string, string>;
+}
+
+/** Where the cluster DNS runs, for the DNS egress rule. */
+export interface ClusterDnsProps {
+  /** Namespace of the cluster DNS pods. @default "kube-system" */
+  readonly namespace?: string;
+  /**
+   * Labels of the DNS pods. `false` allows port 53 to every pod of `namespace`.
+   * @default { "k8s-app": "kube-dns" } (CoreDNS and kube-dns on kubeadm, GKE, EKS, AKS)
+   */
+  readonly podLabels?: Record<string, string> | false;
+}
+
+/** Tenant-independent defaults of a MultiTenantSandbox. */
+export const MULTI_TENANT_DEFAULTS = {
+  namespacePrefix: '',
+  podSecurityVersion: 'latest',
+  serviceAccountName: 'workload',
+  egress: 'none',
+  allowIntraNamespace: true,
+  dns: { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } },
+  quota: {
+    cpu: '4',
+    memory: '8Gi',
+    pods: 20,
+    services: 10,
+    loadBalancers: 0,
+    nodePorts: 0,
+    persistentVolumeClaims: 10,
+    storage: '100Gi',
+    configMaps: 50,
+    secrets: 50,
+  },
+} as const;
+
+/** Label on every tenant Namespace naming the tenant. */
+export const TENANT_LABEL = 'gvisor-iac.dev/tenant';
+/** Label on every tenant Namespace naming the MultiTenantSandbox; the admission-policy binding selects on it. */
+export const SANDBOX_LABEL = 'gvisor-iac.dev/sandbox';
+

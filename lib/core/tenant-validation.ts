@@ -1,0 +1,210 @@
+import { IpNetwork, networkContains, parseCidr } from './cidr';
+import { resolveResources } from './container';
+import { DEFAULTS } from './defaults';
+import { GvisorIacError, fieldPath } from './errors';
+import { NEVER_REACHABLE_CIDRS } from './network-ranges';
+import { parseQuantity } from './quantity';
+import { MULTI_TENANT_DEFAULTS, TenantAdmins, TenantEgressPort, TenantProps, TenantQuota } from './tenant-props';
+import {
+  assertArray, assertBoolean, assertDnsLabel, assertInteger, assertKnownKeys, assertLabelKey, assertLabels, assertOneOf, assertPlainObject,
+  assertString, toDnsLabel,
+} from './validate';
+
+/** A tenant after validation, ready to render. */
+export interface ResolvedTenant {
+  readonly name: string;
+  readonly namespace: string;
+  /** Props path of the tenant (`props.tenants[2]`), for messages. */
+  readonly path: string;
+  readonly hard: Record<string, string>;
+  readonly containerDefaults: { requests: Record<string, string>; limits: Record<string, string> };
+  readonly egress: { kind: 'none' } | { kind: 'internet' } | { kind: 'cidrs'; cidrs: readonly IpNetwork[] };
+  readonly egressPorts?: readonly TenantEgressPort[];
+  readonly allowIntraNamespace: boolean;
+  readonly admins: { users: readonly string[]; groups: readonly string[] };
+  readonly serviceAccountName: string;
+  readonly labels: Record<string, string>;
+}
+
+const TENANT_KEYS = ['name', 'quota', 'egress', 'egressPorts', 'allowIntraNamespace', 'admins', 'containerDefaults', 'serviceAccountName', 'labels'] as const;
+const QUOTA_KEYS = ['cpu', 'memory', 'pods', 'services', 'loadBalancers', 'nodePorts', 'persistentVolumeClaims', 'storage', 'configMaps', 'secrets', 'hard'] as const;
+/** Friendly quota field → the `spec.hard` keys it sets. */
+const QUOTA_FIELDS: Record<Exclude<keyof TenantQuota, 'hard'>, readonly string[]> = {
+  cpu: ['requests.cpu', 'limits.cpu'],
+  memory: ['requests.memory', 'limits.memory'],
+  pods: ['pods'],
+  services: ['services'],
+  loadBalancers: ['services.loadbalancers'],
+  nodePorts: ['services.nodeports'],
+  persistentVolumeClaims: ['persistentvolumeclaims'],
+  storage: ['requests.storage'],
+  configMaps: ['configmaps'],
+  secrets: ['secrets'],
+};
+/** Subjects that would hand a tenant namespace to everybody. */
+const FORBIDDEN_GROUPS = ['system:authenticated', 'system:unauthenticated', 'system:serviceaccounts'];
+const FORBIDDEN_USERS = ['system:anonymous'];
+
+/** True for namespace names Kubernetes reserves (`default`, `kube-*`). */
+export function isReservedNamespace(name: string): boolean {
+  return name === 'default' || name.startsWith('kube-');
+}
+
+/** Validates one tenant (not yet against the others). */
+export function resolveTenant(t: TenantProps, path: string, prefix: string, overhead: { cpu: string; memory: string } | undefined): ResolvedTenant {
+  assertKnownKeys(assertPlainObject(t, path), TENANT_KEYS, path);
+  const name = assertDnsLabel(t.name, `${path}.name`, 63 - prefix.length);
+  const namespace = `${prefix}${name}`;
+  for (const n of new Set([name, namespace])) {
+    if (isReservedNamespace(n)) {
+      throw new GvisorIacError('RESERVED_NAME', `${path}.name`, t.name, `${n === name ? 'is' : `makes the namespace "${n}", which is`} reserved by Kubernetes (default, kube-*)`, `pick another name, e.g. "tenant-${toDnsLabel(name.replace(/^kube-/, '')) || 'a'}"`);
+    }
+  }
+  const containerDefaults = resolveContainerDefaults(t.containerDefaults, `${path}.containerDefaults`);
+  const hard = resolveQuota(t.quota, `${path}.quota`);
+  if (overhead) checkQuotaFitsOnePod(name, `${path}.quota`, t.quota, hard, containerDefaults, overhead);
+  return {
+    name,
+    namespace,
+    path,
+    hard,
+    containerDefaults,
+    egress: resolveEgress(t.egress, `${path}.egress`),
+    egressPorts: t.egressPorts === undefined ? undefined : resolveEgressPorts(t.egressPorts, `${path}.egressPorts`),
+    allowIntraNamespace: t.allowIntraNamespace === undefined ? MULTI_TENANT_DEFAULTS.allowIntraNamespace : assertBoolean(t.allowIntraNamespace, `${path}.allowIntraNamespace`),
+    admins: resolveAdmins(t.admins, `${path}.admins`),
+    serviceAccountName: t.serviceAccountName === undefined ? MULTI_TENANT_DEFAULTS.serviceAccountName : assertDnsLabel(t.serviceAccountName, `${path}.serviceAccountName`),
+    labels: assertLabels(t.labels, `${path}.labels`) ?? {},
+  };
+}
+
+function resolveContainerDefaults(r: unknown, path: string): ResolvedTenant['containerDefaults'] {
+  if (r !== undefined) assertKnownKeys(assertPlainObject(r, path), ['requests', 'limits'], path);
+  const resolved = resolveResources(r as never, path, DEFAULTS.containerResources);
+  return { requests: { ...resolved.requests } as Record<string, string>, limits: { ...resolved.limits } as Record<string, string> };
+}
+
+function quotaKind(key: string): 'cpu' | 'memory' | 'count' {
+  if (key === 'cpu' || key.endsWith('.cpu')) return 'cpu';
+  if (/memory|storage|hugepages/.test(key)) return 'memory';
+  return 'count';
+}
+
+/** Builds `spec.hard` from the friendly fields and the raw map, validating every quantity. */
+function resolveQuota(q: TenantQuota | undefined, path: string): Record<string, string> {
+  const quota = q === undefined ? {} : assertPlainObject(q, path) as TenantQuota;
+  assertKnownKeys(quota as Record<string, unknown>, QUOTA_KEYS, path);
+  const hard: Record<string, string> = {};
+  for (const [field, keys] of Object.entries(QUOTA_FIELDS) as [keyof typeof QUOTA_FIELDS, readonly string[]][]) {
+    const given = quota[field];
+    const p = `${path}.${field}`;
+    let value: string;
+    if (given === undefined) {value = String(MULTI_TENANT_DEFAULTS.quota[field]);} else if (field === 'cpu' || field === 'memory' || field === 'storage') {
+      parseQuantity(given, p, field === 'cpu' ? 'cpu' : 'memory');
+      value = String(given);
+    } else {value = String(assertInteger(given, p, 0));}
+    for (const k of keys) hard[k] = value;
+  }
+  if (quota.hard !== undefined) {
+    for (const [k, v] of Object.entries(assertPlainObject(quota.hard, `${path}.hard`))) {
+      const p = `${path}.hard[${JSON.stringify(k)}]`;
+      assertLabelKey(k, p);
+      parseQuantity(v, p, quotaKind(k));
+      hard[k] = String(v);
+    }
+  }
+  return hard;
+}
+
+/**
+ * A quota whose budget cannot hold one pod of the LimitRange's default size
+ * plus the RuntimeClass overhead admits nothing: refuse it, naming the numbers.
+ */
+function checkQuotaFitsOnePod(
+  tenant: string, path: string, given: TenantQuota | undefined, hard: Record<string, string>,
+  defaults: ResolvedTenant['containerDefaults'], overhead: { cpu: string; memory: string },
+): void {
+  const fromHard = (key: string) => given?.hard?.[key] !== undefined;
+  for (const resource of ['cpu', 'memory'] as const) {
+    for (const [scope, container] of [['requests', defaults.requests[resource]], ['limits', defaults.limits[resource]]] as const) {
+      const keys = scope === 'requests' ? [`requests.${resource}`, resource] : [`limits.${resource}`];
+      for (const key of keys) {
+        if (hard[key] === undefined || container === undefined) continue;
+        const budget = parseQuantity(hard[key], '', resource);
+        const need = parseQuantity(container, '', resource) + parseQuantity(overhead[resource], '', resource);
+        if (budget + 1e-9 < need) {
+          const p = fromHard(key) ? `${path}.hard[${JSON.stringify(key)}]` : `${path}.${resource}`;
+          throw new GvisorIacError(
+            'INVALID_RESOURCES', p, hard[key],
+            `(${key}) cannot fit one pod of tenant "${tenant}": the LimitRange default ${scope === 'requests' ? 'request' : 'limit'} ${container} plus the RuntimeClass overhead ${overhead[resource]} needs ${resource === 'cpu' ? fmtCpu(need) : fmtMem(need)}`,
+            `raise it to at least ${resource === 'cpu' ? fmtCpu(need) : fmtMem(need)}, or lower containerDefaults.${scope}.${resource}`,
+          );
+        }
+      }
+    }
+  }
+  if (hard.pods !== undefined && Number(hard.pods) < 1) {
+    throw new GvisorIacError('INVALID_RESOURCES', fromHard('pods') ? `${path}.hard["pods"]` : `${path}.pods`, hard.pods, `lets tenant "${tenant}" run no pod at all`, 'allow at least 1 pod');
+  }
+}
+
+function fmtCpu(cores: number): string {
+  return `${Math.ceil(cores * 1000 - 1e-6)}m`;
+}
+
+function fmtMem(bytes: number): string {
+  return `${Math.ceil(bytes / 2 ** 20 - 1e-9)}Mi`;
+}
+
+function resolveEgress(e: unknown, path: string): ResolvedTenant['egress'] {
+  if (e === undefined) return { kind: MULTI_TENANT_DEFAULTS.egress };
+  if (typeof e === 'string') return { kind: assertOneOf(e, ['none', 'internet'] as const, path, 'use "none", "internet" or a list of CIDRs') };
+  const list = assertArray<unknown>(e, path);
+  if (list.length === 0) {
+    throw new GvisorIacError('INVALID_VALUE', path, e, 'is an empty list', 'use "none" for no egress, or list at least one CIDR');
+  }
+  const blocked = NEVER_REACHABLE_CIDRS.map((c) => parseCidr(c, 'NEVER_REACHABLE_CIDRS'));
+  const cidrs = list.map((c, i) => {
+    const cidr = parseCidr(c, `${path}[${i}]`);
+    const inside = blocked.find((b) => networkContains(b, cidr));
+    if (inside) {
+      throw new GvisorIacError('SANDBOX_ESCAPE', `${path}[${i}]`, c, `lies in ${inside.text}, which is never reachable from a tenant (link-local / cloud metadata)`, 'remove it; workloads that need cloud credentials should use workload identity');
+    }
+    return cidr;
+  });
+  const seen = new Set<string>();
+  cidrs.forEach((c, i) => {
+    if (seen.has(c.text)) throw new GvisorIacError('DUPLICATE_NAME', `${path}[${i}]`, list[i], 'is listed twice', 'list each CIDR once');
+    seen.add(c.text);
+  });
+  return { kind: 'cidrs', cidrs };
+}
+
+function resolveEgressPorts(ports: unknown, path: string): TenantEgressPort[] {
+  const list = assertArray<TenantEgressPort>(ports, path);
+  if (list.length === 0) throw new GvisorIacError('INVALID_VALUE', path, ports, 'is an empty list', 'omit egressPorts to allow all ports, or list at least one');
+  return list.map((p, i) => {
+    const pp = `${path}[${i}]`;
+    assertKnownKeys(assertPlainObject(p, pp), ['port', 'protocol', 'endPort'], pp);
+    const port = assertInteger(p.port, `${pp}.port`, 1, 65535);
+    const protocol = p.protocol === undefined ? 'TCP' : assertOneOf(p.protocol, ['TCP', 'UDP', 'SCTP'] as const, `${pp}.protocol`);
+    const endPort = p.endPort === undefined ? undefined : assertInteger(p.endPort, `${pp}.endPort`, port, 65535);
+    return endPort === undefined ? { port, protocol } : { port, protocol, endPort };
+  });
+}
+
+function resolveAdmins(a: TenantAdmins | undefined, path: string): ResolvedTenant['admins'] {
+  if (a === undefined) return { users: [], groups: [] };
+  assertKnownKeys(assertPlainObject(a, path), ['users', 'groups'], path);
+  const names = (v: unknown, p: string, forbidden: readonly string[]) =>
+    (v === undefined ? [] : assertArray<unknown>(v, p)).map((n, i) => {
+      const s = assertString(n, fieldPath(p, i), 'a user or group name');
+      if (forbidden.includes(s)) {
+        throw new GvisorIacError('SANDBOX_ESCAPE', fieldPath(p, i), s, 'would make everyone (or every service account) a tenant admin', 'name the tenant\'s own users or groups');
+      }
+      return s;
+    });
+  const users = names(a.users, `${path}.users`, FORBIDDEN_USERS);
+  const groups = names(a.groups, `${path}.groups`, FORBIDDEN_GROUPS);
+  return { users: [...new Set(users)], groups: [...new Set(groups)] };
+}

@@ -1,0 +1,92 @@
+import fc from 'fast-check';
+import {
+  NEVER_REACHABLE_CIDRS, TenantProps, networkContains, formatIp, parseCidr, renderMultiTenantSandbox, renderSandboxedPod,
+} from '../../lib';
+import { admit } from '../helpers/admission';
+import { assertAllSchemaValid } from '../helpers/schema';
+
+type Any = Record<string, any>;
+
+const blocked = NEVER_REACHABLE_CIDRS.map((c) => parseCidr(c, 'x'));
+const METADATA = ['169.254.169.254/32', 'fd00:ec2::254/128', '168.63.129.16/32'].map((c) => parseCidr(c, 'x'));
+
+const cidrArb = fc.oneof(
+  fc.tuple(fc.bigInt({ min: 0n, max: 2n ** 32n - 1n }), fc.integer({ min: 0, max: 32 })).map(([a, p]) => ({ a, p, family: 4 as const })),
+  fc.tuple(fc.bigInt({ min: 0n, max: 2n ** 128n - 1n }), fc.integer({ min: 0, max: 128 })).map(([a, p]) => ({ a, p, family: 6 as const })),
+).map(({ a, p, family }) => {
+  const bits = family === 4 ? 32 : 128;
+  return `${formatIp(family, a - (a % 2n ** BigInt(bits - p)))}/${p}`;
+}).filter((c) => !blocked.some((b) => networkContains(b, parseCidr(c, 'x'))));
+
+const tenantArb: fc.Arbitrary<Omit<TenantProps, 'name'>> = fc.record({
+  egress: fc.oneof(fc.constant(undefined), fc.constant('none' as const), fc.constant('internet' as const), fc.uniqueArray(cidrArb, { minLength: 1, maxLength: 4 })),
+  allowIntraNamespace: fc.option(fc.boolean(), { nil: undefined }),
+  admins: fc.option(fc.record({ users: fc.array(fc.constantFrom('alice', 'bob', 'carol@example.com'), { maxLength: 2 }), groups: fc.array(fc.constantFrom('team-a', 'devs'), { maxLength: 2 }) }), { nil: undefined }),
+  quota: fc.option(fc.record({ cpu: fc.constantFrom('1', '2', '16'), memory: fc.constantFrom('1Gi', '4Gi'), pods: fc.integer({ min: 1, max: 100 }) }, { requiredKeys: [] }), { nil: undefined }),
+  egressPorts: fc.option(fc.constant([{ port: 443 }]), { nil: undefined }),
+}, { requiredKeys: [] });
+
+const nameArb = fc.stringMatching(/^[a-z][a-z0-9-]{0,14}[a-z0-9]$/).filter((n) => n !== 'default' && !n.startsWith('kube-'));
+const sandboxArb = fc.record({
+  prefix: fc.constantFrom('', 't-', 'tenant-'),
+  tenants: fc.uniqueArray(nameArb, { minLength: 1, maxLength: 50 })
+    .chain((names) => fc.tuple(...names.map((name) => tenantArb.map((t) => ({ ...t, name }))))),
+});
+
+describe('properties over random tenant sets (1–50 tenants, random options)', () => {
+  test('every tenant namespace is sealed: one default deny, DNS open, metadata closed, quota, limit range, bound by the policy', () => {
+    fc.assert(fc.property(sandboxArb, ({ prefix, tenants }) => {
+      const m = renderMultiTenantSandbox({ namespacePrefix: prefix, tenants }, 'sandbox');
+      const objects = m.objects as readonly Any[];
+      assertAllSchemaValid(objects);
+      const policy = objects.find((o) => o.kind === 'ValidatingAdmissionPolicy')!;
+      const binding = objects.find((o) => o.kind === 'ValidatingAdmissionPolicyBinding')!;
+      expect(objects.filter((o) => o.kind === 'ValidatingAdmissionPolicy')).toHaveLength(1);
+      expect(m.namespaces).toEqual(tenants.map((t) => `${prefix}${t.name}`));
+
+      for (const ns of m.namespaces) {
+        const inNs = objects.filter((o) => o.metadata.namespace === ns);
+        const nps = inNs.filter((o) => o.kind === 'NetworkPolicy');
+        const denyAll = nps.filter((p) => JSON.stringify(p.spec) === JSON.stringify({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] }));
+        expect(denyAll).toHaveLength(1);
+
+        const dnsRules = nps.flatMap((p) => p.spec.egress ?? []).filter((r: Any) =>
+          r.to?.some((peer: Any) => peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === 'kube-system'));
+        const dnsPorts = dnsRules.flatMap((r: Any) => r.ports ?? []).map((p: Any) => `${p.protocol}/${p.port}`);
+        expect(dnsPorts).toEqual(expect.arrayContaining(['UDP/53', 'TCP/53']));
+        // Every port on the DNS rule is 53: the kube-system opening is DNS only.
+        expect(dnsPorts.every((p: string) => p.endsWith('/53'))).toBe(true);
+
+        for (const p of nps) {
+          for (const peer of (p.spec.egress ?? []).flatMap((r: Any) => r.to ?? [])) {
+            if (peer.namespaceSelector) expect(peer.namespaceSelector.matchLabels['kubernetes.io/metadata.name']).toBe('kube-system');
+            if (!peer.ipBlock) continue;
+            const cidr = parseCidr(peer.ipBlock.cidr, 'x');
+            const except = (peer.ipBlock.except ?? []).map((e: string) => parseCidr(e, 'x'));
+            for (const md of METADATA) {
+              if (networkContains(cidr, md)) expect(except.some((e: any) => networkContains(e, md))).toBe(true);
+            }
+            for (const e of except) expect(networkContains(cidr, e) && e.text !== cidr.text).toBe(true);
+          }
+          // Ingress only ever comes from the tenant's own namespace.
+          for (const peer of (p.spec.ingress ?? []).flatMap((r: Any) => r.from ?? [])) expect(peer).toEqual({ podSelector: {} });
+        }
+
+        expect(inNs.filter((o) => o.kind === 'ResourceQuota')).toHaveLength(1);
+        expect(inNs.filter((o) => o.kind === 'LimitRange')).toHaveLength(1);
+        expect(inNs.filter((o) => o.kind === 'ServiceAccount').every((sa) => sa.automountServiceAccountToken === false)).toBe(true);
+
+        const nsLabels = objects.find((o) => o.kind === 'Namespace' && o.metadata.name === ns)!.metadata.labels;
+        expect(nsLabels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+        for (const sel of [policy.spec.matchConstraints.namespaceSelector, binding.spec.matchResources.namespaceSelector]) {
+          for (const [k, v] of Object.entries(sel.matchLabels)) expect(nsLabels[k]).toBe(v);
+        }
+      }
+      // The policy bites in a random tenant namespace.
+      const ns = m.namespaces[m.namespaces.length - 1]!;
+      const pod = renderSandboxedPod({ namespace: ns, containers: [{ name: 'a', image: 'a:1' }], runtimeClass: 'runc' }, 'p').objects[0] as Any;
+      const nsLabels = objects.find((o) => o.kind === 'Namespace' && o.metadata.name === ns)!.metadata.labels;
+      expect(admit(policy, binding, { operation: 'CREATE', object: pod, namespaceLabels: nsLabels }).allowed).toBe(false);
+    }), { numRuns: 40 });
+  });
+});
