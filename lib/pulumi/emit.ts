@@ -10,7 +10,7 @@ import * as nodev1 from '@pulumi/kubernetes/node/v1';
 import * as policyv1 from '@pulumi/kubernetes/policy/v1';
 import * as rbacv1 from '@pulumi/kubernetes/rbac/v1';
 import * as pulumi from '@pulumi/pulumi';
-import { GvisorIacError, KubeObject, Manifests, dependencies, objectKey } from '../core';
+import { GvisorIacError, KubeObject, Manifests, applyRank, dependencies, objectKey } from '../core';
 
 type ResourceClass = new (name: string, args: any, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
 
@@ -94,19 +94,23 @@ export function assertEmittable(objects: readonly KubeObject[]): void {
 
 /**
  * Registers `manifests` as typed Kubernetes resources under `parent`, in
- * apply order: each object `dependsOn` what the core's `dependencies()` says
+ * apply order (returned in the order of `manifests.objects`): each object `dependsOn` what the core's `dependencies()` says
  * it needs (a Namespace before what lives in it, a RuntimeClass before pods,
  * a policy before its binding) and on `dependsOn`. Children get only
  * `{ parent, dependsOn }`: provider(s), `protect` and `transforms` of the
  * caller's options reach them through the parent. Call `assertEmittable` first.
  */
 export function emitManifests(parent: pulumi.ComponentResource, name: string, manifests: Manifests, dependsOn: readonly pulumi.Resource[] = []): pulumi.CustomResource[] {
-  const deps = dependencies(manifests.objects);
-  const resources: pulumi.CustomResource[] = [];
-  manifests.objects.forEach((obj, i) => {
+  const { objects } = manifests;
+  const deps = dependencies(objects);
+  const resources: pulumi.CustomResource[] = new Array(objects.length);
+  // Register in apply order (what is depended on first), whatever the order of `objects`.
+  const order = objects.map((_, i) => i).sort((a, b) => applyRank(objects[a]!.kind) - applyRank(objects[b]!.kind) || a - b);
+  for (const i of order) {
+    const obj = objects[i]!;
     const Resource = KINDS[`${obj.apiVersion}/${obj.kind}`]!.resource();
     const on = [...deps[i]!.map((j) => resources[j]!), ...dependsOn];
-    resources.push(new Resource(childName(name, obj), obj, on.length ? { parent, dependsOn: on } : { parent }));
-  });
+    resources[i] = new Resource(childName(name, obj), obj, on.length ? { parent, dependsOn: on } : { parent });
+  }
   return resources;
 }
