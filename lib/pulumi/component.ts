@@ -30,7 +30,9 @@ export interface ObjectIdentity {
  *   value, so a bad image from another resource fails `pulumi up` with the
  *   same `GvisorIacError` (unknown values in a preview are not checked).
  */
-export function prepareManifests<P>(name: string, args: P, render: (props: P, id: string) => Manifests, dependsOn: readonly pulumi.Resource[] = []): PreparedManifests {
+export function prepareManifests<P>(
+  name: string, args: P, render: (props: P, id: string) => Manifests, dependsOn: readonly pulumi.Resource[] = [],
+): PreparedManifests {
   assertString(name, 'name', 'a Pulumi resource name');
   const { plain, leaves } = liftInputs(args, 'props');
   const rendered = render(plain, name);
@@ -63,7 +65,9 @@ export abstract class SandboxComponent extends pulumi.ComponentResource {
   /** Namespaces the objects live in or create, in order of first appearance. */
   public readonly namespaces: readonly string[];
 
-  protected constructor(type: string, name: string, prepared: PreparedManifests, opts: pulumi.ComponentResourceOptions | undefined, outputs: Record<string, unknown>) {
+  protected constructor(
+    type: string, name: string, prepared: PreparedManifests, opts: pulumi.ComponentResourceOptions | undefined, outputs: Record<string, unknown>,
+  ) {
     super(type, name, {}, opts);
     const { objects } = prepared.manifests;
     this.resources = emitManifests(this, name, prepared.manifests, prepared.dependsOn);

@@ -100,7 +100,9 @@ export function assertEmittable(objects: readonly KubeObject[]): void {
  * `{ parent, dependsOn }`: provider(s), `protect` and `transforms` of the
  * caller's options reach them through the parent. Call `assertEmittable` first.
  */
-export function emitManifests(parent: pulumi.ComponentResource, name: string, manifests: Manifests, dependsOn: readonly pulumi.Resource[] = []): pulumi.CustomResource[] {
+export function emitManifests(
+  parent: pulumi.ComponentResource, name: string, manifests: Manifests, dependsOn: readonly pulumi.Resource[] = [],
+): pulumi.CustomResource[] {
   const { objects } = manifests;
   const deps = dependencies(objects);
   const resources: pulumi.CustomResource[] = new Array(objects.length);

@@ -24,7 +24,9 @@ export class GvisorRuntimeClass extends SandboxComponent {
   }
 
   /** Refers to an existing RuntimeClass by its class name; registers no Kubernetes resource. */
-  public static fromName(name: string, className: string, options: { podOverhead?: PodOverhead } = {}, opts?: pulumi.ComponentResourceOptions): GvisorRuntimeClass {
+  public static fromName(
+    name: string, className: string, options: { podOverhead?: PodOverhead } = {}, opts?: pulumi.ComponentResourceOptions,
+  ): GvisorRuntimeClass {
     return new GvisorRuntimeClass(name, { name: className, existing: true, podOverhead: options.podOverhead ?? false }, opts);
   }
 

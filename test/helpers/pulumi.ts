@@ -105,3 +105,12 @@ export async function settle(recorder: PulumiRecorder, ...resources: pulumi.Reso
 export function drain(): Promise<void> {
   return new Promise((r) => setTimeout(r, 50));
 }
+
+/** Polls `condition` until it holds (fails after ~5 s). */
+export async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    if (condition()) return new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error('timed out waiting for the mock engine');
+}

@@ -1,7 +1,8 @@
 import * as pulumi from '@pulumi/pulumi';
+import { mockPulumi, valueOf } from '../helpers/pulumi';
+import { thrown } from '../helpers/thrown';
 import { GvisorIacError } from 'gvisor-iac';
 import { enforceGvisor, gvisorTransform, podSpecPath } from 'gvisor-iac/pulumi';
-import { mockPulumi, valueOf } from '../helpers/pulumi';
 
 // Mocks do not run transforms, so the transform is called directly with what
 // Pulumi passes it (ResourceTransformArgs: type, name, props, opts, custom).
@@ -11,17 +12,9 @@ const deployment = (spec: Record<string, unknown> = podSpec) => ({ apiVersion: '
 const args = (type: string, props: Record<string, any>, custom = true): pulumi.ResourceTransformArgs => ({ type, name: 'res', props, opts, custom });
 
 async function run(transform: pulumi.ResourceTransform, a: pulumi.ResourceTransformArgs) {
-  return await transform(a);
+  return transform(a);
 }
 
-function thrown(f: () => unknown): any {
-  try {
-    f();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected an error');
-}
 
 describe('podSpecPath', () => {
   test.each([

@@ -4,13 +4,14 @@
 import * as pulumi from '@pulumi/pulumi';
 import { Construct } from 'constructs';
 import fc from 'fast-check';
+import { assertRestrictedAndSandboxed } from '../helpers/pod-security';
+import { drain, mockPulumi, settle } from '../helpers/pulumi';
+import { assertAllSchemaValid } from '../helpers/schema';
+import { synth } from '../helpers/synth';
+import { thrown } from '../helpers/thrown';
 import { GvisorIacError } from 'gvisor-iac';
 import * as cdk8sFrontend from 'gvisor-iac/cdk8s';
 import * as pulumiFrontend from 'gvisor-iac/pulumi';
-import { drain, mockPulumi, settle } from '../helpers/pulumi';
-import { assertRestrictedAndSandboxed } from '../helpers/pod-security';
-import { assertAllSchemaValid } from '../helpers/schema';
-import { synth } from '../helpers/synth';
 
 /** One construct built with one set of props in both frontends. */
 interface Case {
@@ -38,11 +39,20 @@ const CASES: Case[] = [
   { construct: 'SandboxedPod', id: 'pod-rc', runtimeClass: { name: 'gvisor-fast' }, props: { containers: [container] } },
   { construct: 'SandboxedPod', id: 'pod-outputs', outputs: true, props: { containers: [{ ...container, env: [{ name: 'MODE', value: 'prod' }, { name: 'EMPTY' }] }], initContainers: [{ name: 'init', image: 'busybox:1.36', command: ['true'] }] } },
   {
-    construct: 'SandboxedPod', id: 'pod-opts', props: {
-      runtimeClass: 'corp-gvisor', serviceAccountName: 'runner', automountServiceAccountToken: true, enableServiceLinks: true,
+    construct: 'SandboxedPod',
+    id: 'pod-opts',
+    props: {
+      runtimeClass: 'corp-gvisor',
+      serviceAccountName: 'runner',
+      automountServiceAccountToken: true,
+      enableServiceLinks: true,
       hardening: { runAsUser: false, readOnlyRootFilesystem: false, writableTmp: false, defaultResources: { requests: { cpu: '50m' }, limits: { cpu: '1' } } },
-      volumes: [{ name: 'data', emptyDir: {} }], containers: [{ ...container, volumeMounts: [{ name: 'data', mountPath: '/data' }] }],
-      nodeSelector: { 'node-type': 'edge' }, tolerations: [{ key: 'edge', operator: 'Exists' }], priorityClassName: 'low', terminationGracePeriodSeconds: 5,
+      volumes: [{ name: 'data', emptyDir: {} }],
+      containers: [{ ...container, volumeMounts: [{ name: 'data', mountPath: '/data' }] }],
+      nodeSelector: { 'node-type': 'edge' },
+      tolerations: [{ key: 'edge', operator: 'Exists' }],
+      priorityClassName: 'low',
+      terminationGracePeriodSeconds: 5,
     },
   },
   { construct: 'SandboxedDeployment', id: 'web', props: { containers: [container] } },
@@ -51,7 +61,9 @@ const CASES: Case[] = [
   { construct: 'SandboxedJob', id: 'batch', runtimeClass: { preset: 'gke' }, props: { backoffLimit: 0, activeDeadlineSeconds: 60, ttlSecondsAfterFinished: 10, completions: 2, parallelism: 2, restartPolicy: 'OnFailure', containers: [container] } },
   // Overrides (JSON patch) behave the same in both frontends.
   {
-    construct: 'SandboxedDeployment', id: 'patched', props: {
+    construct: 'SandboxedDeployment',
+    id: 'patched',
+    props: {
       containers: [container],
       overrides: [
         { patch: [{ op: 'replace', path: '/spec/replicas', value: 5 }, { op: 'add', path: '/spec/template/spec/priorityClassName', value: 'high' }] },
@@ -127,14 +139,6 @@ describe('parity: cdk8s synth objects deep-equal the inputs Pulumi registers', (
   });
 });
 
-function thrown(f: () => unknown): any {
-  try {
-    f();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected an error');
-}
 
 /** Invalid props: the same GvisorIacError in both, and Pulumi registers nothing (not even the component). */
 const INVALID: Array<{ construct: string; props: any; message: RegExp }> = [
@@ -156,7 +160,8 @@ describe('parity: invalid props fail the same way, before anything is registered
     const recorder = mockPulumi();
     const pulumiError = thrown(() => new (pulumiFrontend as any)[c.construct]('bad', c.props));
     expect(pulumiError).toBeInstanceOf(GvisorIacError);
-    expect({ code: pulumiError.code, path: pulumiError.path, message: pulumiError.message }).toEqual({ code: cdk8sError.code, path: cdk8sError.path, message: cdk8sError.message });
+    const essentials = (e: any) => ({ code: e.code, path: e.path, message: e.message });
+    expect(essentials(pulumiError)).toEqual(essentials(cdk8sError));
     await drain();
     expect(recorder.registrations).toEqual([]);
   });

@@ -1,8 +1,8 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
+import { drain, mockPulumi, settle, valueOf } from '../helpers/pulumi';
 import { GvisorIacError, renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod } from 'gvisor-iac';
 import { GvisorRuntimeClass, SandboxedDeployment, SandboxedJob, SandboxedPod, prepareManifests } from 'gvisor-iac/pulumi';
-import { drain, mockPulumi, settle, valueOf } from '../helpers/pulumi';
 
 const container = { name: 'app', image: 'registry.example.com/app:1.2' };
 const COMPONENT_URN = (type: string, name: string) => `urn:pulumi:stack::project::gvisor-iac:index:${type}::${name}`;
@@ -83,7 +83,7 @@ describe.each([
 
   test('children are created only after the component\'s own dependsOn', async () => {
     const order: string[] = [];
-    const rec = mockPulumi((t, n) => {
+    const rec = mockPulumi((_t, n) => {
       order.push(n);
       return n === 'slow' ? 100 : 0;
     });
@@ -131,7 +131,7 @@ describe.each([
 describe('Input leaves are validated again when they resolve', () => {
   // Under `pulumi up` the child's input serialisation fails with this error, failing the deployment.
   const imageOf = (image: pulumi.Input<string>) => {
-    const prepared = prepareManifests('app', { containers: [{ name: 'app', image }] }, renderSandboxedPod);
+    const prepared = prepareManifests('app', { containers: [{ name: 'app', image }] } as any, renderSandboxedPod);
     const out = (prepared.manifests.objects[0] as any).spec.containers[0].image;
     // Observe the Output's side promises too, so a rejection is only reported through promise().
     for (const p of [out.isKnown, out.isSecret]) p.catch(() => undefined);
