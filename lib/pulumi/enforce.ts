@@ -111,7 +111,7 @@ export function gvisorTransform(options: EnforceGvisorOptions): pulumi.ResourceT
  * `pulumi.runtime.registerResourceTransform`, so it applies to every
  * resource created after the call — including those created by Helm charts
  * (`kubernetes:helm.sh/v4:Chart`), `ConfigGroup`s and other libraries. Call it
- * first in the program. Needs a Pulumi CLI with transform support (3.111+).
+ * first in the program. Needs a Pulumi CLI with transform support.
  *
  * @example
  * enforceGvisor({ mode: 'inject' });                      // default class "gvisor"

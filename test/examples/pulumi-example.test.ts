@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'fs';
+import * as path from 'path';
 import * as pulumi from '@pulumi/pulumi';
 import { App } from 'cdk8s';
 import { SandboxChart } from '../../examples/cdk8s/main';
@@ -58,4 +60,20 @@ describe('examples/pulumi', () => {
     expect(program.runtimeClassName).toBe('gvisor');
     expect(program.objects).toEqual(['RuntimeClass/gvisor', 'Pod/nginx-sandboxed', 'Deployment/web', 'Job/report']);
   });
+});
+
+test('the documented Pulumi quickstart is the tested example', () => {
+  const root = path.resolve(__dirname, '../..');
+  const example = readFileSync(path.join(root, 'examples/pulumi/index.ts'), 'utf8');
+  const docs = ['docs/pulumi.md', 'README.md'].map((f) => path.join(root, f)).filter(existsSync).map((f) => readFileSync(f, 'utf8')).join('\n');
+  const block = [...docs.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).find((b) => b.includes("new GvisorRuntimeClass('gvisor')") && b.includes("from 'gvisor-iac/pulumi'"));
+  expect(block).toBeDefined();
+  // Every line of the snippet is in the example, in the same order.
+  const lines = example.split('\n');
+  let at = 0;
+  for (const line of block!.split('\n').filter((l) => l.trim())) {
+    const found = lines.indexOf(line, at);
+    expect([line, found >= 0]).toEqual([line, true]);
+    at = found + 1;
+  }
 });
