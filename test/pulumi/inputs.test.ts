@@ -36,7 +36,9 @@ describe('Input leaves', () => {
       }), { minLength: 1, maxLength: 3 }),
       fc.jsonValue(),
       (containers, other) => {
-        const asInputs = (c: (typeof containers)[number]) => ({ ...c, image: Promise.resolve(c.image), env: c.env.map((e) => ({ ...e, value: pulumi.output(e.value) })) });
+        const asInputs = (c: (typeof containers)[number]) => ({
+          ...c, image: Promise.resolve(c.image), env: c.env.map((e) => ({ ...e, value: pulumi.output(e.value) })),
+        });
         const args = { other, containers: containers.map(asInputs) };
         const { plain, leaves } = liftInputs(args, 'props');
         expect(leaves).toHaveLength(containers.reduce((n, c) => n + 1 + c.env.length, 0));
