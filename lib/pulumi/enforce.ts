@@ -1,0 +1,158 @@
+import * as pulumi from '@pulumi/pulumi';
+import { DEFAULTS, GvisorIacError, assertArray, assertDnsSubdomain, assertKnownKeys, assertOneOf, assertPlainObject } from '../core';
+
+/** Options of `enforceGvisor` / `gvisorTransform`. */
+export interface EnforceGvisorOptions {
+  /**
+   * `"inject"`: a pod-bearing resource without `runtimeClassName` gets
+   * `runtimeClassName`. `"deny"`: it fails the deployment instead.
+   * In both modes a resource naming a class that is not allowed fails.
+   */
+  readonly mode: 'inject' | 'deny';
+  /**
+   * The gVisor RuntimeClass injected (and allowed).
+   * @default "gvisor"
+   */
+  readonly runtimeClassName?: string;
+  /**
+   * Further class names a resource may already use (e.g. a second gVisor
+   * class with other overhead or node pools).
+   * @default - only `runtimeClassName`
+   */
+  readonly allowedRuntimeClassNames?: string[];
+  /**
+   * Resources to leave alone, e.g. node agents that cannot run in a sandbox.
+   * Receives the transform's arguments; return true to skip the resource.
+   * @default - none: every pod-bearing resource is checked
+   */
+  readonly exclude?: (args: pulumi.ResourceTransformArgs) => boolean;
+}
+
+/**
+ * Pod-bearing Kubernetes kinds and where their pod spec lives. Any API
+ * version matches (`apps/v1`, `extensions/v1beta1`, …), so resources from
+ * Helm charts or other libraries are caught whatever version they use.
+ */
+const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {
+  Pod: ['spec'],
+  PodTemplate: ['template', 'spec'],
+  ReplicationController: ['spec', 'template', 'spec'],
+  Deployment: ['spec', 'template', 'spec'],
+  StatefulSet: ['spec', 'template', 'spec'],
+  DaemonSet: ['spec', 'template', 'spec'],
+  ReplicaSet: ['spec', 'template', 'spec'],
+  Job: ['spec', 'template', 'spec'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+};
+
+const TYPE = /^kubernetes:[^:]+:([A-Za-z]+?)(Patch)?$/;
+
+/** Where the pod spec of a Pulumi Kubernetes type lives, and whether the type is a server-side-apply patch; undefined when it bears no pods. */
+export function podSpecPath(type: string): { path: readonly string[]; patch: boolean } | undefined {
+  const m = TYPE.exec(type);
+  const path = m ? POD_SPEC_PATHS[m[1]!] : undefined;
+  return path && { path, patch: m![2] !== undefined };
+}
+
+/**
+ * Returns the resource transform behind `enforceGvisor`, to register
+ * yourself (`pulumi.runtime.registerResourceTransform`, or a component's
+ * `transforms` option) or to test.
+ *
+ * For every custom resource whose type is a pod-bearing Kubernetes kind
+ * (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController,
+ * Job, CronJob, PodTemplate; any API version):
+ * - `runtimeClassName` absent → set to `runtimeClassName` ("inject") or the
+ *   deployment fails ("deny");
+ * - a class that is neither `runtimeClassName` nor in
+ *   `allowedRuntimeClassNames` → the deployment fails in both modes (a pod
+ *   that names `runc` must not slip out of the sandbox silently, and
+ *   overwriting a deliberate choice would be worse);
+ * - `…Patch` types (server-side apply) only change what they state: one that
+ *   sets a class not allowed fails; one that sets none is left alone.
+ * Values not known yet (a preview's unknowns, Outputs) are checked when they
+ * resolve; secret-wrapped values stay secret.
+ */
+export function gvisorTransform(options: EnforceGvisorOptions): pulumi.ResourceTransform {
+  const opts = assertPlainObject(options, 'options') as unknown as EnforceGvisorOptions;
+  assertKnownKeys(opts as unknown as Record<string, unknown>, ['mode', 'runtimeClassName', 'allowedRuntimeClassNames', 'exclude'], 'options');
+  const mode = assertOneOf(opts.mode, ['inject', 'deny'] as const, 'options.mode');
+  const className = assertDnsSubdomain(opts.runtimeClassName ?? DEFAULTS.runtimeClassName, 'options.runtimeClassName');
+  const allowed = new Set([className, ...(opts.allowedRuntimeClassNames === undefined ? [] : assertArray<string>(opts.allowedRuntimeClassNames, 'options.allowedRuntimeClassNames')
+    .map((n, i) => assertDnsSubdomain(n, `options.allowedRuntimeClassNames[${i}]`)))]);
+  if (opts.exclude !== undefined && typeof opts.exclude !== 'function') {
+    throw new GvisorIacError('INVALID_TYPE', 'options.exclude', opts.exclude, 'is not a function', 'pass (args) => boolean');
+  }
+
+  return (args) => {
+    const where = podSpecPath(args.type);
+    if (!args.custom || !where || opts.exclude?.(args)) return undefined;
+    const label = `${args.name} (${args.type}) ${where.path.join('.')}.runtimeClassName`;
+    const fix = (spec: Record<string, unknown>): Record<string, unknown> => {
+      const current = spec.runtimeClassName;
+      if (current === undefined || current === null || current === '') {
+        if (where.patch) return spec;
+        if (mode === 'inject') return { ...spec, runtimeClassName: className };
+        throw new GvisorIacError('SANDBOX_ESCAPE', label, current, 'is not set, so the pods would run outside gVisor', `set runtimeClassName: "${className}" (or enforce with mode "inject")`);
+      }
+      const checked = mapInput(current, (name) => {
+        if (typeof name === 'string' && allowed.has(name)) return name;
+        throw new GvisorIacError('SANDBOX_ESCAPE', label, name, 'is not an allowed gVisor RuntimeClass, so the pods would run outside the sandbox',
+          `use ${[...allowed].map((n) => JSON.stringify(n)).join(' or ')} (or add the class to allowedRuntimeClassNames)`);
+      });
+      return checked === current ? spec : { ...spec, runtimeClassName: checked };
+    };
+    return { props: updateAt(args.props, where.path, fix, where.patch), opts: args.opts };
+  };
+}
+
+/**
+ * Stack-wide gVisor enforcement: registers {@link gvisorTransform} with
+ * `pulumi.runtime.registerResourceTransform`, so it applies to every
+ * resource created after the call — including those created by Helm charts
+ * (`kubernetes:helm.sh/v4:Chart`), `ConfigGroup`s and other libraries. Call it
+ * first in the program. Needs a Pulumi CLI with transform support.
+ *
+ * @example
+ * enforceGvisor({ mode: 'inject' });                      // default class "gvisor"
+ * enforceGvisor({ mode: 'deny', runtimeClassName: 'gvisor' });
+ */
+export function enforceGvisor(options: EnforceGvisorOptions): pulumi.ResourceTransform {
+  const transform = gvisorTransform(options);
+  pulumi.runtime.registerResourceTransform(transform);
+  return transform;
+}
+
+/** Secret wrapper as the engine hands nested secrets to a transform. */
+const SECRET_SIG = '4dabf18193072939515e22adb298388d';
+const SECRET_VALUE = '1b47061264138c4ac30d75fd1eb44270';
+
+function isRpcSecret(v: unknown): v is { value: unknown } {
+  return typeof v === 'object' && v !== null && (v as Record<string, unknown>)[SECRET_SIG] === SECRET_VALUE;
+}
+
+/**
+ * Applies `fn` to a value that may be plain, an Output, a Promise or a
+ * secret wrapper, keeping the wrapper. Returns `value` itself when `fn` does.
+ */
+function mapInput(value: unknown, fn: (v: any) => unknown): unknown {
+  if (pulumi.Output.isInstance(value)) return value.apply(fn);
+  if (isRpcSecret(value)) {
+    const inner = mapInput(value.value, fn);
+    return inner === value.value ? value : { ...value, value: inner };
+  }
+  if (typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function') return (value as PromiseLike<unknown>).then(fn);
+  return fn(value);
+}
+
+/** Rebuilds `obj` with `fn` applied to the object at `path` (missing levels are created, except in patches); unchanged parts keep their identity. */
+function updateAt(obj: unknown, path: readonly string[], fn: (o: Record<string, unknown>) => Record<string, unknown>, patch: boolean): any {
+  return mapInput(obj, (value: Record<string, unknown> | undefined | null) => {
+    if ((value === undefined || value === null) && patch) return value;
+    const o = value ?? {};
+    if (path.length === 0) return fn(o);
+    const [head, ...rest] = path as [string, ...string[]];
+    const next = updateAt(o[head], rest, fn, patch);
+    return next === o[head] ? o : { ...o, [head]: next };
+  });
+}

@@ -1,0 +1,7 @@
+// gvisor-iac/pulumi: the constructs as Pulumi ComponentResources. Never loads cdk8s.
+export * from './inputs';
+export * from './emit';
+export * from './component';
+export * from './runtime-class';
+export * from './workloads';
+export * from './enforce';

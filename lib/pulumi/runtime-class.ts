@@ -1,0 +1,52 @@
+import * as pulumi from '@pulumi/pulumi';
+import { GvisorRuntimeClassProps, PodOverhead, RuntimeClassRef, renderRuntimeClass } from '../core';
+import { SandboxComponent, prepareManifests } from './component';
+
+/** Args of `GvisorRuntimeClass` (Pulumi): the core props, all plain values. */
+export type GvisorRuntimeClassArgs = GvisorRuntimeClassProps;
+
+/**
+ * A gVisor RuntimeClass (`node.k8s.io/v1`) as a Pulumi component, or a
+ * reference to one that already exists (GKE Sandbox, or created elsewhere).
+ *
+ * Registers one child, `kubernetes:node/v1:RuntimeClass` named
+ * `<name>-runtimeclass-<class name>` (none for GKE or existing classes).
+ * Outputs: `runtimeClassName`, `objects`, `namespaces`.
+ *
+ * @example
+ * const gvisor = new GvisorRuntimeClass('gvisor');
+ * new SandboxedPod('app', { runtimeClass: gvisor, containers: [...] });
+ */
+export class GvisorRuntimeClass extends SandboxComponent {
+  /** GKE Sandbox: refers to GKE's own `gvisor` class (handler `gvisor`); registers no Kubernetes resource. */
+  public static gke(name: string, opts?: pulumi.ComponentResourceOptions): GvisorRuntimeClass {
+    return new GvisorRuntimeClass(name, { preset: 'gke' }, opts);
+  }
+
+  /** Refers to an existing RuntimeClass by its class name; registers no Kubernetes resource. */
+  public static fromName(
+    name: string, className: string, options: { podOverhead?: PodOverhead } = {}, opts?: pulumi.ComponentResourceOptions,
+  ): GvisorRuntimeClass {
+    return new GvisorRuntimeClass(name, { name: className, existing: true, podOverhead: options.podOverhead ?? false }, opts);
+  }
+
+  /** What workloads need: name, handler, overhead, scheduling. */
+  public readonly ref: RuntimeClassRef;
+  /** The class name pods put in `runtimeClassName`. */
+  public readonly name: string;
+  /** The registered RuntimeClass, or undefined for GKE / existing classes. */
+  public readonly runtimeClass?: pulumi.CustomResource;
+
+  public constructor(name: string, args: GvisorRuntimeClassArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+    let ref: RuntimeClassRef | undefined;
+    const prepared = prepareManifests(name, args, (props) => {
+      const rendered = renderRuntimeClass(props);
+      ref = rendered.ref;
+      return rendered;
+    });
+    super('gvisor-iac:index:GvisorRuntimeClass', name, prepared, opts, { runtimeClassName: ref!.name });
+    this.ref = ref!;
+    this.name = ref!.name;
+    this.runtimeClass = this.resources[0];
+  }
+}

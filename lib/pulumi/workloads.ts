@@ -1,0 +1,109 @@
+import * as pulumi from '@pulumi/pulumi';
+import {
+  KubeObject, Manifests, RuntimeClassRef, SandboxedDeploymentProps, SandboxedJobProps, SandboxedPodProps,
+  renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod,
+} from '../core';
+import { PreparedManifests, SandboxComponent, prepareManifests } from './component';
+import { PulumiArgs } from './inputs';
+import { GvisorRuntimeClass } from './runtime-class';
+
+/** What the `runtimeClass` arg accepts in Pulumi: the component, its ref, or a class name. */
+export type RuntimeClassInput = GvisorRuntimeClass | RuntimeClassRef | string;
+
+/**
+ * Pulumi args of a construct whose core props are `P`: structural args are
+ * plain values; `containers[].image` and `containers[].env[].value` (and the
+ * same in `initContainers`) accept `pulumi.Input<string>`; `runtimeClass`
+ * (default "gvisor") takes the Pulumi `GvisorRuntimeClass`, its ref or a name.
+ */
+export type SandboxArgs<P> = PulumiArgs<P, RuntimeClassInput>;
+
+/** Args of `SandboxedPod` (Pulumi). */
+export type SandboxedPodArgs = SandboxArgs<SandboxedPodProps>;
+/** Args of `SandboxedDeployment` (Pulumi). */
+export type SandboxedDeploymentArgs = SandboxArgs<SandboxedDeploymentProps>;
+/** Args of `SandboxedJob` (Pulumi). */
+export type SandboxedJobArgs = SandboxArgs<SandboxedJobProps>;
+
+/** Splits a `runtimeClass` arg into the core ref and the resource to depend on (the component's RuntimeClass child). */
+export function resolveRuntimeClass(rc: unknown): { ref: RuntimeClassRef | string | undefined; dependsOn: pulumi.Resource[] } {
+  if (rc instanceof GvisorRuntimeClass) return { ref: rc.ref, dependsOn: rc.runtimeClass ? [rc.runtimeClass] : [] };
+  return { ref: rc as RuntimeClassRef | string | undefined, dependsOn: [] };
+}
+
+/**
+ * Prepares a construct that takes a `runtimeClass`: resolves it (a
+ * `GvisorRuntimeClass` becomes a dependency of every child), then validates
+ * and renders through the core function. This is all a new construct needs:
+ *
+ * ```ts
+ * export class Foo extends SandboxWorkload {
+ *   constructor(name: string, args: FooArgs, opts?: pulumi.ComponentResourceOptions) {
+ *     super('gvisor-iac:index:Foo', name, prepareSandbox(name, args, renderFoo), opts);
+ *   }
+ * }
+ * ```
+ */
+export function prepareSandbox<P>(name: string, args: SandboxArgs<P>, render: (props: P, id: string) => Manifests): PreparedManifests {
+  const { ref, dependsOn } = resolveRuntimeClass((args as { runtimeClass?: unknown } | undefined)?.runtimeClass);
+  return prepareManifests(name, { ...args, runtimeClass: ref } as unknown as P, render, dependsOn);
+}
+
+/**
+ * Base of the Pulumi sandboxed workloads: exposes the main resource, its
+ * name and namespace, and the RuntimeClass its pods use (also as outputs).
+ */
+export abstract class SandboxWorkload extends SandboxComponent {
+  /** The main Kubernetes resource (the Pod, Deployment, Job…). */
+  public readonly resource: pulumi.CustomResource;
+  /** `metadata.name` of the main object. */
+  public readonly name: string;
+  /** `metadata.namespace` of the main object, if set. */
+  public readonly namespace?: string;
+  /** `runtimeClassName` of the emitted pods. */
+  public readonly runtimeClassName?: string;
+
+  protected constructor(type: string, name: string, prepared: PreparedManifests, opts?: pulumi.ComponentResourceOptions) {
+    const { objects, primary = 0 } = prepared.manifests;
+    const main = objects[primary]!;
+    const rcName = findRuntimeClassName(objects);
+    super(type, name, prepared, opts, { name: main.metadata.name, namespace: main.metadata.namespace, runtimeClassName: rcName });
+    this.resource = this.resources[primary]!;
+    this.name = main.metadata.name;
+    this.namespace = main.metadata.namespace;
+    this.runtimeClassName = rcName;
+  }
+}
+
+/** A single Pod inside a gVisor sandbox, with the hardened defaults. Child: `kubernetes:core/v1:Pod`. */
+export class SandboxedPod extends SandboxWorkload {
+  public constructor(name: string, args: SandboxedPodArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('gvisor-iac:index:SandboxedPod', name, prepareSandbox(name, args, renderSandboxedPod), opts);
+  }
+}
+
+/** A Deployment whose pods run inside gVisor, with the hardened defaults. Child: `kubernetes:apps/v1:Deployment`. */
+export class SandboxedDeployment extends SandboxWorkload {
+  public constructor(name: string, args: SandboxedDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('gvisor-iac:index:SandboxedDeployment', name, prepareSandbox(name, args, renderSandboxedDeployment), opts);
+  }
+}
+
+/** A Job whose pods run inside gVisor: `restartPolicy: Never`, bounded retries and run time. Child: `kubernetes:batch/v1:Job`. */
+export class SandboxedJob extends SandboxWorkload {
+  public constructor(name: string, args: SandboxedJobArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('gvisor-iac:index:SandboxedJob', name, prepareSandbox(name, args, renderSandboxedJob), opts);
+  }
+}
+
+/** The first `runtimeClassName` string found in the objects (depth-first), i.e. what the pods use. */
+function findRuntimeClassName(objects: readonly KubeObject[]): string | undefined {
+  const visit = (v: unknown): string | undefined => {
+    if (Array.isArray(v)) return v.reduce<string | undefined>((found, x) => found ?? visit(x), undefined);
+    if (typeof v !== 'object' || v === null || pulumi.Output.isInstance(v)) return undefined;
+    const rc = (v as Record<string, unknown>).runtimeClassName;
+    if (typeof rc === 'string') return rc;
+    return Object.values(v).reduce<string | undefined>((found, x) => found ?? visit(x), undefined);
+  };
+  return visit(objects);
+}

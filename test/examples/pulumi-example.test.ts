@@ -1,0 +1,79 @@
+import { existsSync, readFileSync } from 'fs';
+import * as path from 'path';
+import * as pulumi from '@pulumi/pulumi';
+import { App } from 'cdk8s';
+import { SandboxChart } from '../../examples/cdk8s/main';
+import { assertRestrictedAndSandboxed } from '../helpers/pod-security';
+import { Registration, mockPulumi, until } from '../helpers/pulumi';
+import { assertAllSchemaValid } from '../helpers/schema';
+import { synthApp } from '../helpers/synth';
+
+describe('examples/pulumi', () => {
+  let registrations: Registration[];
+  let kube: Registration[];
+  let program: typeof import('../../examples/pulumi/index');
+  const transforms: pulumi.ResourceTransform[] = [];
+
+  beforeAll(async () => {
+    const recorder = mockPulumi();
+    // Mocks have no engine to run transforms: capture what the program registers.
+    jest.spyOn(pulumi.runtime, 'registerResourceTransform').mockImplementation((t) => void transforms.push(t));
+    program = await import('../../examples/pulumi/index');
+    // The program exports plain values only; wait for its 4 components, 4 children and their outputs.
+    await until(() => recorder.registrations.length >= 8 && recorder.outputs.size >= 4);
+    registrations = recorder.registrations;
+    kube = recorder.kube();
+  });
+
+  test('registers the RuntimeClass and the three workloads as components with typed children', () => {
+    expect(registrations.filter((r) => !r.custom).map((r) => `${r.type} ${r.name}`).sort()).toEqual([
+      'gvisor-iac:index:GvisorRuntimeClass gvisor',
+      'gvisor-iac:index:SandboxedDeployment web',
+      'gvisor-iac:index:SandboxedJob report',
+      'gvisor-iac:index:SandboxedPod nginx-sandboxed',
+    ]);
+    expect(kube.map((r) => `${r.type} ${r.name}`).sort()).toEqual([
+      'kubernetes:apps/v1:Deployment web-deployment-web',
+      'kubernetes:batch/v1:Job report-job-report',
+      'kubernetes:core/v1:Pod nginx-sandboxed-pod-nginx-sandboxed',
+      'kubernetes:node.k8s.io/v1:RuntimeClass gvisor-runtimeclass-gvisor',
+    ]);
+    const rc = kube.find((r) => r.inputs.kind === 'RuntimeClass')!;
+    for (const r of kube.filter((x) => x !== rc)) expect(r.dependencies).toEqual([rc.urn]);
+  });
+
+  test('registers exactly what the cdk8s example synthesises', () => {
+    const app = new App();
+    new SandboxChart(app, 'gvisor-sandbox');
+    const byName = (a: any, b: any) => `${a.kind}/${a.metadata.name}`.localeCompare(`${b.kind}/${b.metadata.name}`);
+    expect(kube.map((r) => r.inputs).sort(byName)).toEqual(synthApp(app).sort(byName));
+  });
+
+  test('every object is schema-valid and every pod is sandboxed and restricted', () => {
+    assertAllSchemaValid(kube.map((r) => r.inputs));
+    assertRestrictedAndSandboxed(kube.map((r) => r.inputs));
+  });
+
+  test('enforces gVisor stack-wide in "deny" mode by default, and exports its stack outputs', async () => {
+    expect(transforms).toHaveLength(1);
+    expect(() => transforms[0]!({ type: 'kubernetes:apps/v1:Deployment', name: 'x', custom: true, opts: {}, props: { spec: { template: { spec: {} } } } })).toThrow('is not set, so the pods would run outside gVisor');
+    expect(program.runtimeClassName).toBe('gvisor');
+    expect(program.objects).toEqual(['RuntimeClass/gvisor', 'Pod/nginx-sandboxed', 'Deployment/web', 'Job/report']);
+  });
+});
+
+test('the documented Pulumi quickstart is the tested example', () => {
+  const root = path.resolve(__dirname, '../..');
+  const example = readFileSync(path.join(root, 'examples/pulumi/index.ts'), 'utf8');
+  const docs = ['docs/pulumi.md', 'README.md'].map((f) => path.join(root, f)).filter(existsSync).map((f) => readFileSync(f, 'utf8')).join('\n');
+  const block = [...docs.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).find((b) => b.includes("new GvisorRuntimeClass('gvisor')") && b.includes("from 'gvisor-iac/pulumi'"));
+  expect(block).toBeDefined();
+  // Every line of the snippet is in the example, in the same order.
+  const lines = example.split('\n');
+  let at = 0;
+  for (const line of block!.split('\n').filter((l) => l.trim())) {
+    const found = lines.indexOf(line, at);
+    expect([line, found >= 0]).toEqual([line, true]);
+    at = found + 1;
+  }
+});

@@ -1,0 +1,168 @@
+// The cross-frontend parity test: the same props give the same manifests in
+// cdk8s (synth output) and Pulumi (inputs registered with the mock engine).
+// A new construct needs one row in CASES (and in INVALID if it has its own errors).
+import * as pulumi from '@pulumi/pulumi';
+import { Construct } from 'constructs';
+import fc from 'fast-check';
+import { assertRestrictedAndSandboxed } from '../helpers/pod-security';
+import { drain, mockPulumi, settle } from '../helpers/pulumi';
+import { assertAllSchemaValid } from '../helpers/schema';
+import { synth } from '../helpers/synth';
+import { thrown } from '../helpers/thrown';
+import { GvisorIacError } from 'gvisor-iac';
+import * as cdk8sFrontend from 'gvisor-iac/cdk8s';
+import * as pulumiFrontend from 'gvisor-iac/pulumi';
+
+/** One construct built with one set of props in both frontends. */
+interface Case {
+  /** Export name, the same in gvisor-iac/cdk8s and gvisor-iac/pulumi. */
+  readonly construct: string;
+  /** cdk8s construct id = Pulumi resource name. */
+  readonly id: string;
+  readonly props: Record<string, any>;
+  /** Also build a GvisorRuntimeClass with these props (id "rc") and pass it as `runtimeClass`. */
+  readonly runtimeClass?: Record<string, any>;
+  /** Pass containers[].image and env[].value to Pulumi as Outputs. */
+  readonly outputs?: boolean;
+}
+
+const container = { name: 'app', image: 'registry.example.com/app:1.2', ports: [{ containerPort: 8080 }] };
+
+const CASES: Case[] = [
+  { construct: 'GvisorRuntimeClass', id: 'gvisor', props: {} },
+  { construct: 'GvisorRuntimeClass', id: 'sandbox', props: { name: 'gvisor-edge', handler: 'runsc-edge', podOverhead: { cpu: '250m', memory: '200Mi' }, nodeSelector: { 'node-type': 'edge' }, tolerations: [{ key: 'edge', operator: 'Exists', effect: 'NoSchedule' }], labels: { team: 'a' }, annotations: { note: 'x' } } },
+  { construct: 'GvisorRuntimeClass', id: 'no-overhead', props: { podOverhead: false } },
+  { construct: 'GvisorRuntimeClass', id: 'gke', props: { preset: 'gke' } },
+  { construct: 'GvisorRuntimeClass', id: 'existing', props: { name: 'corp-gvisor', existing: true } },
+  { construct: 'SandboxedPod', id: 'pod', props: { containers: [container] } },
+  { construct: 'SandboxedPod', id: 'MyPod_1', props: { namespace: 'team-a', labels: { tier: 'web' }, annotations: { a: 'b' }, restartPolicy: 'OnFailure', containers: [container] } },
+  { construct: 'SandboxedPod', id: 'pod-rc', runtimeClass: { name: 'gvisor-fast' }, props: { containers: [container] } },
+  { construct: 'SandboxedPod', id: 'pod-outputs', outputs: true, props: { containers: [{ ...container, env: [{ name: 'MODE', value: 'prod' }, { name: 'EMPTY' }] }], initContainers: [{ name: 'init', image: 'busybox:1.36', command: ['true'] }] } },
+  {
+    construct: 'SandboxedPod',
+    id: 'pod-opts',
+    props: {
+      runtimeClass: 'corp-gvisor',
+      serviceAccountName: 'runner',
+      automountServiceAccountToken: true,
+      enableServiceLinks: true,
+      hardening: { runAsUser: false, readOnlyRootFilesystem: false, writableTmp: false, defaultResources: { requests: { cpu: '50m' }, limits: { cpu: '1' } } },
+      volumes: [{ name: 'data', emptyDir: {} }],
+      containers: [{ ...container, volumeMounts: [{ name: 'data', mountPath: '/data' }] }],
+      nodeSelector: { 'node-type': 'edge' },
+      tolerations: [{ key: 'edge', operator: 'Exists' }],
+      priorityClassName: 'low',
+      terminationGracePeriodSeconds: 5,
+    },
+  },
+  { construct: 'SandboxedDeployment', id: 'web', props: { containers: [container] } },
+  { construct: 'SandboxedDeployment', id: 'web-full', runtimeClass: {}, outputs: true, props: { replicas: 3, strategy: { type: 'Recreate' }, minReadySeconds: 5, revisionHistoryLimit: 2, progressDeadlineSeconds: 60, namespace: 'apps', containers: [{ ...container, env: [{ name: 'A', value: 'b' }] }] } },
+  { construct: 'SandboxedJob', id: 'report', props: { containers: [{ name: 'report', image: 'busybox:1.36', command: ['sh', '-c', 'echo hi'] }] } },
+  { construct: 'SandboxedJob', id: 'batch', runtimeClass: { preset: 'gke' }, props: { backoffLimit: 0, activeDeadlineSeconds: 60, ttlSecondsAfterFinished: 10, completions: 2, parallelism: 2, restartPolicy: 'OnFailure', containers: [container] } },
+  // Overrides (JSON patch) behave the same in both frontends.
+  {
+    construct: 'SandboxedDeployment',
+    id: 'patched',
+    props: {
+      containers: [container],
+      overrides: [
+        { patch: [{ op: 'replace', path: '/spec/replicas', value: 5 }, { op: 'add', path: '/spec/template/spec/priorityClassName', value: 'high' }] },
+        { kind: 'Deployment', name: 'patched', patch: [{ op: 'remove', path: '/spec/template/spec/enableServiceLinks' }, { op: 'add', path: '/metadata/annotations', value: { patched: 'yes' } }] },
+      ],
+    },
+  },
+  { construct: 'SandboxedPod', id: 'patched-pod', outputs: true, props: { containers: [container], overrides: [{ patch: [{ op: 'add', path: '/metadata/annotations', value: {} }, { op: 'copy', from: '/spec/containers/0/image', path: '/metadata/annotations/image' }] }] } },
+  { construct: 'SandboxedJob', id: 'patched-job', props: { containers: [container], overrides: [{ kind: 'Job', patch: [{ op: 'test', path: '/spec/backoffLimit', value: 3 }, { op: 'replace', path: '/spec/backoffLimit', value: 1 }] }] } },
+];
+
+/** Wraps every image and env value in an Output, as a Pulumi user passing other resources' outputs would. */
+function withOutputs(props: Record<string, any>): Record<string, any> {
+  const wrap = (cs: any[] | undefined) => cs?.map((c) => ({
+    ...c,
+    image: pulumi.output(c.image),
+    ...(c.env ? { env: c.env.map((e: any) => (e.value === undefined ? e : { ...e, value: pulumi.output(e.value) })) } : {}),
+  }));
+  return { ...props, containers: wrap(props.containers), ...(props.initContainers ? { initContainers: wrap(props.initContainers) } : {}) };
+}
+
+function buildCdk8s(c: Case): any[] {
+  return synth((chart) => {
+    const rc = c.runtimeClass && new cdk8sFrontend.GvisorRuntimeClass(chart, 'rc', c.runtimeClass);
+    new (cdk8sFrontend as any)[c.construct](chart, c.id, rc ? { ...c.props, runtimeClass: rc } : c.props);
+  });
+}
+
+async function buildPulumi(c: Case): Promise<{ objects: any[]; component: pulumi.ComponentResource }> {
+  const recorder = mockPulumi();
+  const rc = c.runtimeClass && new pulumiFrontend.GvisorRuntimeClass('rc', c.runtimeClass);
+  const props = c.outputs ? withOutputs(c.props) : c.props;
+  const component = new (pulumiFrontend as any)[c.construct](c.id, rc ? { ...props, runtimeClass: rc } : props);
+  await settle(recorder, ...(rc ? [rc] : []), component);
+  return { objects: recorder.kube().map((r) => r.inputs), component };
+}
+
+const byKey = (o: any) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+const sorted = (objects: any[]) => [...objects].sort((a, b) => byKey(a).localeCompare(byKey(b)));
+
+describe('parity: cdk8s synth objects deep-equal the inputs Pulumi registers', () => {
+  test('every cdk8s construct has a Pulumi twin and at least one row here', () => {
+    const constructs = Object.entries(cdk8sFrontend)
+      .filter(([, v]) => typeof v === 'function' && v.prototype instanceof Construct && !/^Sandbox(Construct)$/.test(v.name))
+      .map(([k]) => k);
+    expect(constructs).toContain('SandboxedPod');
+    for (const name of constructs) {
+      expect(typeof (pulumiFrontend as any)[name]).toBe('function');
+      expect(CASES.some((c) => c.construct === name)).toBe(true);
+    }
+  });
+
+  test.each(CASES.map((c) => [`${c.construct} ${c.id}`, c] as const))('%s', async (_, c) => {
+    const fromCdk8s = buildCdk8s(c);
+    const { objects } = await buildPulumi(c);
+    // toEqual ignores key order (cdk8s sorts keys); nothing else is normalised.
+    expect(sorted(objects)).toEqual(sorted(fromCdk8s));
+    assertAllSchemaValid(objects);
+    if (c.construct !== 'GvisorRuntimeClass') assertRestrictedAndSandboxed(objects, c.props.runtimeClass ?? c.runtimeClass?.name ?? 'gvisor');
+  });
+
+  test('property: random workloads are identical in both frontends', async () => {
+    const name = fc.stringMatching(/^[a-z][a-z0-9-]{0,20}[a-z0-9]$/);
+    await fc.assert(fc.asyncProperty(
+      fc.constantFrom('SandboxedPod', 'SandboxedDeployment', 'SandboxedJob'), name, name, fc.option(name, { nil: undefined }),
+      fc.array(fc.record({ name: fc.stringMatching(/^[A-Z][A-Z0-9_]{0,8}$/), value: fc.string() }), { maxLength: 3 }), fc.boolean(),
+      async (construct, id, image, namespace, env, outputs) => {
+        const c: Case = { construct, id, outputs, props: { ...(namespace ? { namespace } : {}), containers: [{ name: 'c', image: `${image}:1`, ...(env.length ? { env } : {}) }] } };
+        const { objects } = await buildPulumi(c);
+        expect(objects).toEqual(buildCdk8s(c));
+      },
+    ), { numRuns: 25 });
+  });
+});
+
+
+/** Invalid props: the same GvisorIacError in both, and Pulumi registers nothing (not even the component). */
+const INVALID: Array<{ construct: string; props: any; message: RegExp }> = [
+  { construct: 'GvisorRuntimeClass', props: { name: 'Bad_Name' }, message: /^props\.name: "Bad_Name" is not a valid DNS-1123 subdomain/ },
+  { construct: 'GvisorRuntimeClass', props: { handlr: 'runsc' }, message: /^props\.handlr: "runsc" is not a known field; known fields are name, handler,/ },
+  { construct: 'SandboxedPod', props: { containers: [] }, message: /^props\.containers: \[\] is empty/ },
+  { construct: 'SandboxedPod', props: undefined, message: /^props\.containers: \(missing\) is not an array/ },
+  { construct: 'SandboxedPod', props: { containers: [{ name: 'a', image: 'x', securityContext: { privileged: true } }] }, message: /^props\.containers\[0\]\.securityContext\.privileged: true runs the container privileged/ },
+  { construct: 'SandboxedDeployment', props: { replicas: -1, containers: [container] }, message: /^props\.replicas: -1/ },
+  { construct: 'SandboxedDeployment', props: { hostNetwork: true, containers: [container] }, message: /^props\.hostNetwork: true shares the node's Network namespace/ },
+  { construct: 'SandboxedJob', props: { restartPolicy: 'Always', containers: [container] }, message: /^props\.restartPolicy: "Always" is not one of "Never", "OnFailure"/ },
+  { construct: 'SandboxedJob', props: { containers: [container], overrides: [{ kind: 'Pod', patch: [] }] }, message: /^props\.overrides\[0\]: .* matches no emitted object/ },
+];
+
+describe('parity: invalid props fail the same way, before anything is registered', () => {
+  test.each(INVALID.map((c) => [`${c.construct} ${c.message.source}`, c] as const))('%s', async (_, c) => {
+    const cdk8sError = thrown(() => buildCdk8s({ construct: c.construct, id: 'bad', props: c.props }));
+    expect(cdk8sError.message).toMatch(c.message);
+    const recorder = mockPulumi();
+    const pulumiError = thrown(() => new (pulumiFrontend as any)[c.construct]('bad', c.props));
+    expect(pulumiError).toBeInstanceOf(GvisorIacError);
+    const essentials = (e: any) => ({ code: e.code, path: e.path, message: e.message });
+    expect(essentials(pulumiError)).toEqual(essentials(cdk8sError));
+    await drain();
+    expect(recorder.registrations).toEqual([]);
+  });
+});
