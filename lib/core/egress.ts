@@ -1,3 +1,4 @@
+import { deepClone } from 'fast-json-patch';
 import type { IPBlock, NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyPeer, NetworkPolicyPort } from 'kubernetes-types/networking/v1';
 import { IpNetwork, networkContains, parseCidr } from './cidr';
 import { GvisorIacError, fieldPath } from './errors';
@@ -124,7 +125,8 @@ export function egressRules(egress: SandboxEgress | undefined, path: string): Ne
   for (const net of cidrs) peers.push({ ipBlock: ipBlock(net, NEVER) });
 
   const rules: NetworkPolicyEgressRule[] = [];
-  if (dns) rules.push(structuredClone(CLUSTER_DNS_EGRESS_RULE));
+  // A fresh copy, built in this realm (structuredClone may return another realm's arrays).
+  if (dns) rules.push(deepClone(CLUSTER_DNS_EGRESS_RULE) as NetworkPolicyEgressRule);
   // Never emit a rule without `to`: Kubernetes reads a missing `to` as "every destination".
   if (peers.length) rules.push(prune({ to: peers, ports }));
   return rules;

@@ -4,4 +4,7 @@ export * from './emit';
 export * from './component';
 export * from './runtime-class';
 export * from './workloads';
+export * from './multi-tenant';
+export * from './untrusted-code';
+export * from './edge';
 export * from './enforce';

@@ -30,6 +30,9 @@ export class GvisorRuntimeClass extends SandboxComponent {
     return new GvisorRuntimeClass(name, { name: className, existing: true, podOverhead: options.podOverhead ?? false }, opts);
   }
 
+  /** Pulumi type token; subclasses that preset props register under their own. */
+  protected static readonly typeToken: string = 'gvisor-iac:index:GvisorRuntimeClass';
+
   /** What workloads need: name, handler, overhead, scheduling. */
   public readonly ref: RuntimeClassRef;
   /** The class name pods put in `runtimeClassName`. */
@@ -44,7 +47,7 @@ export class GvisorRuntimeClass extends SandboxComponent {
       ref = rendered.ref;
       return rendered;
     });
-    super('gvisor-iac:index:GvisorRuntimeClass', name, prepared, opts, { runtimeClassName: ref!.name });
+    super((new.target as typeof GvisorRuntimeClass).typeToken, name, prepared, opts, { runtimeClassName: ref!.name });
     this.ref = ref!;
     this.name = ref!.name;
     this.runtimeClass = this.resources[0];

@@ -63,11 +63,16 @@ export abstract class SandboxWorkload extends SandboxComponent {
   /** `runtimeClassName` of the emitted pods. */
   public readonly runtimeClassName?: string;
 
-  protected constructor(type: string, name: string, prepared: PreparedManifests, opts?: pulumi.ComponentResourceOptions) {
+  protected constructor(
+    type: string, name: string, prepared: PreparedManifests, opts?: pulumi.ComponentResourceOptions,
+    extraOutputs: (main: KubeObject) => Record<string, unknown> = () => ({}),
+  ) {
     const { objects, primary = 0 } = prepared.manifests;
     const main = objects[primary]!;
     const rcName = findRuntimeClassName(objects);
-    super(type, name, prepared, opts, { name: main.metadata.name, namespace: main.metadata.namespace, runtimeClassName: rcName });
+    super(type, name, prepared, opts, {
+      name: main.metadata.name, namespace: main.metadata.namespace, runtimeClassName: rcName, ...extraOutputs(main),
+    });
     this.resource = this.resources[primary]!;
     this.name = main.metadata.name;
     this.namespace = main.metadata.namespace;

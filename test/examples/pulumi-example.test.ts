@@ -19,27 +19,38 @@ describe('examples/pulumi', () => {
     // Mocks have no engine to run transforms: capture what the program registers.
     jest.spyOn(pulumi.runtime, 'registerResourceTransform').mockImplementation((t) => void transforms.push(t));
     program = await import('../../examples/pulumi/index');
-    // The program exports plain values only; wait for its 4 components, 4 children and their outputs.
-    await until(() => recorder.registrations.length >= 8 && recorder.outputs.size >= 4);
+    // The program exports plain values only; wait for its 8 components, 28 children and their outputs.
+    await until(() => recorder.registrations.length >= 36 && recorder.outputs.size >= 8);
     registrations = recorder.registrations;
     kube = recorder.kube();
   });
 
-  test('registers the RuntimeClass and the three workloads as components with typed children', () => {
+  test('registers the RuntimeClass and every construct as components with typed children', () => {
     expect(registrations.filter((r) => !r.custom).map((r) => `${r.type} ${r.name}`).sort()).toEqual([
+      'gvisor-iac:index:EdgeSandbox edge-sandbox',
       'gvisor-iac:index:GvisorRuntimeClass gvisor',
+      'gvisor-iac:index:MultiTenantSandbox tenants',
       'gvisor-iac:index:SandboxedDeployment web',
       'gvisor-iac:index:SandboxedJob report',
       'gvisor-iac:index:SandboxedPod nginx-sandboxed',
+      'gvisor-iac:index:SandboxedPod secure-pod',
+      'gvisor-iac:index:UntrustedCodeSandbox untrusted-code',
     ]);
-    expect(kube.map((r) => `${r.type} ${r.name}`).sort()).toEqual([
+    const names = kube.map((r) => `${r.type} ${r.name}`);
+    expect(names).toEqual(expect.arrayContaining([
       'kubernetes:apps/v1:Deployment web-deployment-web',
       'kubernetes:batch/v1:Job report-job-report',
       'kubernetes:core/v1:Pod nginx-sandboxed-pod-nginx-sandboxed',
       'kubernetes:node.k8s.io/v1:RuntimeClass gvisor-runtimeclass-gvisor',
-    ]);
+      'kubernetes:core/v1:Namespace tenants-namespace-tenant-a',
+      'kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy tenants-validatingadmissionpolicy-tenants-require-gvisor',
+      'kubernetes:batch/v1:Job untrusted-code-job-untrusted-code',
+      'kubernetes:apps/v1:Deployment edge-sandbox-deployment-edge-sandbox',
+    ]));
+    expect(kube).toHaveLength(28);
+    // Every child of a construct that names the RuntimeClass waits for it.
     const rc = kube.find((r) => r.inputs.kind === 'RuntimeClass')!;
-    for (const r of kube.filter((x) => x !== rc)) expect(r.dependencies).toEqual([rc.urn]);
+    for (const r of kube.filter((x) => x !== rc)) expect(r.dependencies).toContain(rc.urn);
   });
 
   test('registers exactly what the cdk8s example synthesises', () => {
@@ -58,14 +69,16 @@ describe('examples/pulumi', () => {
     expect(transforms).toHaveLength(1);
     expect(() => transforms[0]!({ type: 'kubernetes:apps/v1:Deployment', name: 'x', custom: true, opts: {}, props: { spec: { template: { spec: {} } } } })).toThrow('is not set, so the pods would run outside gVisor');
     expect(program.runtimeClassName).toBe('gvisor');
-    expect(program.objects).toEqual(['RuntimeClass/gvisor', 'Pod/nginx-sandboxed', 'Deployment/web', 'Job/report']);
+    expect(program.objects.slice(0, 4)).toEqual(['RuntimeClass/gvisor', 'Pod/nginx-sandboxed', 'Deployment/web', 'Job/report']);
+    expect(program.objects).toHaveLength(28);
+    expect(program.namespaces).toEqual(['tenant-a', 'tenant-b']);
   });
 });
 
 test('the documented Pulumi quickstart is the tested example', () => {
   const root = path.resolve(__dirname, '../..');
   const example = readFileSync(path.join(root, 'examples/pulumi/index.ts'), 'utf8');
-  const docs = ['docs/pulumi.md', 'README.md'].map((f) => path.join(root, f)).filter(existsSync).map((f) => readFileSync(f, 'utf8')).join('\n');
+  const docs = ['README.md'].map((f) => path.join(root, f)).filter(existsSync).map((f) => readFileSync(f, 'utf8')).join('\n');
   const block = [...docs.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).find((b) => b.includes("new GvisorRuntimeClass('gvisor')") && b.includes("from 'gvisor-iac/pulumi'"));
   expect(block).toBeDefined();
   // Every line of the snippet is in the example, in the same order.

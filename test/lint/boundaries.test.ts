@@ -18,6 +18,8 @@ describe('architecture boundaries (eslint)', () => {
     ['lib/core importing constructs', "import { Construct } from 'constructs';\nexport const a = Construct;\n", 'lib/core/errors.ts'],
     ['lib/core importing Pulumi', "import * as pulumi from '@pulumi/pulumi';\nexport const a = pulumi;\n", 'lib/core/errors.ts'],
     ['lib/core importing a frontend', "import { emitManifests } from '../cdk8s/emit';\nexport const a = emitManifests;\n", 'lib/core/errors.ts'],
+    ['lib/cdk8s importing the Pulumi frontend', "import { SandboxedPod } from '../pulumi';\nexport const a = SandboxedPod;\n", 'lib/cdk8s/emit.ts'],
+    ['lib/pulumi importing the cdk8s frontend', "import { SandboxedPod } from '../cdk8s';\nexport const a = SandboxedPod;\n", 'lib/pulumi/emit.ts'],
   ])('%s is an error', async (_what, code, file) => {
     expect((await ruleHits(code, file)).length).toBeGreaterThan(0);
   });

@@ -73,6 +73,27 @@ const CASES: Case[] = [
   },
   { construct: 'SandboxedPod', id: 'patched-pod', outputs: true, props: { containers: [container], overrides: [{ patch: [{ op: 'add', path: '/metadata/annotations', value: {} }, { op: 'copy', from: '/spec/containers/0/image', path: '/metadata/annotations/image' }] }] } },
   { construct: 'SandboxedJob', id: 'patched-job', props: { containers: [container], overrides: [{ kind: 'Job', patch: [{ op: 'test', path: '/spec/backoffLimit', value: 3 }, { op: 'replace', path: '/spec/backoffLimit', value: 1 }] }] } },
+  // The use-case constructs.
+  {
+    construct: 'MultiTenantSandbox',
+    id: 'tenants',
+    runtimeClass: {},
+    props: {
+      tenants: [
+        { name: 'tenant-a', admins: { groups: ['tenant-a-admins'], users: ['alice@example.com'] } },
+        { name: 'tenant-b', quota: { cpu: '2', memory: '4Gi', pods: 10 }, egress: 'internet', egressPorts: [{ port: 443 }] },
+        { name: 'tenant-c', egress: ['203.0.113.0/24', '2001:db8::/32'], allowIntraNamespace: false },
+      ],
+    },
+  },
+  { construct: 'MultiTenantSandbox', id: 'prefixed', props: { runtimeClass: 'gvisor-kvm', namespacePrefix: 'team-', tenants: [{ name: 'x' }], overrides: [{ patch: [{ op: 'add', path: '/metadata/annotations', value: { owner: 'platform' } }] }] } },
+  { construct: 'UntrustedCodeSandbox', id: 'run-1', props: { image: 'python:3.12-slim', command: ['python', '/code/main.py'], code: { 'main.py': 'print(6 * 7)\n' } } },
+  { construct: 'UntrustedCodeSandbox', id: 'run-2', runtimeClass: {}, props: { namespace: 'runs', image: 'node:22-slim', args: ['-e', '1'], egress: { dns: true, cidrs: ['198.51.100.0/24'], ports: [{ port: 443 }] }, activeDeadlineSeconds: 60, resources: { limits: { cpu: '500m', memory: '256Mi' } } } },
+  { construct: 'EdgeSandbox', id: 'edge', props: { containers: [container] } },
+  { construct: 'EdgeSandbox', id: 'edge-spread', outputs: true, props: { replicas: 3, namespace: 'edge', containers: [{ ...container, env: [{ name: 'SITE', value: 'a' }] }] } },
+  { construct: 'EdgeSandbox', id: 'edge-ds', runtimeClass: { name: 'gvisor-edge', nodeSelector: { 'node-type': 'edge' } }, props: { workload: 'DaemonSet', containers: [container] } },
+  { construct: 'EdgeRuntimeClass', id: 'gvisor-edge', props: {} },
+  { construct: 'EdgeRuntimeClass', id: 'edge-custom', props: { name: 'gvisor-edge-kvm', handler: 'runsc-kvm' } },
 ];
 
 /** Wraps every image and env value in an Output, as a Pulumi user passing other resources' outputs would. */

@@ -1,19 +1,20 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import * as ts from 'typescript';
-import { podSpecsOf, restrictedViolations } from '../helpers/pod-security';
-import { assertAllSchemaValid } from '../helpers/schema';
-import { synth } from '../helpers/synth';
+import { podSpecsOf, restrictedViolations } from './helpers/pod-security';
+import { assertAllSchemaValid } from './helpers/schema';
+import { synth } from './helpers/synth';
 
-/* The TypeScript snippets of docs/untrusted-and-edge.md, run in one chart: what the page shows works. */
-const page = readFileSync(join(__dirname, '../../docs/untrusted-and-edge.md'), 'utf8');
+/* The TypeScript snippets of the README's untrusted-code and edge sections, run in one chart: what they show works. */
+const readme = readFileSync(join(__dirname, '../README.md'), 'utf8');
+const page = readme.slice(readme.indexOf('<!-- untrusted-and-edge:start -->'), readme.indexOf('<!-- untrusted-and-edge:end -->'));
 const snippets = [...page.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
 
-describe('docs/untrusted-and-edge.md', () => {
+describe('README: untrusted code and edge sections', () => {
   const objects = synth((chart) => {
     const js = ts.transpileModule(snippets.join('\n'), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const load = (id: string) => (id === 'gvisor-iac/cdk8s' ? require('../../lib/cdk8s') : require(id));
+    const load = (id: string) => (id === 'gvisor-iac/cdk8s' ? require('../lib/cdk8s') : require(id));
     new Function('require', 'exports', 'chart', js)(load, {}, chart);
   });
 

@@ -1,0 +1,36 @@
+import * as pulumi from '@pulumi/pulumi';
+import { MultiTenantManifests, MultiTenantSandboxProps, TenantOutput, renderMultiTenantSandbox } from '../core';
+import { SandboxComponent } from './component';
+import { SandboxArgs, prepareSandbox } from './workloads';
+
+/** Args of `MultiTenantSandbox` (Pulumi): the core props; `runtimeClass` also takes the Pulumi `GvisorRuntimeClass`. */
+export type MultiTenantSandboxArgs = SandboxArgs<MultiTenantSandboxProps>;
+
+/**
+ * A namespace per tenant, sealed by Pod Security "restricted", a quota sized
+ * for the gVisor overhead, a LimitRange, default-deny NetworkPolicies (DNS
+ * allowed, cloud metadata never), a token-less workload ServiceAccount, a
+ * tenant-admin Role that cannot loosen any of it, and a shared
+ * ValidatingAdmissionPolicy that only admits gVisor pods in tenant namespaces.
+ *
+ * Children: the Namespaces first, then what lives in them; the policy before
+ * its binding. Outputs: `tenants`, `namespaces`, `policyName`, `runtimeClassName`, `objects`.
+ */
+export class MultiTenantSandbox extends SandboxComponent {
+  /** The tenants' names, namespaces and workload ServiceAccounts, in tenant order. */
+  public readonly tenants: readonly TenantOutput[];
+  /** Name of the ValidatingAdmissionPolicy (and its binding). */
+  public readonly policyName: string;
+  /** The RuntimeClass tenant pods must use. */
+  public readonly runtimeClassName: string;
+
+  public constructor(name: string, args: MultiTenantSandboxArgs, opts?: pulumi.ComponentResourceOptions) {
+    let rendered: MultiTenantManifests | undefined;
+    const prepared = prepareSandbox(name, args, (props: MultiTenantSandboxProps, id) => (rendered = renderMultiTenantSandbox(props, id)));
+    const { tenants, policyName, runtimeClassName } = rendered!;
+    super('gvisor-iac:index:MultiTenantSandbox', name, prepared, opts, { tenants, policyName, runtimeClassName });
+    this.tenants = tenants;
+    this.policyName = policyName;
+    this.runtimeClassName = runtimeClassName;
+  }
+}

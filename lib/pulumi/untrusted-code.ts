@@ -1,0 +1,25 @@
+import * as pulumi from '@pulumi/pulumi';
+import { UntrustedCodeSandboxProps, renderUntrustedCodeSandbox, untrustedRunSelector } from '../core';
+import { SandboxArgs, SandboxWorkload, prepareSandbox } from './workloads';
+
+/** Args of `UntrustedCodeSandbox` (Pulumi): the core props, as plain values. */
+export type UntrustedCodeSandboxArgs = SandboxArgs<UntrustedCodeSandboxProps>;
+
+/**
+ * One run of code nobody trusts: a gVisor Job (`backoffLimit: 0`, deadline,
+ * TTL, Guaranteed cpu 1 / memory 512Mi), a NetworkPolicy that denies all
+ * ingress and, by default, all egress (the cloud metadata address is never
+ * reachable), and the code as a read-only ConfigMap when `code` is given.
+ * Outputs: `name`, `namespace`, `runtimeClassName`, `podSelector`, `objects`.
+ */
+export class UntrustedCodeSandbox extends SandboxWorkload {
+  /** Labels that select exactly this run's pods. */
+  public readonly podSelector: Record<string, string>;
+
+  public constructor(name: string, args: UntrustedCodeSandboxArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('gvisor-iac:index:UntrustedCodeSandbox', name, prepareSandbox(name, args, renderUntrustedCodeSandbox), opts, (main) => ({
+      podSelector: untrustedRunSelector(main.metadata.name),
+    }));
+    this.podSelector = untrustedRunSelector(this.name);
+  }
+}
