@@ -87,8 +87,8 @@ export function sortForApply(objects: readonly KubeObject[]): KubeObject[] {
 
 /**
  * For each object, the indexes of the objects in the same set it must be
- * applied after: every object of a lower rank that it could depend on
- * (same namespace, or cluster-scoped).
+ * applied after: every object of a lower rank that it could depend on —
+ * its own Namespace, cluster-scoped objects, and objects in its namespace.
  */
 export function dependencies(objects: readonly KubeObject[]): number[][] {
   return objects.map((obj) => {
@@ -96,11 +96,12 @@ export function dependencies(objects: readonly KubeObject[]): number[][] {
     const deps: number[] = [];
     objects.forEach((other, j) => {
       if (other === obj || applyRank(other.kind) >= rank) return;
-      const sameNs =
-        isClusterScoped(other.kind) ||
-        other.metadata.namespace === obj.metadata.namespace ||
-        (other.kind === 'Namespace' && other.metadata.name === obj.metadata.namespace);
-      if (sameNs || isClusterScoped(obj.kind)) deps.push(j);
+      // A Namespace only matters to what lives in it; other cluster-scoped
+      // objects (a RuntimeClass, a policy) to everything of a higher rank.
+      const related = other.kind === 'Namespace'
+        ? other.metadata.name === obj.metadata.namespace
+        : isClusterScoped(other.kind) || other.metadata.namespace === obj.metadata.namespace;
+      if (related) deps.push(j);
     });
     return deps;
   });

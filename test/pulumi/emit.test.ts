@@ -81,7 +81,7 @@ describe('emitManifests', () => {
     const urn = (kind: string) => rec.kube().find((r) => r.inputs.kind === kind)!.urn;
     const deps = (kind: string) => [...rec.kube().find((r) => r.inputs.kind === kind)!.dependencies].sort();
     expect(deps('Namespace')).toEqual([]);
-    expect(deps('ValidatingAdmissionPolicyBinding')).toEqual([urn('Namespace'), urn('RuntimeClass'), urn('ValidatingAdmissionPolicy'), urn('ClusterRole')].sort());
+    expect(deps('ValidatingAdmissionPolicyBinding')).toEqual([urn('RuntimeClass'), urn('ValidatingAdmissionPolicy'), urn('ClusterRole')].sort());
     expect(deps('RoleBinding')).toEqual(
       [urn('Namespace'), urn('RuntimeClass'), urn('ValidatingAdmissionPolicy'), urn('ClusterRole'), urn('ServiceAccount'), urn('ConfigMap'), urn('Secret'), urn('ResourceQuota'),
         urn('LimitRange'), urn('NetworkPolicy'), urn('Role'), urn('ValidatingAdmissionPolicyBinding')].sort(),
