@@ -1,12 +1,2 @@
-import { GvisorIacError } from '../../lib';
 
-/** Runs `fn` and returns the GvisorIacError it throws (fails the test otherwise). */
-export function caught(fn: () => unknown): GvisorIacError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof GvisorIacError) return e;
-    throw new Error(`expected a GvisorIacError, got ${String(e)}`);
-  }
-  throw new Error('expected a GvisorIacError, nothing was thrown');
-}
+export { caught } from '../helpers/errors';

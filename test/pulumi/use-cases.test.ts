@@ -62,7 +62,7 @@ describe('UntrustedCodeSandbox (Pulumi)', () => {
     expect(kids.map((r) => r.inputs)).toEqual(renderUntrustedCodeSandbox(props, 'run-7').objects);
     for (const r of kids) expect(r.parent).toBe(COMPONENT_URN('UntrustedCodeSandbox', 'run-7'));
     expect(kids[2]!.dependencies).toEqual(expect.arrayContaining([kids[0]!.urn, kids[1]!.urn]));
-    expect(run.resource.__name).toBe('run-7-job-run-7');
+    expect(run.resource).toBe(run.resources[2]);
     expect(rec.outputs.get(COMPONENT_URN('UntrustedCodeSandbox', 'run-7'))).toMatchObject({ name: 'run-7', podSelector: run.podSelector });
   });
 });
