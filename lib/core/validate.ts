@@ -156,22 +156,51 @@ export function assertOneOf<T extends string | number | boolean>(value: unknown,
   return value as T;
 }
 
+/** Levenshtein distance, for "did you mean" suggestions. */
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** The known name closest to `key`: a small edit distance, or a long shared prefix. */
+function closestName(key: string, known: readonly string[]): string | undefined {
+  const lower = key.toLowerCase();
+  const ranked = known.map((k) => ({ k, d: editDistance(lower, k.toLowerCase()) })).sort((x, y) => x.d - y.d);
+  const best = ranked[0];
+  if (best && best.d <= Math.max(2, Math.floor(key.length / 3))) return best.k;
+  const prefix = (k: string) => {
+    let i = 0;
+    while (i < k.length && k[i]!.toLowerCase() === lower[i]) i++;
+    return i;
+  };
+  const byPrefix = [...known].sort((x, y) => prefix(y) - prefix(x))[0];
+  return byPrefix && prefix(byPrefix) >= 5 ? byPrefix : undefined;
+}
+
 /**
  * Refuses prop names that the construct does not know — a typo such as
- * `replica` must not be silently ignored.
+ * `replica` or `plaform` must not be silently ignored — and suggests the
+ * closest known name.
  */
-export function assertKnownKeys(value: Record<string, unknown>, known: readonly string[], path: string): void {
+export function assertKnownKeys(value: Record<string, unknown>, known: readonly string[], path: string, noun: 'field' | 'option' = 'field'): void {
   for (const key of Object.keys(value)) {
-    if (value[key] === undefined) continue;
-    if (!known.includes(key)) {
-      const close = known.find((k) => k.toLowerCase() === key.toLowerCase() || k.startsWith(key) || key.startsWith(k));
-      throw new GvisorIacError(
-        'UNKNOWN_FIELD',
-        fieldPath(path, key),
-        value[key],
-        'is not a known field',
-        close ? `did you mean "${close}"?` : `known fields are ${known.join(', ')}`,
-      );
-    }
+    if (value[key] === undefined || known.includes(key)) continue;
+    const close = closestName(key, known);
+    throw new GvisorIacError(
+      'UNKNOWN_FIELD',
+      path ? fieldPath(path, key) : key,
+      value[key],
+      `is not a known ${noun}`,
+      close ? `did you mean "${close}"?` : `known ${noun}s are ${known.join(', ')}`,
+    );
   }
 }

@@ -1,4 +1,5 @@
 import { GvisorIacError } from '../core/errors';
+import { assertKnownKeys } from '../core/validate';
 
 /**
  * Asserts an absolute filesystem path: starts with `/`, no NUL or newline, no
@@ -35,35 +36,7 @@ export function assertStringList(value: unknown, path: string, what: string): st
   return value as string[];
 }
 
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0] as number;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j] as number;
-      row[j] = Math.min((row[j] as number) + 1, (row[j - 1] as number) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length] as number;
-}
-
-/**
- * Refuses option names that are not in `known` (`UNKNOWN_FIELD`), suggesting
- * the closest known name: a JavaScript caller's typo (`plaform`) must not be
- * ignored.
- */
+/** Refuses option names these options do not have, suggesting the closest one (`plaform` → `platform`). */
 export function assertKnownOptions(value: Record<string, unknown>, known: readonly string[], path = ''): void {
-  for (const key of Object.keys(value)) {
-    if (value[key] === undefined || known.includes(key)) continue;
-    const ranked = known.map((k) => ({ k, d: editDistance(key.toLowerCase(), k.toLowerCase()) })).sort((x, y) => x.d - y.d);
-    const best = ranked[0];
-    const p = path ? `${path}.${key}` : key;
-    const prefix = (k: string) => { let i = 0; while (i < k.length && k[i]?.toLowerCase() === key[i]?.toLowerCase()) i++; return i; };
-    const byPrefix = [...known].sort((x, y) => prefix(y) - prefix(x))[0];
-    const close = best && best.d <= Math.max(2, Math.floor(key.length / 3)) ? best.k : byPrefix && prefix(byPrefix) >= 5 ? byPrefix : undefined;
-    const fix = close ? `did you mean "${close}"?` : `known options are ${known.join(', ')}`;
-    throw new GvisorIacError('UNKNOWN_FIELD', p, value[key], 'is not a known option', fix);
-  }
+  assertKnownKeys(value, known, path, 'option');
 }

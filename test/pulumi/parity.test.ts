@@ -164,7 +164,7 @@ describe('parity: cdk8s synth objects deep-equal the inputs Pulumi registers', (
 /** Invalid props: the same GvisorIacError in both, and Pulumi registers nothing (not even the component). */
 const INVALID: Array<{ construct: string; props: any; message: RegExp }> = [
   { construct: 'GvisorRuntimeClass', props: { name: 'Bad_Name' }, message: /^props\.name: "Bad_Name" is not a valid DNS-1123 subdomain/ },
-  { construct: 'GvisorRuntimeClass', props: { handlr: 'runsc' }, message: /^props\.handlr: "runsc" is not a known field; known fields are name, handler,/ },
+  { construct: 'GvisorRuntimeClass', props: { handlr: 'runsc' }, message: /^props\.handlr: "runsc" is not a known field; did you mean "handler"\?$/ },
   { construct: 'SandboxedPod', props: { containers: [] }, message: /^props\.containers: \[\] is empty/ },
   { construct: 'SandboxedPod', props: undefined, message: /^props\.containers: \(missing\) is not an array/ },
   { construct: 'SandboxedPod', props: { containers: [{ name: 'a', image: 'x', securityContext: { privileged: true } }] }, message: /^props\.containers\[0\]\.securityContext\.privileged: true runs the container privileged/ },
