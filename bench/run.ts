@@ -6,10 +6,12 @@
  *    baseline that only deep-copies an equivalent, already-hardened manifest.
  * 2. cdk8s synth: N SandboxedDeployments vs. N plain ApiObjects carrying the
  *    same manifests, both synthesised to YAML by cdk8s.
+ * 3. MultiTenantSandbox with 50 tenants (validation, quota arithmetic, CIDR
+ *    carving, admission policy) vs. deep-copying its finished objects.
  */
 import { ApiObject, App, Chart } from 'cdk8s';
 import { SandboxedDeployment } from '../lib/cdk8s';
-import { renderSandboxedDeployment } from '../lib/core';
+import { TenantProps, renderMultiTenantSandbox, renderSandboxedDeployment } from '../lib/core';
 
 interface Result { name: string; baselineMs: number; subjectMs: number; ratio: number }
 
@@ -51,6 +53,14 @@ const props = (i: number) => ({
 const N = 200;
 const prebuilt = Array.from({ length: N }, (_, i) => renderSandboxedDeployment(props(i), `web-${i}`).objects[0]!);
 
+const tenants: TenantProps[] = Array.from({ length: 50 }, (_, i) => ({
+  name: `tenant-${i}`,
+  quota: { cpu: '4', memory: '8Gi', pods: 20 },
+  egress: i % 3 === 0 ? 'internet' : i % 3 === 1 ? ['203.0.113.0/24', '2001:db8::/32'] : 'none',
+  admins: { groups: [`tenant-${i}-admins`] },
+}));
+const tenantObjects = renderMultiTenantSandbox({ tenants }, 'tenants').objects;
+
 const results: Result[] = [
   compare('core: render 200 sandboxed Deployments vs. deep-copy 200 equivalent manifests', 15,
     () => { for (const o of prebuilt) structuredClone(o); },
@@ -68,6 +78,9 @@ const results: Result[] = [
       for (let i = 0; i < N; i++) new SandboxedDeployment(chart, `web-${i}`, props(i));
       app.synthYaml();
     }),
+  compare('core: MultiTenantSandbox with 50 tenants vs. deep-copy of its objects', 15,
+    () => structuredClone(tenantObjects),
+    () => renderMultiTenantSandbox({ tenants }, 'tenants')),
 ];
 
 for (const r of results) {
