@@ -19,7 +19,7 @@ export type UntrustedCodeSandboxProps = WithRuntimeClass<CoreUntrustedCodeSandbo
  * });
  */
 export class UntrustedCodeSandbox extends SandboxConstruct {
-  /** Labels that select exactly this run's pods (`kubectl get pods -l gvisor-iac/run=<name>`). */
+  /** Labels that select exactly this run's pods (`kubectl get pods -l gvisor-iac.dev/run=<name>`). */
   public readonly podSelector: Record<string, string>;
 
   public constructor(scope: Construct, id: string, props: UntrustedCodeSandboxProps) {

@@ -64,7 +64,7 @@ export const UNTRUSTED_CODE_DEFAULTS = {
   /** Size limit of the writable `/tmp`. */
   tmpSizeLimit: '64Mi',
   /** Label whose value is the run's name; selects exactly one run's pods. */
-  runLabel: 'gvisor-iac/run',
+  runLabel: 'gvisor-iac.dev/run',
   /** `app.kubernetes.io/component` of every run. */
   component: 'untrusted-code',
 } as const;

@@ -33,7 +33,7 @@ describe('UntrustedCodeSandbox (cdk8s)', () => {
     expect(ApiObject.of(run)).toBe(run.apiObject);
     expect(run.apiObject.kind).toBe('Job');
     expect(run.name).toBe('run-42');
-    expect(run.podSelector).toEqual({ 'gvisor-iac/run': 'run-42' });
+    expect(run.podSelector).toEqual({ 'gvisor-iac.dev/run': 'run-42' });
     expect(run.apiObjects.map((o) => o.kind)).toEqual(['ConfigMap', 'NetworkPolicy', 'Job']);
   });
 

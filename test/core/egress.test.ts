@@ -24,7 +24,7 @@ const PUBLIC_V6 = {
   ipBlock: { cidr: '::/0', except: ['::1/128', '::ffff:0:0/96', '64:ff9b::/96', '64:ff9b:1::/48', 'fc00::/7', 'fe80::/10', 'ff00::/8'] },
 };
 
-const pod = { namespace: 'runs', labels: { 'gvisor-iac/run': 'r1' } };
+const pod = { namespace: 'runs', labels: { 'gvisor-iac.dev/run': 'r1' } };
 const kubeDns: Destination = {
   pod: { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' }, namespaceLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
   port: 53,
@@ -127,14 +127,14 @@ describe('sandboxNetworkPolicy', () => {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
       metadata: { name: 'r1', namespace: 'runs' },
-      spec: { podSelector: { matchLabels: { 'gvisor-iac/run': 'r1' } }, policyTypes: ['Ingress', 'Egress'], egress: [DNS_RULE] },
+      spec: { podSelector: { matchLabels: { 'gvisor-iac.dev/run': 'r1' } }, policyTypes: ['Ingress', 'Egress'], egress: [DNS_RULE] },
     });
     expect(ingressAllowed([policyFor('internet')], pod)).toBe(false);
   });
 
   test('"none" emits no egress rules at all, so nothing leaves — not even DNS', () => {
     const np = policyFor('none');
-    expect(np.spec).toEqual({ podSelector: { matchLabels: { 'gvisor-iac/run': 'r1' } }, policyTypes: ['Ingress', 'Egress'] });
+    expect(np.spec).toEqual({ podSelector: { matchLabels: { 'gvisor-iac.dev/run': 'r1' } }, policyTypes: ['Ingress', 'Egress'] });
     expect(egressAllowed([np], pod, kubeDns)).toBe(false);
     expect(egressAllowed([np], pod, { ip: '8.8.8.8' })).toBe(false);
   });
@@ -171,7 +171,7 @@ describe('what the policy lets through (evaluated)', () => {
   });
 
   test('a policy for other pods does not open this one', () => {
-    const other = sandboxNetworkPolicy({ name: 'r2', namespace: 'runs', labels: {}, podSelector: { 'gvisor-iac/run': 'r2' }, egress: 'internet' }, 'p');
+    const other = sandboxNetworkPolicy({ name: 'r2', namespace: 'runs', labels: {}, podSelector: { 'gvisor-iac.dev/run': 'r2' }, egress: 'internet' }, 'p');
     expect(egressAllowed([policyFor('none'), other], pod, { ip: '8.8.8.8' })).toBe(false);
   });
 

@@ -21,7 +21,7 @@ const policy = (objects: readonly Any[]) => objects.find((o) => o.kind === 'Netw
 const LABELS = {
   'app.kubernetes.io/managed-by': 'gvisor-iac',
   'app.kubernetes.io/component': 'untrusted-code',
-  'gvisor-iac/run': 'run-1',
+  'gvisor-iac.dev/run': 'run-1',
 };
 const POD_LABELS = { 'app.kubernetes.io/name': 'run-1', ...LABELS };
 const LIMITS = { 'cpu': '1', 'memory': '512Mi', 'ephemeral-storage': '256Mi' };
@@ -35,7 +35,7 @@ describe('UntrustedCodeSandbox (core): defaults', () => {
         apiVersion: 'networking.k8s.io/v1',
         kind: 'NetworkPolicy',
         metadata: { name: 'run-1', labels: LABELS },
-        spec: { podSelector: { matchLabels: { 'gvisor-iac/run': 'run-1' } }, policyTypes: ['Ingress', 'Egress'] },
+        spec: { podSelector: { matchLabels: { 'gvisor-iac.dev/run': 'run-1' } }, policyTypes: ['Ingress', 'Egress'] },
       },
       {
         apiVersion: 'batch/v1',
@@ -110,9 +110,9 @@ describe('UntrustedCodeSandbox (core): defaults', () => {
 
   test('labels: the run label selects exactly this run, on every object and pod', () => {
     const o = render({ code: { 'a.py': '' } });
-    expect(untrustedRunSelector('run-1')).toEqual({ 'gvisor-iac/run': 'run-1' });
-    for (const obj of o) expect(obj.metadata.labels['gvisor-iac/run']).toBe('run-1');
-    expect(job(o).spec.template.metadata.labels['gvisor-iac/run']).toBe('run-1');
+    expect(untrustedRunSelector('run-1')).toEqual({ 'gvisor-iac.dev/run': 'run-1' });
+    for (const obj of o) expect(obj.metadata.labels['gvisor-iac.dev/run']).toBe('run-1');
+    expect(job(o).spec.template.metadata.labels['gvisor-iac.dev/run']).toBe('run-1');
     expect(policy(o).spec.podSelector).toEqual({ matchLabels: untrustedRunSelector('run-1') });
   });
 });
@@ -121,7 +121,7 @@ describe('UntrustedCodeSandbox (core): options', () => {
   test('name, namespace, labels and annotations', () => {
     const o = render({ name: 'req-7', namespace: 'runs', labels: { tenant: 'acme' }, annotations: { 'example.com/request': '7' } });
     expect(o.map((x) => `${x.metadata.namespace}/${x.metadata.name}`)).toEqual(['runs/req-7', 'runs/req-7']);
-    expect(job(o).metadata.labels).toEqual({ 'app.kubernetes.io/name': 'req-7', ...LABELS, 'tenant': 'acme', 'gvisor-iac/run': 'req-7' });
+    expect(job(o).metadata.labels).toEqual({ 'app.kubernetes.io/name': 'req-7', ...LABELS, 'tenant': 'acme', 'gvisor-iac.dev/run': 'req-7' });
     expect(job(o).metadata.annotations).toEqual({ 'example.com/request': '7' });
     expect(policy(o).metadata.annotations).toBeUndefined();
   });
@@ -231,7 +231,7 @@ describe('UntrustedCodeSandbox (core): invalid input is refused before anything 
     ['a bad tmp size', { tmpSizeLimit: 'big' }, 'INVALID_QUANTITY', 'props.tmpSizeLimit', '"big"'],
     ['a label key with a space', { labels: { 'node type': 'x' } }, 'INVALID_LABEL', 'props.labels["node type"]', 'is not a valid label key'],
     ['a bad label value', { labels: { tier: 'a b' } }, 'INVALID_LABEL', 'props.labels.tier', 'is not a valid label value'],
-    ['the reserved run label', { labels: { 'gvisor-iac/run': 'other' } }, 'RESERVED_NAME', 'props.labels["gvisor-iac/run"]', 'is set by UntrustedCodeSandbox'],
+    ['the reserved run label', { labels: { 'gvisor-iac.dev/run': 'other' } }, 'RESERVED_NAME', 'props.labels["gvisor-iac.dev/run"]', 'is set by UntrustedCodeSandbox'],
     ['a bad name', { name: 'Run_1' }, 'INVALID_NAME', 'props.name', 'try "run-1"'],
     ['a bad namespace', { namespace: 'Runs' }, 'INVALID_NAME', 'props.namespace', 'try "runs"'],
     ['a nodeSelector key with a space', { nodeSelector: { 'node type': 'x' } }, 'INVALID_LABEL', 'props.nodeSelector["node type"]', 'is not a valid label key'],
