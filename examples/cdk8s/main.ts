@@ -56,13 +56,13 @@ export class SandboxChart extends Chart {
     });
 
     // The source document's tenant pod: gVisor, uid 1000, no privilege escalation, read-only root.
-    const securePod = new SandboxedPod(this, 'secure-pod', {
+    // It is ordered after its namespace (and the class) by itself, as both are in this chart.
+    new SandboxedPod(this, 'secure-pod', {
       runtimeClass: gvisor,
       namespace: 'tenant-a',
       serviceAccountName: tenants.tenants[0]!.serviceAccountName,
       containers: [{ name: 'app', image: 'nginxinc/nginx-unprivileged:1.27', ports: [{ containerPort: 8080 }] }],
     });
-    securePod.node.addDependency(tenants);
 
     // Untrusted code execution: limits cpu 1 / memory 512Mi (requests equal, Guaranteed QoS),
     // no retries, a 5-minute deadline, cleaned up 10 minutes after it ends; the code arrives

@@ -1,6 +1,6 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { KubeObject, Manifests, dependencies, isClusterScoped, objectKey } from '../core';
+import { KubeObject, Manifests, dependencies, isClusterScoped, objectKey, podSpecOf } from '../core';
 
 /**
  * The one cdk8s emitter: turns core objects into ApiObjects under `scope`,
@@ -22,6 +22,7 @@ export function emitManifests(scope: Construct, manifests: Manifests, dependsOn:
   for (const dep of dependsOn) {
     for (const apiObject of apiObjects) apiObject.addDependency(dep);
   }
+  dependOnNamedObjects(scope, manifests.objects, apiObjects);
   if (manifests.primary !== undefined) scope.node.defaultChild = apiObjects[manifests.primary];
   return apiObjects;
 }
@@ -37,4 +38,27 @@ export function renderOrRemove<T>(scope: Construct, id: string, render: () => T)
     scope.node.tryRemoveChild(id);
     throw e;
   }
+}
+
+/**
+ * Orders each object after the Namespace it lives in and the RuntimeClass its
+ * pods name, when those are already in the same chart — also when they were
+ * given by name rather than by construct — so that `kubectl apply -f` of the
+ * synthesised YAML never creates a pod before its namespace or class exists.
+ */
+function dependOnNamedObjects(scope: Construct, objects: readonly KubeObject[], apiObjects: readonly ApiObject[]): void {
+  const own = new Set<ApiObject>(apiObjects);
+  const candidates = Chart.of(scope).node.findAll().filter(
+    (c): c is ApiObject => c instanceof ApiObject && !own.has(c) && (c.kind === 'Namespace' || c.kind === 'RuntimeClass'),
+  );
+  if (candidates.length === 0) return;
+  objects.forEach((obj, i) => {
+    const namespace = obj.metadata.namespace;
+    const runtimeClass = podSpecOf(obj)?.runtimeClassName;
+    for (const c of candidates) {
+      if ((c.kind === 'Namespace' && c.name === namespace) || (c.kind === 'RuntimeClass' && c.name === runtimeClass)) {
+        apiObjects[i]!.addDependency(c);
+      }
+    }
+  });
 }

@@ -127,3 +127,28 @@ export function prune<T>(value: T): T {
   }
   return value;
 }
+
+/**
+ * The pod spec inside a pod-bearing object (Pod, Deployment, StatefulSet,
+ * DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, PodTemplate),
+ * or undefined for other kinds.
+ */
+export function podSpecOf(obj: { kind?: unknown; spec?: any; template?: any }): Record<string, any> | undefined {
+  switch (obj.kind) {
+    case 'Pod':
+      return obj.spec;
+    case 'PodTemplate':
+      return obj.template?.spec;
+    case 'Deployment':
+    case 'StatefulSet':
+    case 'DaemonSet':
+    case 'ReplicaSet':
+    case 'ReplicationController':
+    case 'Job':
+      return obj.spec?.template?.spec;
+    case 'CronJob':
+      return obj.spec?.jobTemplate?.spec?.template?.spec;
+    default:
+      return undefined;
+  }
+}

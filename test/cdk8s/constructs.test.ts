@@ -1,6 +1,6 @@
 import { ApiObject, JsonPatch, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
-import { GvisorRuntimeClass, SandboxedDeployment, SandboxedJob, SandboxedPod } from '../../lib/cdk8s';
+import { GvisorRuntimeClass, MultiTenantSandbox, SandboxedDeployment, SandboxedJob, SandboxedPod } from '../../lib/cdk8s';
 import { assertRestrictedAndSandboxed } from '../helpers/pod-security';
 import { assertAllSchemaValid } from '../helpers/schema';
 import { newChart, synth, synthApp } from '../helpers/synth';
@@ -54,12 +54,30 @@ describe('ordering for a one-pass kubectl apply', () => {
     expect(kinds(synthApp(app))).toEqual(['RuntimeClass/gvisor', 'Pod/pod']);
   });
 
-  test('(control) without the construct reference, tree order decides', () => {
+  test('a class named by string is ordered too, when it is already in the chart', () => {
     const { app, chart } = newChart();
     const group = new Construct(chart, 'a-group');
     new GvisorRuntimeClass(chart, 'z-class', { name: 'gvisor' });
     new SandboxedPod(group, 'pod', { runtimeClass: 'gvisor', containers });
-    expect(kinds(synthApp(app))).toEqual(['Pod/pod', 'RuntimeClass/gvisor']);
+    expect(kinds(synthApp(app))).toEqual(['RuntimeClass/gvisor', 'Pod/pod']);
+  });
+
+  test('(control) an unrelated class does not reorder anything', () => {
+    const { app, chart } = newChart();
+    const group = new Construct(chart, 'a-group');
+    new GvisorRuntimeClass(chart, 'z-class', { name: 'gvisor-other' });
+    new SandboxedPod(group, 'pod', { runtimeClass: 'gvisor', containers });
+    expect(kinds(synthApp(app))).toEqual(['Pod/pod', 'RuntimeClass/gvisor-other']);
+  });
+
+  test('a workload in a namespace emitted by another construct comes after that Namespace', () => {
+    const { app, chart } = newChart();
+    const group = new Construct(chart, 'a-group');
+    new MultiTenantSandbox(chart, 'tenants', { tenants: [{ name: 'tenant-a' }] });
+    new SandboxedPod(group, 'pod', { namespace: 'tenant-a', containers });
+    const order = kinds(synthApp(app));
+    expect(order.indexOf('Pod/pod')).toBeGreaterThan(order.indexOf('Namespace/tenant-a'));
+    expect(order[0]).toBe('Namespace/tenant-a');
   });
 });
 

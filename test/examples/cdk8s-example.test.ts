@@ -10,37 +10,53 @@ describe('examples/cdk8s', () => {
   new SandboxChart(app, 'gvisor-sandbox');
   const objects = synthApp(app);
 
-  test('emits the RuntimeClass first, then the workloads', () => {
-    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
-      'RuntimeClass/gvisor',
-      'Pod/nginx-sandboxed',
+  const id = (o: any) => [o.kind, o.metadata.namespace, o.metadata.name].filter(Boolean).join('/');
+
+  test('emits every case of the source document', () => {
+    expect(objects.map(id).sort()).toEqual([
+      'ConfigMap/untrusted-code-code',
+      'Deployment/edge-sandbox',
       'Deployment/web',
       'Job/report',
+      'Job/untrusted-code',
+      'LimitRange/tenant-a/container-defaults',
+      'LimitRange/tenant-b/container-defaults',
       'Namespace/tenant-a',
       'Namespace/tenant-b',
-      'ValidatingAdmissionPolicy/tenants-require-gvisor',
-      'ServiceAccount/workload',
-      'ResourceQuota/tenant-quota',
-      'LimitRange/container-defaults',
-      'NetworkPolicy/default-deny-all',
-      'NetworkPolicy/allow-dns',
-      'NetworkPolicy/allow-same-namespace',
-      'Role/tenant-admin',
-      'ServiceAccount/workload',
-      'ResourceQuota/tenant-quota',
-      'LimitRange/container-defaults',
-      'NetworkPolicy/default-deny-all',
-      'NetworkPolicy/allow-dns',
-      'NetworkPolicy/allow-same-namespace',
-      'NetworkPolicy/allow-egress',
-      'ValidatingAdmissionPolicyBinding/tenants-require-gvisor',
-      'RoleBinding/tenant-admin',
-      'Pod/secure-pod',
-      'ConfigMap/untrusted-code-code',
+      'NetworkPolicy/tenant-a/allow-dns',
+      'NetworkPolicy/tenant-a/allow-same-namespace',
+      'NetworkPolicy/tenant-a/default-deny-all',
+      'NetworkPolicy/tenant-b/allow-dns',
+      'NetworkPolicy/tenant-b/allow-egress',
+      'NetworkPolicy/tenant-b/allow-same-namespace',
+      'NetworkPolicy/tenant-b/default-deny-all',
       'NetworkPolicy/untrusted-code',
-      'Job/untrusted-code',
-      'Deployment/edge-sandbox',
+      'Pod/nginx-sandboxed',
+      'Pod/tenant-a/secure-pod',
+      'ResourceQuota/tenant-a/tenant-quota',
+      'ResourceQuota/tenant-b/tenant-quota',
+      'Role/tenant-a/tenant-admin',
+      'RoleBinding/tenant-a/tenant-admin',
+      'RuntimeClass/gvisor',
+      'ServiceAccount/tenant-a/workload',
+      'ServiceAccount/tenant-b/workload',
+      'ValidatingAdmissionPolicy/tenants-require-gvisor',
+      'ValidatingAdmissionPolicyBinding/tenants-require-gvisor',
     ]);
+  });
+
+  test('the order applies in one pass: the class, namespaces, policies and roles before what needs them', () => {
+    const at = (key: string) => objects.findIndex((o) => id(o) === key);
+    expect(at('RuntimeClass/gvisor')).toBe(0);
+    for (const o of objects) {
+      const i = at(id(o));
+      if (o.metadata.namespace) expect([id(o), i > at(`Namespace/${o.metadata.namespace}`)]).toEqual([id(o), true]);
+      const spec = o.kind === 'Pod' ? o.spec : o.spec?.template?.spec;
+      if (spec?.runtimeClassName) expect(i).toBeGreaterThan(at(`RuntimeClass/${spec.runtimeClassName}`));
+    }
+    expect(at('ValidatingAdmissionPolicyBinding/tenants-require-gvisor')).toBeGreaterThan(at('ValidatingAdmissionPolicy/tenants-require-gvisor'));
+    expect(at('RoleBinding/tenant-a/tenant-admin')).toBeGreaterThan(at('Role/tenant-a/tenant-admin'));
+    expect(at('Job/untrusted-code')).toBeGreaterThan(at('ConfigMap/untrusted-code-code'));
   });
 
   test('the untrusted-code and edge cases keep the source document\'s values', () => {

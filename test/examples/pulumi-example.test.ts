@@ -56,7 +56,8 @@ describe('examples/pulumi', () => {
   test('registers exactly what the cdk8s example synthesises', () => {
     const app = new App();
     new SandboxChart(app, 'gvisor-sandbox');
-    const byName = (a: any, b: any) => `${a.kind}/${a.metadata.name}`.localeCompare(`${b.kind}/${b.metadata.name}`);
+    const key = (o: any) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+    const byName = (a: any, b: any) => key(a).localeCompare(key(b));
     expect(kube.map((r) => r.inputs).sort(byName)).toEqual(synthApp(app).sort(byName));
   });
 
