@@ -30,14 +30,19 @@ type InputContainers<T> = T extends readonly Container[] ? InputContainer[] : T;
  * `runtimeClass` taking `R` (the Pulumi `GvisorRuntimeClass`, a ref or a name).
  */
 export type PulumiArgs<P, R> = {
-  [K in keyof P]: K extends 'runtimeClass' ? R : K extends 'containers' | 'initContainers' ? InputContainers<P[K]> : P[K];
+  [K in keyof P]: K extends 'runtimeClass' ? R
+    : K extends 'containers' | 'initContainers' ? InputContainers<P[K]>
+      // A construct that takes one container's fields at the top level (UntrustedCodeSandbox).
+      : K extends 'image' ? pulumi.Input<string>
+        : K extends 'env' ? InputEnvVar[]
+          : P[K];
 };
 
 /**
  * Where a `pulumi.Input` is accepted: leaf values that may come from another
  * resource and never shape the manifests' structure.
  */
-export const INPUT_LEAF = /(^|\.)(containers|initContainers)\[\d+\]\.(image|env\[\d+\]\.value)$/;
+export const INPUT_LEAF = /(^|\.)(containers|initContainers)\[\d+\]\.(image|env\[\d+\]\.value)$|^props\.(image|env\[\d+\]\.value)$/;
 
 const PLACEHOLDER = /gvisor-iac\.invalid\/pulumi-input-(\d+)@sha256:0{64}/g;
 
@@ -73,7 +78,7 @@ export function liftInputs<T>(args: T, path: string): LiftedArgs<T> {
     if (isUnresolved(value)) {
       if (!INPUT_LEAF.test(p)) {
         throw new GvisorIacError('INVALID_TYPE', p, '(a Pulumi Output or Promise)', 'is not a plain value, but this field decides what is emitted and is validated before anything is registered',
-          'pass a plain value here; only containers[].image and containers[].env[].value may come from another resource');
+          'pass a plain value here; only container images and env values (containers[].image, containers[].env[].value, and a top-level image/env) may come from another resource');
       }
       leaves.push(value);
       return placeholder(leaves.length - 1);

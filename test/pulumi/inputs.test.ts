@@ -9,7 +9,10 @@ describe('Input leaves', () => {
     ['props.initContainers[2].env[1].value', true],
     ['props.containers[0].env[0].name', false],
     ['props.containers[0].command[0]', false],
-    ['props.image', false],
+    ['props.image', true], // UntrustedCodeSandbox: one container's fields at the top level
+    ['props.env[3].value', true],
+    ['props.env[3].name', false],
+    ['props.tenants[0].image', false],
     ['props.sidecars[0].image', false],
   ])('%s accepts an Input: %s', (path, ok) => {
     expect(INPUT_LEAF.test(path)).toBe(ok);

@@ -1,6 +1,7 @@
+import * as pulumi from '@pulumi/pulumi';
 import { mockPulumi, settle } from '../helpers/pulumi';
 import { renderEdgeSandbox, renderMultiTenantSandbox, renderUntrustedCodeSandbox } from 'gvisor-iac';
-import { EdgeRuntimeClass, EdgeSandbox, GvisorRuntimeClass, MultiTenantSandbox, UntrustedCodeSandbox } from 'gvisor-iac/pulumi';
+import { EdgeRuntimeClass, EdgeSandbox, GvisorRuntimeClass, MultiTenantSandbox, UntrustedCodeSandbox, prepareManifests } from 'gvisor-iac/pulumi';
 
 const COMPONENT_URN = (type: string, name: string) => `urn:pulumi:stack::project::gvisor-iac:index:${type}::${name}`;
 
@@ -64,6 +65,25 @@ describe('UntrustedCodeSandbox (Pulumi)', () => {
     expect(kids[2]!.dependencies).toEqual(expect.arrayContaining([kids[0]!.urn, kids[1]!.urn]));
     expect(run.resource).toBe(run.resources[2]);
     expect(rec.outputs.get(COMPONENT_URN('UntrustedCodeSandbox', 'run-7'))).toMatchObject({ name: 'run-7', podSelector: run.podSelector });
+  });
+});
+
+describe('UntrustedCodeSandbox (Pulumi): image and env values from other resources', () => {
+  test('an Output image and env value are validated as placeholders, then registered resolved', async () => {
+    const rec = mockPulumi();
+    const plain = { image: 'registry.example.com/runner:1', env: [{ name: 'LANG', value: 'C.UTF-8' }] };
+    const run = new UntrustedCodeSandbox('run-8', { image: pulumi.output(plain.image), env: [{ name: 'LANG', value: pulumi.output('C.UTF-8') }] });
+    await settle(rec, run);
+    expect(rec.kube().map((r) => r.inputs)).toEqual(renderUntrustedCodeSandbox(plain, 'run-8').objects);
+  });
+
+  test('a bad image from an Output rejects with the core\'s error when it resolves', async () => {
+    mockPulumi();
+    const prepared = prepareManifests('run-9', { image: pulumi.output('bad image') } as any, renderUntrustedCodeSandbox);
+    const job = prepared.manifests.objects.find((o) => o.kind === 'Job') as any;
+    const image = job.spec.template.spec.containers[0].image as pulumi.Output<string>;
+    for (const p of [(image as any).isKnown, (image as any).isSecret]) p.catch(() => undefined);
+    await expect((image as any).promise()).rejects.toThrow('props.image: "bad image" contains whitespace');
   });
 });
 
