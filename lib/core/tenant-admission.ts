@@ -117,3 +117,38 @@ export function tenantAdmissionPolicy(name: string, sandboxName: string, runtime
   };
   return [policy, binding];
 }
+
+/**
+ * A second shared policy and binding for Services in tenant namespaces:
+ * `spec.externalIPs` is refused. A Service with external IPs makes every
+ * node's kube-proxy capture traffic for those addresses from any pod in the
+ * cluster, so one tenant could intercept another's (or the cluster's)
+ * outbound connections (CVE-2020-8554).
+ */
+export function tenantServicePolicy(name: string, sandboxName: string, labels: Record<string, string>): KubeObject[] {
+  const namespaceSelector = { matchLabels: { [SANDBOX_LABEL]: sandboxName } };
+  const policy: KubeObject = {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingAdmissionPolicy',
+    metadata: objectMeta(name, undefined, labels),
+    spec: {
+      failurePolicy: 'Fail',
+      matchConstraints: {
+        namespaceSelector,
+        resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['services'] }],
+      },
+      validations: [{
+        expression: '!has(object.spec.externalIPs) || size(object.spec.externalIPs) == 0',
+        message: 'Services in tenant namespaces must not set spec.externalIPs (they would capture traffic for those addresses from every pod in the cluster): remove spec.externalIPs and use a LoadBalancer or an Ingress',
+        reason: 'Forbidden',
+      }],
+    },
+  };
+  const binding: KubeObject = {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingAdmissionPolicyBinding',
+    metadata: objectMeta(name, undefined, labels),
+    spec: { policyName: name, validationActions: ['Deny'], matchResources: { namespaceSelector } },
+  };
+  return [policy, binding];
+}

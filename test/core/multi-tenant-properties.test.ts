@@ -39,9 +39,10 @@ describe('properties over random tenant sets (1–50 tenants, random options)', 
       const m = renderMultiTenantSandbox({ namespacePrefix: prefix, tenants }, 'sandbox');
       const objects = m.objects as readonly Any[];
       assertAllSchemaValid(objects);
-      const policy = objects.find((o) => o.kind === 'ValidatingAdmissionPolicy')!;
-      const binding = objects.find((o) => o.kind === 'ValidatingAdmissionPolicyBinding')!;
-      expect(objects.filter((o) => o.kind === 'ValidatingAdmissionPolicy')).toHaveLength(1);
+      const policy = objects.find((o) => o.kind === 'ValidatingAdmissionPolicy' && o.metadata.name === m.policyName)!;
+      const binding = objects.find((o) => o.kind === 'ValidatingAdmissionPolicyBinding' && o.metadata.name === m.policyName)!;
+      // Two shared policies whatever the number of tenants: gVisor pods, and no Service externalIPs.
+      expect(objects.filter((o) => o.kind === 'ValidatingAdmissionPolicy').map((o) => o.metadata.name)).toEqual([m.policyName, 'sandbox-deny-external-ips']);
       expect(m.namespaces).toEqual(tenants.map((t) => `${prefix}${t.name}`));
 
       for (const ns of m.namespaces) {

@@ -19,6 +19,7 @@ describe('renderMultiTenantSandbox: what one tenant gets by default', () => {
     expect(m.objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`)).toEqual([
       'Namespace//tenant-a',
       'ValidatingAdmissionPolicy//tenants-require-gvisor',
+      'ValidatingAdmissionPolicy//tenants-deny-external-ips',
       'ServiceAccount/tenant-a/workload',
       'ResourceQuota/tenant-a/tenant-quota',
       'LimitRange/tenant-a/container-defaults',
@@ -26,8 +27,9 @@ describe('renderMultiTenantSandbox: what one tenant gets by default', () => {
       'NetworkPolicy/tenant-a/allow-dns',
       'NetworkPolicy/tenant-a/allow-same-namespace',
       'ValidatingAdmissionPolicyBinding//tenants-require-gvisor',
+      'ValidatingAdmissionPolicyBinding//tenants-deny-external-ips',
     ]);
-    expect(m.objects[m.primary!]!.kind).toBe('ValidatingAdmissionPolicy');
+    expect(m.objects[m.primary!]!.metadata.name).toBe('tenants-require-gvisor');
     assertAllSchemaValid(m.objects);
   });
 

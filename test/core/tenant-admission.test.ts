@@ -7,8 +7,10 @@ import { AdmissionRequest, admit } from '../helpers/admission';
 type Any = Record<string, any>;
 
 const sandbox = renderMultiTenantSandbox({ tenants: [{ name: 'tenant-a' }, { name: 'tenant-b' }] }, 'tenants');
-const policy = sandbox.objects.find((o) => o.kind === 'ValidatingAdmissionPolicy')! as Any;
-const binding = sandbox.objects.find((o) => o.kind === 'ValidatingAdmissionPolicyBinding')! as Any;
+const policy = sandbox.objects.find((o) => o.kind === 'ValidatingAdmissionPolicy' && o.metadata.name === sandbox.policyName)! as Any;
+const binding = sandbox.objects.find((o) => o.kind === 'ValidatingAdmissionPolicyBinding' && o.metadata.name === sandbox.policyName)! as Any;
+const servicePolicy = sandbox.objects.find((o) => o.kind === 'ValidatingAdmissionPolicy' && o.metadata.name === 'tenants-deny-external-ips')! as Any;
+const serviceBinding = sandbox.objects.find((o) => o.kind === 'ValidatingAdmissionPolicyBinding' && o.metadata.name === 'tenants-deny-external-ips')! as Any;
 const nsLabels = (ns: string): Record<string, string> => (sandbox.objects.find((o) => o.kind === 'Namespace' && o.metadata.name === ns)?.metadata.labels ?? {});
 
 const containers = [{ name: 'app', image: 'registry.example.com/app:1.0' }];
@@ -204,3 +206,31 @@ describe('the CEL stays inside what both @bufbuild/cel and Kubernetes support', 
 
 // Keep the object type imported for readers of the corpus.
 export type { KubeObject };
+
+describe('the Service policy: no externalIPs in tenant namespaces (CVE-2020-8554)', () => {
+  const service = (ns: string, extra: Any = {}): Any => ({
+    apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: ns }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }], ...extra },
+  });
+
+  test.each([
+    ['a ClusterIP Service', 'tenant-a', {}, true],
+    ['an empty externalIPs list', 'tenant-a', { externalIPs: [] }, true],
+    ['externalIPs in a tenant namespace', 'tenant-a', { externalIPs: ['8.8.8.8'] }, false],
+    ['externalIPs in another tenant namespace', 'tenant-b', { externalIPs: ['10.0.0.10'] }, false],
+    ['externalIPs outside tenant namespaces (kube-system)', 'kube-system', { externalIPs: ['10.0.0.10'] }, true],
+  ])('%s: admitted %s', (_what, ns, extra, allowed) => {
+    const d = admit(servicePolicy, serviceBinding, create(service(ns, extra), ns));
+    expect(d.allowed).toBe(allowed);
+    if (!allowed) expect(d.messages.join(' ')).toMatch(/must not set spec\.externalIPs.*remove spec\.externalIPs/);
+  });
+
+  test('an update that adds externalIPs is denied too', () => {
+    const d = admit(servicePolicy, serviceBinding, { operation: 'UPDATE', object: service('tenant-a', { externalIPs: ['1.2.3.4'] }), oldObject: service('tenant-a'), namespaceLabels: nsLabels('tenant-a') });
+    expect(d.allowed).toBe(false);
+  });
+
+  test('the pod policy does not match Services, and the Service policy does not match pods', () => {
+    expect(admit(policy, binding, create(service('tenant-a', { externalIPs: ['1.2.3.4'] }), 'tenant-a')).matched).toBe(false);
+    expect(admit(servicePolicy, serviceBinding, create(compliant()[0]!)).matched).toBe(false);
+  });
+});

@@ -40,7 +40,9 @@ describe('examples/cdk8s', () => {
       'RuntimeClass/gvisor',
       'ServiceAccount/tenant-a/workload',
       'ServiceAccount/tenant-b/workload',
+      'ValidatingAdmissionPolicy/tenants-deny-external-ips',
       'ValidatingAdmissionPolicy/tenants-require-gvisor',
+      'ValidatingAdmissionPolicyBinding/tenants-deny-external-ips',
       'ValidatingAdmissionPolicyBinding/tenants-require-gvisor',
     ]);
   });

@@ -19,8 +19,8 @@ describe('examples/pulumi', () => {
     // Mocks have no engine to run transforms: capture what the program registers.
     jest.spyOn(pulumi.runtime, 'registerResourceTransform').mockImplementation((t) => void transforms.push(t));
     program = await import('../../examples/pulumi/index');
-    // The program exports plain values only; wait for its 8 components, 28 children and their outputs.
-    await until(() => recorder.registrations.length >= 36 && recorder.outputs.size >= 8);
+    // The program exports plain values only; wait for its 8 components, 30 children and their outputs.
+    await until(() => recorder.registrations.length >= 38 && recorder.outputs.size >= 8);
     registrations = recorder.registrations;
     kube = recorder.kube();
   });
@@ -47,7 +47,7 @@ describe('examples/pulumi', () => {
       'kubernetes:batch/v1:Job untrusted-code-job-untrusted-code',
       'kubernetes:apps/v1:Deployment edge-sandbox-deployment-edge-sandbox',
     ]));
-    expect(kube).toHaveLength(28);
+    expect(kube).toHaveLength(30);
     // Every child of a construct that names the RuntimeClass waits for it.
     const rc = kube.find((r) => r.inputs.kind === 'RuntimeClass')!;
     for (const r of kube.filter((x) => x !== rc)) expect(r.dependencies).toContain(rc.urn);
@@ -71,7 +71,7 @@ describe('examples/pulumi', () => {
     expect(() => transforms[0]!({ type: 'kubernetes:apps/v1:Deployment', name: 'x', custom: true, opts: {}, props: { spec: { template: { spec: {} } } } })).toThrow('is not set, so the pods would run outside gVisor');
     expect(program.runtimeClassName).toBe('gvisor');
     expect(program.objects.slice(0, 4)).toEqual(['RuntimeClass/gvisor', 'Pod/nginx-sandboxed', 'Deployment/web', 'Job/report']);
-    expect(program.objects).toHaveLength(28);
+    expect(program.objects).toHaveLength(30);
     expect(program.namespaces).toEqual(['tenant-a', 'tenant-b']);
   });
 });
