@@ -81,41 +81,15 @@ function celValidations(runtimeClassName: string) {
  * @see https://kubernetes.io/docs/reference/access-authn-authz/validating-admission-policy/
  */
 export function tenantAdmissionPolicy(name: string, sandboxName: string, runtimeClassName: string, labels: Record<string, string>): KubeObject[] {
-  const namespaceSelector = { matchLabels: { [SANDBOX_LABEL]: sandboxName } };
-  const policy: KubeObject = {
-    apiVersion: 'admissionregistration.k8s.io/v1',
-    kind: 'ValidatingAdmissionPolicy',
-    metadata: objectMeta(name, undefined, labels),
-    spec: {
-      failurePolicy: 'Fail',
-      matchConstraints: {
-        namespaceSelector,
-        resourceRules: ADMISSION_RESOURCE_RULES.map((r) => ({
-          apiGroups: [...r.apiGroups],
-          apiVersions: ['v1'],
-          operations: ['CREATE', 'UPDATE'],
-          resources: [...r.resources],
-        })),
-      },
-      matchConditions: [{
-        name: 'spec-created-or-changed',
-        expression: "request.operation != 'UPDATE' || oldObject == null || object.spec != oldObject.spec",
-      }],
-      variables: celVariables(),
-      validations: celValidations(runtimeClassName),
-    },
-  };
-  const binding: KubeObject = {
-    apiVersion: 'admissionregistration.k8s.io/v1',
-    kind: 'ValidatingAdmissionPolicyBinding',
-    metadata: objectMeta(name, undefined, labels),
-    spec: {
-      policyName: name,
-      validationActions: ['Deny'],
-      matchResources: { namespaceSelector },
-    },
-  };
-  return [policy, binding];
+  return denyingPolicy(name, sandboxName, labels, {
+    resourceRules: ADMISSION_RESOURCE_RULES.map((r) => ({ apiGroups: [...r.apiGroups], resources: [...r.resources] })),
+    matchConditions: [{
+      name: 'spec-created-or-changed',
+      expression: "request.operation != 'UPDATE' || oldObject == null || object.spec != oldObject.spec",
+    }],
+    variables: celVariables(),
+    validations: celValidations(runtimeClassName),
+  });
 }
 
 /**
@@ -126,6 +100,29 @@ export function tenantAdmissionPolicy(name: string, sandboxName: string, runtime
  * outbound connections (CVE-2020-8554).
  */
 export function tenantServicePolicy(name: string, sandboxName: string, labels: Record<string, string>): KubeObject[] {
+  return denyingPolicy(name, sandboxName, labels, {
+    resourceRules: [{ apiGroups: [''], resources: ['services'] }],
+    validations: [{
+      expression: '!has(object.spec.externalIPs) || size(object.spec.externalIPs) == 0',
+      message: 'Services in tenant namespaces must not set spec.externalIPs (they would capture traffic for those addresses from every pod in the cluster): remove spec.externalIPs and use a LoadBalancer or an Ingress',
+      reason: 'Forbidden',
+    }],
+  });
+}
+
+interface PolicyParts {
+  readonly resourceRules: readonly { apiGroups: string[]; resources: string[] }[];
+  readonly matchConditions?: readonly { name: string; expression: string }[];
+  readonly variables?: readonly { name: string; expression: string }[];
+  readonly validations: readonly Record<string, string>[];
+}
+
+/**
+ * A ValidatingAdmissionPolicy (`failurePolicy: Fail`, CREATE and UPDATE of
+ * the v1 resources given) and its `Deny` binding, both limited to the
+ * namespaces labelled `gvisor-iac.dev/sandbox=<sandboxName>`.
+ */
+function denyingPolicy(name: string, sandboxName: string, labels: Record<string, string>, parts: PolicyParts): KubeObject[] {
   const namespaceSelector = { matchLabels: { [SANDBOX_LABEL]: sandboxName } };
   const policy: KubeObject = {
     apiVersion: 'admissionregistration.k8s.io/v1',
@@ -135,13 +132,11 @@ export function tenantServicePolicy(name: string, sandboxName: string, labels: R
       failurePolicy: 'Fail',
       matchConstraints: {
         namespaceSelector,
-        resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['services'] }],
+        resourceRules: parts.resourceRules.map((r) => ({ apiGroups: r.apiGroups, apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: r.resources })),
       },
-      validations: [{
-        expression: '!has(object.spec.externalIPs) || size(object.spec.externalIPs) == 0',
-        message: 'Services in tenant namespaces must not set spec.externalIPs (they would capture traffic for those addresses from every pod in the cluster): remove spec.externalIPs and use a LoadBalancer or an Ingress',
-        reason: 'Forbidden',
-      }],
+      ...(parts.matchConditions ? { matchConditions: parts.matchConditions } : {}),
+      ...(parts.variables ? { variables: parts.variables } : {}),
+      validations: parts.validations,
     },
   };
   const binding: KubeObject = {
