@@ -1,10 +1,10 @@
 import { deepClone } from 'fast-json-patch';
-import type { IPBlock, NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyPeer, NetworkPolicyPort } from 'kubernetes-types/networking/v1';
-import { IpNetwork, networkContains, parseCidr } from './cidr';
+import type { NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyPeer, NetworkPolicyPort } from 'kubernetes-types/networking/v1';
+import { IpNetwork, parseCidr } from './cidr';
 import { GvisorIacError, fieldPath } from './errors';
 import { KubeObject, prune } from './manifest';
 import { objectMeta } from './metadata';
-import { NEVER_REACHABLE_CIDRS, NON_PUBLIC_CIDRS } from './network-ranges';
+import { ANYWHERE, NEVER_REACHABLE, NON_PUBLIC, ipBlockWithout, neverReachableContaining } from './network-ranges';
 import { assertArray, assertBoolean, assertInteger, assertKnownKeys, assertOneOf, assertPlainObject } from './validate';
 
 /**
@@ -57,18 +57,11 @@ export type SandboxEgress = 'none' | 'dns' | 'internet' | SandboxEgressAllowList
 
 const MODES = { none: {}, dns: { dns: true }, internet: { dns: true, internet: true } } as const;
 
-const parse = (list: readonly string[]): IpNetwork[] => list.map((c) => parseCidr(c, 'NEVER_REACHABLE_CIDRS'));
-const NEVER = parse(NEVER_REACHABLE_CIDRS);
-const NON_PUBLIC = parse(NON_PUBLIC_CIDRS);
-
-/** Cuts `excluded` networks out of `cidr`: those strictly inside it, minimal (none inside another), in address order. */
-function ipBlock(cidr: IpNetwork, excluded: readonly IpNetwork[]): IPBlock {
-  const inside = excluded.filter((x) => networkContains(cidr, x) && x.prefix > cidr.prefix);
-  const minimal = inside
-    .filter((x) => !inside.some((y) => y !== x && networkContains(y, x)))
-    .sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : a.prefix - b.prefix));
-  return prune({ cidr: cidr.text, except: minimal.map((x) => x.text) });
-}
+/** Networks in address order: the order every `except` list of these policies is written in. */
+const byAddress = (list: readonly IpNetwork[]): IpNetwork[] =>
+  [...list].sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : a.prefix - b.prefix));
+const NEVER_BY_ADDRESS = byAddress(NEVER_REACHABLE);
+const NOT_INTERNET_BY_ADDRESS = byAddress([...NEVER_REACHABLE, ...NON_PUBLIC]);
 
 function checkPorts(value: unknown, path: string): NetworkPolicyPort[] | undefined {
   if (value === undefined) return undefined;
@@ -106,7 +99,7 @@ export function egressRules(egress: SandboxEgress | undefined, path: string): Ne
   const cidrs = cidrsIn.map((text, i) => {
     const p = fieldPath(`${path}.cidrs`, i);
     const net = parseCidr(text, p);
-    const blocked = NEVER.find((n) => networkContains(n, net));
+    const blocked = neverReachableContaining(net);
     if (blocked) {
       throw new GvisorIacError('SANDBOX_ESCAPE', p, text, `lies inside ${blocked.text}, which sandboxed pods may never reach (cloud metadata / link-local)`, 'remove it; credentials of the node must stay out of reach of the sandbox');
     }
@@ -120,9 +113,9 @@ export function egressRules(egress: SandboxEgress | undefined, path: string): Ne
 
   const peers: NetworkPolicyPeer[] = [];
   if (internet) {
-    for (const any of parse(['0.0.0.0/0', '::/0'])) peers.push({ ipBlock: ipBlock(any, [...NEVER, ...NON_PUBLIC]) });
+    for (const any of ANYWHERE) peers.push({ ipBlock: ipBlockWithout(any, NOT_INTERNET_BY_ADDRESS) });
   }
-  for (const net of cidrs) peers.push({ ipBlock: ipBlock(net, NEVER) });
+  for (const net of cidrs) peers.push({ ipBlock: ipBlockWithout(net, NEVER_BY_ADDRESS) });
 
   const rules: NetworkPolicyEgressRule[] = [];
   // A fresh copy, built in this realm (structuredClone may return another realm's arrays).

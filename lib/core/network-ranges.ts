@@ -1,7 +1,10 @@
 /*
  * The address ranges every egress choice is built from, shared by all
- * sandbox constructs (UntrustedCodeSandbox, MultiTenantSandbox, …).
+ * sandbox constructs (UntrustedCodeSandbox, MultiTenantSandbox, …), and the
+ * one way they are carved out of an allowed network.
  */
+import type { IPBlock } from 'kubernetes-types/networking/v1';
+import { IpNetwork, networkContains, parseCidr } from './cidr';
 
 /**
  * Addresses a sandboxed pod may never reach, whatever egress it is given:
@@ -44,3 +47,32 @@ export const NON_PUBLIC_CIDRS: readonly string[] = [
   'fc00::/7',
   'ff00::/8',
 ];
+
+const parseAll = (list: readonly string[], name: string): readonly IpNetwork[] => list.map((c) => parseCidr(c, name));
+
+/** `NEVER_REACHABLE_CIDRS`, parsed once. */
+export const NEVER_REACHABLE: readonly IpNetwork[] = parseAll(NEVER_REACHABLE_CIDRS, 'NEVER_REACHABLE_CIDRS');
+/** `NON_PUBLIC_CIDRS`, parsed once. */
+export const NON_PUBLIC: readonly IpNetwork[] = parseAll(NON_PUBLIC_CIDRS, 'NON_PUBLIC_CIDRS');
+
+/** Every IPv4 and every IPv6 address: what "the internet" starts from. */
+export const ANYWHERE: readonly IpNetwork[] = parseAll(['0.0.0.0/0', '::/0'], 'ANYWHERE');
+
+/** The never-reachable range that contains all of `net`, if any (such a network may not be allowed at all). */
+export function neverReachableContaining(net: IpNetwork): IpNetwork | undefined {
+  return NEVER_REACHABLE.find((n) => networkContains(n, net));
+}
+
+/**
+ * `cidr` as a NetworkPolicy ipBlock with `excluded` carved out: the excluded
+ * networks strictly inside it, minimal (duplicates and networks covered by
+ * another excluded one dropped), in the order given.
+ */
+export function ipBlockWithout(cidr: IpNetwork, excluded: readonly IpNetwork[]): IPBlock {
+  const unique = excluded.filter((x, i) => excluded.findIndex((y) => y.text === x.text) === i);
+  const except = unique
+    .filter((x) => !unique.some((y) => y !== x && networkContains(y, x)))
+    .filter((x) => x.prefix > cidr.prefix && networkContains(cidr, x))
+    .map((x) => x.text);
+  return except.length ? { cidr: cidr.text, except } : { cidr: cidr.text };
+}

@@ -1,8 +1,8 @@
 import type { NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyPeer } from 'kubernetes-types/networking/v1';
-import { IpNetwork, networkContains, parseCidr } from './cidr';
+import { IpNetwork } from './cidr';
 import { KubeObject, prune } from './manifest';
 import { objectMeta } from './metadata';
-import { NEVER_REACHABLE_CIDRS, NON_PUBLIC_CIDRS } from './network-ranges';
+import { ANYWHERE, NEVER_REACHABLE, NON_PUBLIC, ipBlockWithout } from './network-ranges';
 import { ResolvedTenant } from './tenant-validation';
 
 /** Names of the NetworkPolicies every tenant namespace gets (the egress one only when egress is not "none"). */
@@ -21,20 +21,10 @@ export interface TenantNetworkSettings {
   readonly internetExcept: readonly IpNetwork[];
 }
 
-const parseAll = (list: readonly string[]) => list.map((c) => parseCidr(c, 'built-in CIDR'));
 
-/** Drops blocks already covered by another block in the list; keeps order otherwise. */
-function withoutCovered(blocks: readonly IpNetwork[]): IpNetwork[] {
-  const unique = blocks.filter((b, i) => blocks.findIndex((o) => o.text === b.text) === i);
-  return unique.filter((b) => !unique.some((o) => o !== b && o.text !== b.text && networkContains(o, b)));
-}
-
-/** `cidr` with every always-blocked range (and `extra`) strictly inside it carved out. */
+/** `cidr` with every never-reachable range (and `extra`) strictly inside it carved out. */
 function ipBlock(cidr: IpNetwork, extra: readonly IpNetwork[] = []): NetworkPolicyPeer {
-  const except = withoutCovered([...parseAll(NEVER_REACHABLE_CIDRS), ...extra])
-    .filter((b) => b.text !== cidr.text && networkContains(cidr, b))
-    .map((b) => b.text);
-  return { ipBlock: except.length ? { cidr: cidr.text, except } : { cidr: cidr.text } };
+  return { ipBlock: ipBlockWithout(cidr, [...NEVER_REACHABLE, ...extra]) };
 }
 
 /** The egress peers of a tenant beyond DNS and its namespace (empty for "none"). */
@@ -43,8 +33,8 @@ export function egressPeers(tenant: ResolvedTenant, settings: TenantNetworkSetti
     case 'none':
       return [];
     case 'internet': {
-      const excluded = [...parseAll(NON_PUBLIC_CIDRS), ...settings.internetExcept];
-      return [ipBlock(parseCidr('0.0.0.0/0', ''), excluded), ipBlock(parseCidr('::/0', ''), excluded)];
+      const excluded = [...NON_PUBLIC, ...settings.internetExcept];
+      return ANYWHERE.map((any) => ipBlock(any, excluded));
     }
     case 'cidrs':
       return tenant.egress.cidrs.map((c) => ipBlock(c));

@@ -1,8 +1,8 @@
-import { IpNetwork, networkContains, parseCidr } from './cidr';
+import { IpNetwork, parseCidr } from './cidr';
 import { resolveResources } from './container';
 import { DEFAULTS } from './defaults';
 import { GvisorIacError, fieldPath } from './errors';
-import { NEVER_REACHABLE_CIDRS } from './network-ranges';
+import { neverReachableContaining } from './network-ranges';
 import { parseQuantity } from './quantity';
 import { MULTI_TENANT_DEFAULTS, TenantAdmins, TenantEgressPort, TenantProps, TenantQuota } from './tenant-props';
 import {
@@ -163,10 +163,9 @@ function resolveEgress(e: unknown, path: string): ResolvedTenant['egress'] {
   if (list.length === 0) {
     throw new GvisorIacError('INVALID_VALUE', path, e, 'is an empty list', 'use "none" for no egress, or list at least one CIDR');
   }
-  const blocked = NEVER_REACHABLE_CIDRS.map((c) => parseCidr(c, 'NEVER_REACHABLE_CIDRS'));
   const cidrs = list.map((c, i) => {
     const cidr = parseCidr(c, `${path}[${i}]`);
-    const inside = blocked.find((b) => networkContains(b, cidr));
+    const inside = neverReachableContaining(cidr);
     if (inside) {
       throw new GvisorIacError('SANDBOX_ESCAPE', `${path}[${i}]`, c, `lies in ${inside.text}, which is never reachable from a tenant (link-local / cloud metadata)`, 'remove it; workloads that need cloud credentials should use workload identity');
     }
