@@ -63,11 +63,16 @@ const byAddress = (list: readonly IpNetwork[]): IpNetwork[] =>
 const NEVER_BY_ADDRESS = byAddress(NEVER_REACHABLE);
 const NOT_INTERNET_BY_ADDRESS = byAddress([...NEVER_REACHABLE, ...NON_PUBLIC]);
 
-function checkPorts(value: unknown, path: string): NetworkPolicyPort[] | undefined {
+/**
+ * Validates a list of egress destination ports (protocol defaults to TCP).
+ * `undefined` means every port; an empty list is refused.
+ */
+export function checkEgressPorts(value: unknown, path: string): NetworkPolicyPort[] | undefined {
   if (value === undefined) return undefined;
   const list = assertArray<SandboxEgressPort>(value, path);
   if (list.length === 0) {
-    throw new GvisorIacError('INVALID_VALUE', path, list, 'is empty', 'omit ports to allow every port, or list at least one');
+    const field = path.slice(path.lastIndexOf('.') + 1);
+    throw new GvisorIacError('INVALID_VALUE', path, list, 'is empty', `omit ${field} to allow every port, or list at least one`);
   }
   return list.map((p, i) => {
     const pp = fieldPath(path, i);
@@ -93,7 +98,7 @@ export function egressRules(egress: SandboxEgress | undefined, path: string): Ne
   const dns = choice.dns === undefined ? false : assertBoolean(choice.dns, `${path}.dns`);
   const internet = choice.internet === undefined ? false : assertBoolean(choice.internet, `${path}.internet`);
   const cidrsIn = choice.cidrs === undefined ? [] : assertArray<string>(choice.cidrs, `${path}.cidrs`);
-  const ports = checkPorts(choice.ports, `${path}.ports`);
+  const ports = checkEgressPorts(choice.ports, `${path}.ports`);
 
   const seen = new Set<string>();
   const cidrs = cidrsIn.map((text, i) => {

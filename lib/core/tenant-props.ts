@@ -1,4 +1,5 @@
 import type { ResourceRequirements } from 'kubernetes-types/core/v1';
+import type { SandboxEgressPort } from './egress';
 
 /**
  * Where a tenant's pods may connect beyond DNS and their own namespace:
@@ -10,15 +11,8 @@ import type { ResourceRequirements } from 'kubernetes-types/core/v1';
  */
 export type TenantEgress = 'none' | 'internet' | readonly string[];
 
-/** A port (and protocol) that egress beyond DNS may use. */
-export interface TenantEgressPort {
-  /** Port number 1–65535. */
-  readonly port: number;
-  /** @default "TCP" */
-  readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
-  /** Last port of a range starting at `port`. @default - a single port */
-  readonly endPort?: number;
-}
+/** A port (and protocol) that egress beyond DNS may use: the same as an untrusted sandbox's egress port. */
+export type TenantEgressPort = SandboxEgressPort;
 
 /**
  * A tenant's ResourceQuota. The friendly fields map onto `spec.hard` keys;

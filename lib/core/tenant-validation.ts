@@ -1,10 +1,12 @@
+import type { NetworkPolicyPort } from 'kubernetes-types/networking/v1';
 import { IpNetwork, parseCidr } from './cidr';
 import { resolveResources } from './container';
 import { DEFAULTS } from './defaults';
+import { checkEgressPorts } from './egress';
 import { GvisorIacError, fieldPath } from './errors';
 import { neverReachableContaining } from './network-ranges';
 import { parseQuantity } from './quantity';
-import { MULTI_TENANT_DEFAULTS, TenantAdmins, TenantEgressPort, TenantProps, TenantQuota } from './tenant-props';
+import { MULTI_TENANT_DEFAULTS, TenantAdmins, TenantProps, TenantQuota } from './tenant-props';
 import {
   assertArray, assertBoolean, assertDnsLabel, assertInteger, assertKnownKeys, assertLabelKey, assertLabels, assertOneOf, assertPlainObject,
   assertString, toDnsLabel,
@@ -19,7 +21,7 @@ export interface ResolvedTenant {
   readonly hard: Record<string, string>;
   readonly containerDefaults: { requests: Record<string, string>; limits: Record<string, string> };
   readonly egress: { kind: 'none' } | { kind: 'internet' } | { kind: 'cidrs'; cidrs: readonly IpNetwork[] };
-  readonly egressPorts?: readonly TenantEgressPort[];
+  readonly egressPorts?: readonly NetworkPolicyPort[];
   readonly allowIntraNamespace: boolean;
   readonly admins: { users: readonly string[]; groups: readonly string[] };
   readonly serviceAccountName: string;
@@ -70,7 +72,7 @@ export function resolveTenant(t: TenantProps, path: string, prefix: string, over
     hard,
     containerDefaults,
     egress: resolveEgress(t.egress, `${path}.egress`),
-    egressPorts: t.egressPorts === undefined ? undefined : resolveEgressPorts(t.egressPorts, `${path}.egressPorts`),
+    egressPorts: checkEgressPorts(t.egressPorts, `${path}.egressPorts`),
     allowIntraNamespace: t.allowIntraNamespace === undefined ? MULTI_TENANT_DEFAULTS.allowIntraNamespace : assertBoolean(t.allowIntraNamespace, `${path}.allowIntraNamespace`),
     admins: resolveAdmins(t.admins, `${path}.admins`),
     serviceAccountName: t.serviceAccountName === undefined ? MULTI_TENANT_DEFAULTS.serviceAccountName : assertDnsLabel(t.serviceAccountName, `${path}.serviceAccountName`),
@@ -177,19 +179,6 @@ function resolveEgress(e: unknown, path: string): ResolvedTenant['egress'] {
     seen.add(c.text);
   });
   return { kind: 'cidrs', cidrs };
-}
-
-function resolveEgressPorts(ports: unknown, path: string): TenantEgressPort[] {
-  const list = assertArray<TenantEgressPort>(ports, path);
-  if (list.length === 0) throw new GvisorIacError('INVALID_VALUE', path, ports, 'is an empty list', 'omit egressPorts to allow all ports, or list at least one');
-  return list.map((p, i) => {
-    const pp = `${path}[${i}]`;
-    assertKnownKeys(assertPlainObject(p, pp), ['port', 'protocol', 'endPort'], pp);
-    const port = assertInteger(p.port, `${pp}.port`, 1, 65535);
-    const protocol = p.protocol === undefined ? 'TCP' : assertOneOf(p.protocol, ['TCP', 'UDP', 'SCTP'] as const, `${pp}.protocol`);
-    const endPort = p.endPort === undefined ? undefined : assertInteger(p.endPort, `${pp}.endPort`, port, 65535);
-    return endPort === undefined ? { port, protocol } : { port, protocol, endPort };
-  });
 }
 
 function resolveAdmins(a: TenantAdmins | undefined, path: string): ResolvedTenant['admins'] {

@@ -44,6 +44,7 @@ describe('invalid props fail before anything is emitted, naming field, value and
     ['AWS IPv6 metadata', t({ egress: ['fd00:ec2::254/128'] }), 'SANDBOX_ESCAPE', 'lies in fd00:ec2::254/128'],
     ['IPv6 link-local', t({ egress: ['fe80::/64'] }), 'SANDBOX_ESCAPE', 'lies in fe80::/10'],
     ['duplicate CIDR', t({ egress: ['203.0.113.0/24', '203.0.113.0/24'] }), 'DUPLICATE_NAME', 'props.tenants[0].egress[1]: "203.0.113.0/24" is listed twice'],
+    ['empty egressPorts', t({ egress: 'internet', egressPorts: [] }), 'INVALID_VALUE', 'props.tenants[0].egressPorts: [] is empty; omit egressPorts to allow every port'],
     ['bad egress port', t({ egress: 'internet', egressPorts: [{ port: 0 }] }), 'INVALID_INTEGER', 'props.tenants[0].egressPorts[0].port: 0'],
     ['endPort below port', t({ egress: 'internet', egressPorts: [{ port: 443, endPort: 80 }] }), 'INVALID_INTEGER', 'props.tenants[0].egressPorts[0].endPort: 80'],
     ['bad protocol', t({ egress: 'internet', egressPorts: [{ port: 53, protocol: 'ICMP' }] }), 'INVALID_VALUE', 'props.tenants[0].egressPorts[0].protocol: "ICMP"'],
