@@ -129,26 +129,23 @@ export function prune<T>(value: T): T {
 }
 
 /**
- * The pod spec inside a pod-bearing object (Pod, Deployment, StatefulSet,
- * DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, PodTemplate),
- * or undefined for other kinds.
+ * Pod-bearing kinds and where their pod spec lives (field names from the
+ * object's root). The same in every API version of a kind.
  */
-export function podSpecOf(obj: { kind?: unknown; spec?: any; template?: any }): Record<string, any> | undefined {
-  switch (obj.kind) {
-    case 'Pod':
-      return obj.spec;
-    case 'PodTemplate':
-      return obj.template?.spec;
-    case 'Deployment':
-    case 'StatefulSet':
-    case 'DaemonSet':
-    case 'ReplicaSet':
-    case 'ReplicationController':
-    case 'Job':
-      return obj.spec?.template?.spec;
-    case 'CronJob':
-      return obj.spec?.jobTemplate?.spec?.template?.spec;
-    default:
-      return undefined;
-  }
+export const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {
+  Pod: ['spec'],
+  PodTemplate: ['template', 'spec'],
+  ReplicationController: ['spec', 'template', 'spec'],
+  Deployment: ['spec', 'template', 'spec'],
+  StatefulSet: ['spec', 'template', 'spec'],
+  DaemonSet: ['spec', 'template', 'spec'],
+  ReplicaSet: ['spec', 'template', 'spec'],
+  Job: ['spec', 'template', 'spec'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+};
+
+/** The pod spec inside a pod-bearing object (see `POD_SPEC_PATHS`), or undefined for other kinds. */
+export function podSpecOf(obj: { kind?: unknown }): Record<string, any> | undefined {
+  const path = typeof obj.kind === 'string' ? POD_SPEC_PATHS[obj.kind] : undefined;
+  return path?.reduce<any>((v, key) => v?.[key], obj);
 }

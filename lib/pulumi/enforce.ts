@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { DEFAULTS, GvisorIacError, assertArray, assertDnsSubdomain, assertKnownKeys, assertOneOf, assertPlainObject } from '../core';
+import { DEFAULTS, GvisorIacError, POD_SPEC_PATHS, assertArray, assertDnsSubdomain, assertKnownKeys, assertOneOf, assertPlainObject } from '../core';
 
 /** Options of `enforceGvisor` / `gvisorTransform`. */
 export interface EnforceGvisorOptions {
@@ -28,26 +28,14 @@ export interface EnforceGvisorOptions {
   readonly exclude?: (args: pulumi.ResourceTransformArgs) => boolean;
 }
 
+const TYPE = /^kubernetes:[^:]+:([A-Za-z]+?)(Patch)?$/;
+
 /**
- * Pod-bearing Kubernetes kinds and where their pod spec lives. Any API
+ * Where the pod spec of a Pulumi Kubernetes type lives, and whether the type
+ * is a server-side-apply patch; undefined when it bears no pods. Any API
  * version matches (`apps/v1`, `extensions/v1beta1`, …), so resources from
  * Helm charts or other libraries are caught whatever version they use.
  */
-const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {
-  Pod: ['spec'],
-  PodTemplate: ['template', 'spec'],
-  ReplicationController: ['spec', 'template', 'spec'],
-  Deployment: ['spec', 'template', 'spec'],
-  StatefulSet: ['spec', 'template', 'spec'],
-  DaemonSet: ['spec', 'template', 'spec'],
-  ReplicaSet: ['spec', 'template', 'spec'],
-  Job: ['spec', 'template', 'spec'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
-};
-
-const TYPE = /^kubernetes:[^:]+:([A-Za-z]+?)(Patch)?$/;
-
-/** Where the pod spec of a Pulumi Kubernetes type lives, and whether the type is a server-side-apply patch; undefined when it bears no pods. */
 export function podSpecPath(type: string): { path: readonly string[]; patch: boolean } | undefined {
   const m = TYPE.exec(type);
   const path = m ? POD_SPEC_PATHS[m[1]!] : undefined;

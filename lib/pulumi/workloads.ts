@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import {
-  KubeObject, Manifests, RuntimeClassRef, SandboxedDeploymentProps, SandboxedJobProps, SandboxedPodProps,
+  KubeObject, Manifests, RuntimeClassRef, podSpecOf, SandboxedDeploymentProps, SandboxedJobProps, SandboxedPodProps,
   renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod,
 } from '../core';
 import { PreparedManifests, SandboxComponent, prepareManifests } from './component';
@@ -101,14 +101,11 @@ export class SandboxedJob extends SandboxWorkload {
   }
 }
 
-/** The first `runtimeClassName` string found in the objects (depth-first), i.e. what the pods use. */
+/** The `runtimeClassName` of the first pod spec among the objects, i.e. what the pods use. */
 function findRuntimeClassName(objects: readonly KubeObject[]): string | undefined {
-  const visit = (v: unknown): string | undefined => {
-    if (Array.isArray(v)) return v.reduce<string | undefined>((found, x) => found ?? visit(x), undefined);
-    if (typeof v !== 'object' || v === null || pulumi.Output.isInstance(v)) return undefined;
-    const rc = (v as Record<string, unknown>).runtimeClassName;
+  for (const o of objects) {
+    const rc = podSpecOf(o)?.runtimeClassName;
     if (typeof rc === 'string') return rc;
-    return Object.values(v).reduce<string | undefined>((found, x) => found ?? visit(x), undefined);
-  };
-  return visit(objects);
+  }
+  return undefined;
 }
