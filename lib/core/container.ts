@@ -34,10 +34,7 @@ export interface ContainerHardening {
 export function hardenContainer(c: Container, path: string, h: ContainerHardening, volumeNames: ReadonlySet<string>): Container {
   assertKnownKeys(assertPlainObject(c, path), CONTAINER_FIELDS, path);
   assertDnsLabel(c.name, `${path}.name`);
-  const imageRef = assertString(c.image, `${path}.image`, 'a container image reference');
-  if (/\s/.test(imageRef)) {
-    throw new GvisorIacError('INVALID_VALUE', `${path}.image`, c.image, 'contains whitespace', 'use an image reference such as "registry.example.com/app:1.2"');
-  }
+  assertImage(c.image, `${path}.image`);
   (c.ports === undefined ? [] : assertArray<ContainerPort>(c.ports, `${path}.ports`)).forEach((port, i) => {
     const p = `${path}.ports[${i}]`;
     assertPlainObject(port, p);
@@ -73,6 +70,15 @@ export function hardenContainer(c: Container, path: string, h: ContainerHardenin
 
   const { name, image, ...rest } = c;
   return prune({ name, image, ...rest, resources, securityContext, volumeMounts });
+}
+
+/** Asserts a container image reference: a non-empty string without whitespace. */
+export function assertImage(value: unknown, path: string): string {
+  const image = assertString(value, path, 'a container image reference');
+  if (/\s/.test(image)) {
+    throw new GvisorIacError('INVALID_VALUE', path, image, 'contains whitespace', 'use an image reference such as "registry.example.com/app:1.2"');
+  }
+  return image;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Job } from 'kubernetes-types/batch/v1';
 import type { ConfigMap, Container, EnvVar, ResourceRequirements, Toleration, Volume } from 'kubernetes-types/core/v1';
-import { resolveResources, resourceKind } from './container';
+import { assertImage, resolveResources, resourceKind } from './container';
 import { NAME_LABEL, UNTRUSTED_CODE_DEFAULTS } from './defaults';
 import { SandboxEgress, sandboxNetworkPolicy } from './egress';
 import { GvisorIacError, fieldPath } from './errors';
@@ -97,10 +97,7 @@ export function renderUntrustedCodeSandbox(props: UntrustedCodeSandboxProps, id:
     throw new GvisorIacError('RESERVED_NAME', `${path}.labels["${UNTRUSTED_CODE_DEFAULTS.runLabel}"]`, props.labels[UNTRUSTED_CODE_DEFAULTS.runLabel], 'is set by UntrustedCodeSandbox to the run name (it scopes the NetworkPolicy to this run)', 'remove it; set `name` to name the run');
   }
   const name = identity.name;
-  const image = assertString(props.image, `${path}.image`, 'a container image reference');
-  if (/\s/.test(image)) {
-    throw new GvisorIacError('INVALID_VALUE', `${path}.image`, image, 'contains whitespace', 'use an image reference such as "registry.example.com/runner:1.2"');
-  }
+  const image = assertImage(props.image, `${path}.image`);
   const resources = guaranteedResources(props.resources, `${path}.resources`);
   const tmpSizeLimit = checkTmp(props.tmpSizeLimit, `${path}.tmpSizeLimit`, resources);
   const code = checkCode(props.code, `${path}.code`);
