@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { EdgeSandboxProps as CoreEdgeSandboxProps, GvisorRuntimeClassProps, edgeRuntimeClassProps, renderEdgeSandbox } from '../core';
 import { GvisorRuntimeClass } from './runtime-class';
-import { SandboxConstruct, WithRuntimeClass, resolveRuntimeClass } from './workloads';
+import { SandboxConstruct, WithRuntimeClass } from './workloads';
 
 /** Props of `EdgeSandbox` (cdk8s). */
 export type EdgeSandboxProps = WithRuntimeClass<CoreEdgeSandboxProps>;
@@ -19,8 +19,7 @@ export type EdgeSandboxProps = WithRuntimeClass<CoreEdgeSandboxProps>;
  */
 export class EdgeSandbox extends SandboxConstruct {
   public constructor(scope: Construct, id: string, props: EdgeSandboxProps) {
-    const { ref, dependsOn } = resolveRuntimeClass(props?.runtimeClass);
-    super(scope, id, () => renderEdgeSandbox({ ...props, runtimeClass: ref }, id), dependsOn);
+    super(scope, id, props, renderEdgeSandbox);
   }
 }
 

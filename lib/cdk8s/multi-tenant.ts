@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { MultiTenantManifests, MultiTenantSandboxProps as CoreMultiTenantSandboxProps, TenantOutput, renderMultiTenantSandbox } from '../core';
-import { WithRuntimeClass, SandboxConstruct, resolveRuntimeClass } from './workloads';
+import { SandboxConstruct, WithRuntimeClass } from './workloads';
 
 /** Props of `MultiTenantSandbox` (cdk8s): `runtimeClass` also takes a `GvisorRuntimeClass`. */
 export type MultiTenantSandboxProps = WithRuntimeClass<CoreMultiTenantSandboxProps>;
@@ -29,9 +29,8 @@ export class MultiTenantSandbox extends SandboxConstruct {
   public readonly policyName: string;
 
   public constructor(scope: Construct, id: string, props: MultiTenantSandboxProps) {
-    const { ref, dependsOn } = resolveRuntimeClass(props?.runtimeClass);
     let rendered: MultiTenantManifests | undefined;
-    super(scope, id, () => (rendered = renderMultiTenantSandbox({ ...props, runtimeClass: ref }, id)), dependsOn);
+    super(scope, id, props, (p: CoreMultiTenantSandboxProps, i: string) => (rendered = renderMultiTenantSandbox(p, i)));
     this.tenants = rendered!.tenants;
     this.namespaces = rendered!.namespaces;
     this.policyName = rendered!.policyName;

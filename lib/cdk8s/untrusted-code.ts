@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { UntrustedCodeSandboxProps as CoreUntrustedCodeSandboxProps, renderUntrustedCodeSandbox, untrustedRunSelector } from '../core';
-import { SandboxConstruct, WithRuntimeClass, resolveRuntimeClass } from './workloads';
+import { SandboxConstruct, WithRuntimeClass } from './workloads';
 
 /** Props of `UntrustedCodeSandbox` (cdk8s). */
 export type UntrustedCodeSandboxProps = WithRuntimeClass<CoreUntrustedCodeSandboxProps>;
@@ -23,8 +23,7 @@ export class UntrustedCodeSandbox extends SandboxConstruct {
   public readonly podSelector: Record<string, string>;
 
   public constructor(scope: Construct, id: string, props: UntrustedCodeSandboxProps) {
-    const { ref, dependsOn } = resolveRuntimeClass(props?.runtimeClass);
-    super(scope, id, () => renderUntrustedCodeSandbox({ ...props, runtimeClass: ref }, id), dependsOn);
+    super(scope, id, props, renderUntrustedCodeSandbox);
     this.podSelector = untrustedRunSelector(this.name);
   }
 }

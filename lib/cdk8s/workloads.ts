@@ -43,9 +43,17 @@ export abstract class SandboxConstruct extends Construct {
   /** `metadata.name` of the main object. */
   public readonly name: string;
 
-  protected constructor(scope: Construct, id: string, render: () => Manifests, dependsOn: readonly IConstruct[]) {
+  /**
+   * Resolves `props.runtimeClass` (a `GvisorRuntimeClass` becomes a
+   * dependency of every emitted object), renders through the core function
+   * and emits. A new construct only passes its core function.
+   */
+  protected constructor(
+    scope: Construct, id: string, props: { readonly runtimeClass?: RuntimeClassInput } | undefined, render: (props: never, id: string) => Manifests,
+  ) {
     super(scope, id);
-    const manifests = renderOrRemove(scope, id, render);
+    const { ref, dependsOn } = resolveRuntimeClass(props?.runtimeClass);
+    const manifests = renderOrRemove(scope, id, () => render({ ...props, runtimeClass: ref } as never, id));
     this.apiObjects = emitManifests(this, manifests, dependsOn);
     this.apiObject = this.apiObjects[manifests.primary ?? 0]!;
     this.name = (manifests.objects[manifests.primary ?? 0] as KubeObject).metadata.name;
@@ -55,23 +63,20 @@ export abstract class SandboxConstruct extends Construct {
 /** A single Pod inside a gVisor sandbox, with the hardened defaults. */
 export class SandboxedPod extends SandboxConstruct {
   public constructor(scope: Construct, id: string, props: SandboxedPodProps) {
-    const { ref, dependsOn } = resolveRuntimeClass(props?.runtimeClass);
-    super(scope, id, () => renderSandboxedPod({ ...props, runtimeClass: ref }, id), dependsOn);
+    super(scope, id, props, renderSandboxedPod);
   }
 }
 
 /** A Deployment whose pods run inside gVisor, with the hardened defaults. */
 export class SandboxedDeployment extends SandboxConstruct {
   public constructor(scope: Construct, id: string, props: SandboxedDeploymentProps) {
-    const { ref, dependsOn } = resolveRuntimeClass(props?.runtimeClass);
-    super(scope, id, () => renderSandboxedDeployment({ ...props, runtimeClass: ref }, id), dependsOn);
+    super(scope, id, props, renderSandboxedDeployment);
   }
 }
 
 /** A Job whose pods run inside gVisor: `restartPolicy: Never`, bounded retries and run time. */
 export class SandboxedJob extends SandboxConstruct {
   public constructor(scope: Construct, id: string, props: SandboxedJobProps) {
-    const { ref, dependsOn } = resolveRuntimeClass(props?.runtimeClass);
-    super(scope, id, () => renderSandboxedJob({ ...props, runtimeClass: ref }, id), dependsOn);
+    super(scope, id, props, renderSandboxedJob);
   }
 }
