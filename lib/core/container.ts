@@ -1,4 +1,4 @@
-import type { Container, ContainerPort, ResourceRequirements, SecurityContext, VolumeMount } from 'kubernetes-types/core/v1';
+import type { Container, ContainerPort, PodSecurityContext, ResourceRequirements, SecurityContext, VolumeMount } from 'kubernetes-types/core/v1';
 import { GvisorIacError, fieldPath } from './errors';
 import { prune } from './manifest';
 import { QuantityKind, parseQuantity } from './quantity';
@@ -94,17 +94,9 @@ export function hardenSecurityContext(sc: SecurityContext | undefined, path: str
   if (s.allowPrivilegeEscalation !== undefined && assertBoolean(s.allowPrivilegeEscalation, `${path}.allowPrivilegeEscalation`)) {
     throw new GvisorIacError('SANDBOX_ESCAPE', `${path}.allowPrivilegeEscalation`, true, 'lets processes gain privileges (setuid binaries; forbidden by Pod Security "restricted")', 'remove allowPrivilegeEscalation (it defaults to false)');
   }
-  checkRunAs(s, path);
+  checkSharedSecurityFields(s, path);
   if (s.procMount !== undefined && s.procMount !== 'Default') {
     throw new GvisorIacError('SANDBOX_ESCAPE', `${path}.procMount`, s.procMount, 'unmasks /proc (forbidden by Pod Security)', 'remove procMount');
-  }
-  checkSeccomp(s.seccompProfile, `${path}.seccompProfile`);
-  checkAppArmor(s.appArmorProfile, `${path}.appArmorProfile`);
-  if (s.seLinuxOptions !== undefined) {
-    throw new GvisorIacError('GVISOR_INCOMPATIBLE', `${path}.seLinuxOptions`, s.seLinuxOptions, 'sets SELinux labels, which gVisor rejects', 'remove seLinuxOptions; the sandbox is the isolation boundary');
-  }
-  if (s.windowsOptions?.hostProcess) {
-    throw new GvisorIacError('SANDBOX_ESCAPE', `${path}.windowsOptions.hostProcess`, true, 'runs a Windows host process', 'remove windowsOptions.hostProcess');
   }
   const caps = s.capabilities === undefined ? {} : assertPlainObject(s.capabilities, `${path}.capabilities`);
   assertKnownKeys(caps, ['add', 'drop'], `${path}.capabilities`);
@@ -129,6 +121,23 @@ export function hardenSecurityContext(sc: SecurityContext | undefined, path: str
       add: add.length ? add.map((a) => a.toUpperCase().replace(/^CAP_/, '')) : undefined,
     },
   });
+}
+
+/**
+ * The checks of the fields a pod and a container securityContext share:
+ * root, unconfined seccomp or AppArmor, SELinux labels (gVisor rejects
+ * them), Windows host processes.
+ */
+export function checkSharedSecurityFields(s: PodSecurityContext | SecurityContext, path: string): void {
+  checkRunAs(s, path);
+  checkSeccomp(s.seccompProfile, `${path}.seccompProfile`);
+  checkAppArmor(s.appArmorProfile, `${path}.appArmorProfile`);
+  if (s.seLinuxOptions !== undefined) {
+    throw new GvisorIacError('GVISOR_INCOMPATIBLE', `${path}.seLinuxOptions`, s.seLinuxOptions, 'sets SELinux labels, which gVisor rejects', 'remove seLinuxOptions; the sandbox is the isolation boundary');
+  }
+  if (s.windowsOptions?.hostProcess) {
+    throw new GvisorIacError('SANDBOX_ESCAPE', `${path}.windowsOptions.hostProcess`, true, 'runs a Windows host process', 'remove windowsOptions.hostProcess');
+  }
 }
 
 /** Refuses root: runAsNonRoot false, runAsUser 0. */

@@ -2,7 +2,7 @@ import type {
   Affinity, Container, LocalObjectReference, PodDNSConfig, PodSecurityContext, PodSpec, ResourceRequirements,
   Toleration, TopologySpreadConstraint, Volume,
 } from 'kubernetes-types/core/v1';
-import { ContainerHardening, checkRunAs, checkSeccomp, hardenContainer, resolveResources } from './container';
+import { ContainerHardening, checkSharedSecurityFields, hardenContainer, resolveResources } from './container';
 import { DEFAULTS } from './defaults';
 import { GvisorIacError } from './errors';
 import { prune } from './manifest';
@@ -248,26 +248,15 @@ function hardenPodSecurityContext(
 ): PodSecurityContext {
   const s = sc === undefined ? {} : assertPlainObject(sc, path) as PodSecurityContext;
   assertKnownKeys(s as Record<string, unknown>, POD_SECURITY_FIELDS, path);
-  checkRunAs(s, path);
-  checkSeccomp(s.seccompProfile, `${path}.seccompProfile`);
-  if (s.seLinuxOptions !== undefined) {
-    throw new GvisorIacError('GVISOR_INCOMPATIBLE', `${path}.seLinuxOptions`, s.seLinuxOptions, 'sets SELinux labels, which gVisor rejects', 'remove seLinuxOptions; the sandbox is the isolation boundary');
-  }
-  if (s.appArmorProfile?.type === 'Unconfined') {
-    throw new GvisorIacError('SANDBOX_ESCAPE', `${path}.appArmorProfile.type`, 'Unconfined', 'disables AppArmor (forbidden by Pod Security)', 'remove appArmorProfile');
-  }
-  if (s.windowsOptions?.hostProcess) {
-    throw new GvisorIacError('SANDBOX_ESCAPE', `${path}.windowsOptions.hostProcess`, true, 'runs a Windows host process', 'remove windowsOptions.hostProcess');
-  }
+  checkSharedSecurityFields(s, path);
   (s.sysctls ?? []).forEach((sysctl, i) => {
     if (!SAFE_SYSCTLS.includes(sysctl?.name)) {
       throw new GvisorIacError('SANDBOX_ESCAPE', `${path}.sysctls[${i}].name`, sysctl?.name, 'is not a namespaced sysctl Pod Security allows (and gVisor ignores most sysctls)', `use one of ${SAFE_SYSCTLS.join(', ')}`);
     }
   });
-  let uid: number | undefined;
-  if (runAsUser === false) {uid = undefined;} else if (runAsUser === undefined) {uid = DEFAULTS.runAsUser;} else {
-    uid = assertInteger(runAsUser, runAsUserPath, 1, 2147483647);
-  }
+  const uid = runAsUser === false ? undefined
+    : runAsUser === undefined ? DEFAULTS.runAsUser
+      : assertInteger(runAsUser, runAsUserPath, 1, 2147483647);
   const defaults: PodSecurityContext = uid === undefined ? {} : { runAsUser: uid, runAsGroup: uid, fsGroup: uid };
   const { runAsNonRoot: _n, seccompProfile, ...rest } = s;
   return prune({
