@@ -4,7 +4,7 @@ import { objectMeta } from './metadata';
 import { applyOverrides } from './overrides';
 import { SandboxedWorkloadProps, workloadIdentity } from './pod';
 import { buildSandboxedPodSpec } from './pod-spec';
-import { assertInteger, assertPlainObject } from './validate';
+import { assertPlainObject, optionalInteger } from './validate';
 
 /** Props of a sandboxed DaemonSet (one pod per matching node). */
 export interface SandboxedDaemonSetProps extends SandboxedWorkloadProps {
@@ -26,7 +26,6 @@ export const DAEMON_SET_PROP_KEYS = ['updateStrategy', 'minReadySeconds', 'revis
 export function renderSandboxedDaemonSet(props: SandboxedDaemonSetProps, id: string, path = 'props'): Manifests {
   const { identity, selector, podLabels } = workloadIdentity(props, id, path, DAEMON_SET_PROP_KEYS);
   const spec = buildSandboxedPodSpec(props, path);
-  const int = (v: number | undefined, field: string) => (v === undefined ? undefined : assertInteger(v, `${path}.${field}`, 0));
   const daemonSet: DaemonSet & KubeObject = prune({
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
@@ -34,8 +33,8 @@ export function renderSandboxedDaemonSet(props: SandboxedDaemonSetProps, id: str
     spec: {
       selector: { matchLabels: selector },
       updateStrategy: props.updateStrategy === undefined ? undefined : assertPlainObject(props.updateStrategy, `${path}.updateStrategy`) as DaemonSetUpdateStrategy,
-      minReadySeconds: int(props.minReadySeconds, 'minReadySeconds'),
-      revisionHistoryLimit: int(props.revisionHistoryLimit, 'revisionHistoryLimit'),
+      minReadySeconds: optionalInteger(props.minReadySeconds, `${path}.minReadySeconds`),
+      revisionHistoryLimit: optionalInteger(props.revisionHistoryLimit, `${path}.revisionHistoryLimit`),
       template: { metadata: { labels: podLabels }, spec },
     },
   });

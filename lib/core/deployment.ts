@@ -5,7 +5,7 @@ import { objectMeta } from './metadata';
 import { applyOverrides } from './overrides';
 import { SandboxedWorkloadProps, workloadIdentity } from './pod';
 import { buildSandboxedPodSpec } from './pod-spec';
-import { assertInteger, assertPlainObject } from './validate';
+import { assertInteger, assertPlainObject, optionalInteger } from './validate';
 
 /** Props of a sandboxed Deployment. */
 export interface SandboxedDeploymentProps extends SandboxedWorkloadProps {
@@ -31,7 +31,6 @@ export const DEPLOYMENT_PROP_KEYS = ['replicas', 'strategy', 'minReadySeconds', 
 export function renderSandboxedDeployment(props: SandboxedDeploymentProps, id: string, path = 'props'): Manifests {
   const { identity, selector, podLabels } = workloadIdentity(props, id, path, DEPLOYMENT_PROP_KEYS);
   const spec = buildSandboxedPodSpec(props, path);
-  const int = (v: number | undefined, field: string) => (v === undefined ? undefined : assertInteger(v, `${path}.${field}`, 0));
   const deployment: Deployment & KubeObject = prune({
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -40,9 +39,9 @@ export function renderSandboxedDeployment(props: SandboxedDeploymentProps, id: s
       replicas: props.replicas === undefined ? DEFAULTS.replicas : assertInteger(props.replicas, `${path}.replicas`, 0),
       selector: { matchLabels: selector },
       strategy: props.strategy === undefined ? undefined : assertPlainObject(props.strategy, `${path}.strategy`) as DeploymentStrategy,
-      minReadySeconds: int(props.minReadySeconds, 'minReadySeconds'),
-      revisionHistoryLimit: int(props.revisionHistoryLimit, 'revisionHistoryLimit'),
-      progressDeadlineSeconds: int(props.progressDeadlineSeconds, 'progressDeadlineSeconds'),
+      minReadySeconds: optionalInteger(props.minReadySeconds, `${path}.minReadySeconds`),
+      revisionHistoryLimit: optionalInteger(props.revisionHistoryLimit, `${path}.revisionHistoryLimit`),
+      progressDeadlineSeconds: optionalInteger(props.progressDeadlineSeconds, `${path}.progressDeadlineSeconds`),
       template: { metadata: { labels: podLabels }, spec },
     },
   });

@@ -5,7 +5,7 @@ import { objectMeta } from './metadata';
 import { applyOverrides } from './overrides';
 import { SandboxedWorkloadProps, workloadIdentity } from './pod';
 import { buildSandboxedPodSpec } from './pod-spec';
-import { assertInteger, assertOneOf } from './validate';
+import { assertOneOf, optionalInteger } from './validate';
 
 /** Props of a sandboxed Job. */
 export interface SandboxedJobProps extends SandboxedWorkloadProps {
@@ -31,17 +31,16 @@ export function renderSandboxedJob(props: SandboxedJobProps, id: string, path = 
   const { identity, podLabels } = workloadIdentity(props, id, path, JOB_PROP_KEYS);
   const restartPolicy = props.restartPolicy === undefined ? 'Never' : assertOneOf(props.restartPolicy, ['Never', 'OnFailure'] as const, `${path}.restartPolicy`);
   const spec = buildSandboxedPodSpec(props, path, { restartPolicy });
-  const int = (v: number | undefined, field: string, min = 0) => (v === undefined ? undefined : assertInteger(v, `${path}.${field}`, min));
   const job: Job & KubeObject = prune({
     apiVersion: 'batch/v1',
     kind: 'Job',
     metadata: objectMeta(identity.name, identity.namespace, podLabels, identity.annotations),
     spec: {
-      backoffLimit: int(props.backoffLimit, 'backoffLimit') ?? DEFAULTS.backoffLimit,
-      activeDeadlineSeconds: int(props.activeDeadlineSeconds, 'activeDeadlineSeconds', 1) ?? DEFAULTS.activeDeadlineSeconds,
-      ttlSecondsAfterFinished: int(props.ttlSecondsAfterFinished, 'ttlSecondsAfterFinished') ?? DEFAULTS.ttlSecondsAfterFinished,
-      completions: int(props.completions, 'completions', 1),
-      parallelism: int(props.parallelism, 'parallelism'),
+      backoffLimit: optionalInteger(props.backoffLimit, `${path}.backoffLimit`) ?? DEFAULTS.backoffLimit,
+      activeDeadlineSeconds: optionalInteger(props.activeDeadlineSeconds, `${path}.activeDeadlineSeconds`, 1) ?? DEFAULTS.activeDeadlineSeconds,
+      ttlSecondsAfterFinished: optionalInteger(props.ttlSecondsAfterFinished, `${path}.ttlSecondsAfterFinished`) ?? DEFAULTS.ttlSecondsAfterFinished,
+      completions: optionalInteger(props.completions, `${path}.completions`, 1),
+      parallelism: optionalInteger(props.parallelism, `${path}.parallelism`),
       template: { metadata: { labels: podLabels }, spec },
     },
   });

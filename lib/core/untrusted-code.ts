@@ -10,7 +10,7 @@ import { ManifestOverride, applyOverrides } from './overrides';
 import { buildSandboxedPodSpec } from './pod-spec';
 import { parseQuantity } from './quantity';
 import { RuntimeClassRef } from './runtime-class';
-import { assertArray, assertInteger, assertKnownKeys, assertPlainObject, assertString } from './validate';
+import { assertArray, assertKnownKeys, assertPlainObject, assertString, optionalInteger } from './validate';
 
 /** The most a ConfigMap may hold (the API server's limit, 1 MiB). */
 export const CONFIG_MAP_MAX_BYTES = 1024 * 1024;
@@ -103,9 +103,8 @@ export function renderUntrustedCodeSandbox(props: UntrustedCodeSandboxProps, id:
   const code = checkCode(props.code, `${path}.code`);
   const codeMountPath = checkMountPath(props.codeMountPath, `${path}.codeMountPath`);
   const env = checkEnv(props.env, `${path}.env`);
-  const int = (v: number | undefined, field: string, min: number, fallback: number) => (v === undefined ? fallback : assertInteger(v, `${path}.${field}`, min));
-  const activeDeadlineSeconds = int(props.activeDeadlineSeconds, 'activeDeadlineSeconds', 1, UNTRUSTED_CODE_DEFAULTS.activeDeadlineSeconds);
-  const ttlSecondsAfterFinished = int(props.ttlSecondsAfterFinished, 'ttlSecondsAfterFinished', 0, UNTRUSTED_CODE_DEFAULTS.ttlSecondsAfterFinished);
+  const activeDeadlineSeconds = optionalInteger(props.activeDeadlineSeconds, `${path}.activeDeadlineSeconds`, 1) ?? UNTRUSTED_CODE_DEFAULTS.activeDeadlineSeconds;
+  const ttlSecondsAfterFinished = optionalInteger(props.ttlSecondsAfterFinished, `${path}.ttlSecondsAfterFinished`) ?? UNTRUSTED_CODE_DEFAULTS.ttlSecondsAfterFinished;
   const strings = (v: unknown, field: string) => (v === undefined ? undefined : assertArray<unknown>(v, `${path}.${field}`).map((s, i) => stringValue(s, fieldPath(`${path}.${field}`, i))));
 
   const selector = untrustedRunSelector(name);

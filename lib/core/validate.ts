@@ -116,6 +116,11 @@ export function assertInteger(value: unknown, path: string, min = 0, max = Numbe
   return value;
 }
 
+/** `assertInteger` for an optional prop: `undefined` stays `undefined`. */
+export function optionalInteger(value: unknown, path: string, min = 0): number | undefined {
+  return value === undefined ? undefined : assertInteger(value, path, min);
+}
+
 /** Asserts a non-empty string. */
 export function assertString(value: unknown, path: string, what = 'a non-empty string'): string {
   if (typeof value !== 'string' || value.length === 0) {
