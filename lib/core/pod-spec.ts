@@ -11,7 +11,7 @@ import { RuntimeClassRef } from './runtime-class';
 import { validateTolerations } from './scheduling';
 import {
   assertArray, assertBoolean, assertDnsLabel, assertDnsSubdomain, assertInteger, assertKnownKeys, assertLabels, assertOneOf,
-  assertPlainObject,
+  assertPlainObject, optionalInteger,
 } from './validate';
 
 /**
@@ -197,7 +197,7 @@ export function buildSandboxedPodSpec(props: SandboxedPodSpecProps, path: string
     affinity: props.affinity === undefined ? undefined : assertPlainObject(props.affinity, `${path}.affinity`) as Affinity,
     topologySpreadConstraints: props.topologySpreadConstraints === undefined ? undefined : assertArray<TopologySpreadConstraint>(props.topologySpreadConstraints, `${path}.topologySpreadConstraints`),
     priorityClassName: props.priorityClassName === undefined ? undefined : assertDnsSubdomain(props.priorityClassName, `${path}.priorityClassName`),
-    terminationGracePeriodSeconds: props.terminationGracePeriodSeconds === undefined ? undefined : assertInteger(props.terminationGracePeriodSeconds, `${path}.terminationGracePeriodSeconds`, 0),
+    terminationGracePeriodSeconds: optionalInteger(props.terminationGracePeriodSeconds, `${path}.terminationGracePeriodSeconds`),
     imagePullSecrets: props.imagePullSecrets === undefined ? undefined : assertArray<LocalObjectReference>(props.imagePullSecrets, `${path}.imagePullSecrets`),
     dnsPolicy: props.dnsPolicy === undefined ? undefined : assertOneOf(props.dnsPolicy, ['ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None'] as const, `${path}.dnsPolicy`),
     dnsConfig: props.dnsConfig,
