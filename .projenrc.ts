@@ -86,7 +86,8 @@ const project = new typescript.TypeScriptProject({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
+      // The real-runtime, cluster and `pulumi up` suites have their own configs and tasks.
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/', '<rootDir>/test/cluster/', '<rootDir>/test/pulumi-up/'],
       moduleNameMapper: {
         '^gvisor-iac$': '<rootDir>/lib/index.ts',
         '^gvisor-iac/(.*)$': '<rootDir>/lib/$1/index.ts',
@@ -100,7 +101,7 @@ const project = new typescript.TypeScriptProject({
     devdirs: ['test', 'examples', 'bench'],
     ignorePatterns: ['examples/**/dist/**', '*.js', '*.d.ts', 'node_modules/', 'dist/'],
   },
-  gitignore: ['examples/**/dist/', '/bench-results/'],
+  gitignore: ['examples/**/dist/', '/bench-results/', '/.tools/'],
   npmIgnoreOptions: { ignorePatterns: ['/examples/', '/bench/', '/.ci/'] },
 });
 
@@ -181,6 +182,32 @@ project.addTask('synth', {
 project.addTask('test:e2e', {
   description: 'Real-runtime tests against runsc, containerd and dockerd (root; see .ci/run)',
   exec: 'jest --config test/e2e/jest.config.json --runInBand',
+});
+// The test cluster and the Pulumi tools, built from Go modules (cached outside
+// the checkout, linked into .tools/bin), and the suites that use them.
+project.addTask('cluster:build', {
+  description: 'Build (cached) the test cluster\'s binaries from Go modules into .tools/bin',
+  exec: 'bash test/cluster/build.sh',
+});
+project.addTask('cluster:up', {
+  description: 'Start the one-node test cluster on loopback; prints KUBECONFIG=<path> last',
+  exec: 'bash test/cluster/up.sh',
+});
+project.addTask('cluster:down', {
+  description: 'Stop exactly the processes cluster:up started and remove their state',
+  exec: 'bash test/cluster/down.sh',
+});
+project.addTask('test:cluster', {
+  description: 'Tests against a real API server and node (KUBECONFIG, or the cluster cluster:up starts)',
+  exec: 'jest --config test/cluster/jest.config.json --runInBand',
+});
+project.addTask('pulumi:build', {
+  description: 'Build (cached) the Pulumi CLI, Node.js language host and Kubernetes provider into .tools/bin',
+  exec: 'bash test/cluster/build/pulumi.sh',
+});
+project.addTask('test:pulumi', {
+  description: '`pulumi up` for real through the Automation API, against the test cluster',
+  exec: 'jest --config test/pulumi-up/jest.config.json --runInBand',
 });
 project.addTask('bench', {
   description: 'Benchmarks: ratios against in-process baselines',
