@@ -1,8 +1,9 @@
 import { stringify } from 'yaml';
 import { assertDockerRuntimeName } from './docker';
 import { assertKnownOptions } from './node-values';
+import { ownOptions } from './own-options';
 import { GvisorIacError } from '../core/errors';
-import { assertBoolean, assertPlainObject, assertString } from '../core/validate';
+import { assertBoolean, assertString } from '../core/validate';
 
 /** Options for a Docker Compose service fragment that runs in gVisor. */
 export interface ComposeServiceOptions {
@@ -41,7 +42,7 @@ export const HARDENED_COMPOSE_SETTINGS = {
 
 /** The Compose document (`services.<name>`) as an object. */
 export function composeService(options: ComposeServiceOptions = {}): Record<string, unknown> {
-  const opts = assertPlainObject(options ?? {}, 'options');
+  const opts = ownOptions(options ?? {}, 'options', '');
   assertKnownOptions(opts, ['serviceName', 'image', 'runtimeName', 'hardened']);
   const name = opts.serviceName === undefined ? 'app' : assertString(opts.serviceName, 'serviceName');
   if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(name)) {
