@@ -7,8 +7,8 @@ export interface CriPluginSettings {
   readonly keepDefaultRuntime: boolean;
   readonly runscConfigPath: string;
   readonly runscBinary: string;
-  readonly podAnnotations?: readonly string[];
-  readonly systemdCgroup?: boolean;
+  readonly podAnnotations: readonly string[] | undefined;
+  readonly systemdCgroup: boolean | undefined;
 }
 
 type Table = Record<string, unknown>;
@@ -61,7 +61,7 @@ function union(tables: readonly Table[]): Table {
  * even when the current options leave it out (`pod_annotations` without
  * `podAnnotations`, `default_runtime_name` with `keepDefaultRuntime: false`).
  */
-export function ownedCriPluginTree(s: Pick<CriPluginSettings, 'handler'>): Table {
+export function ownedCriPluginTree(s: { readonly handler: string }): Table {
   const every = (shim: 'runsc' | 'runc') => criPluginTable({
     handler: s.handler, shim, keepDefaultRuntime: true, runscConfigPath: '/owned', runscBinary: '/owned', podAnnotations: ['owned'], systemdCgroup: true,
   });
@@ -85,7 +85,7 @@ function ownedKeyLike(owned: Table, key: string): string | undefined {
  * inside a runtime table the renderer emits (`runtime_path`,
  * `base_runtime_spec`, `privileged_without_host_devices`, …).
  */
-export function mergeCriPluginConfig(plugin: Table, raw: Table, s: Pick<CriPluginSettings, 'handler'>): void {
+export function mergeCriPluginConfig(plugin: Table, raw: Table, s: { readonly handler: string }): void {
   merge(plugin, raw, ownedCriPluginTree(s), 'criPluginConfig');
 }
 

@@ -182,8 +182,9 @@ export function renderContainerdConfig(options: ContainerdConfigOptions = {}): s
     keepDefaultRuntime: keepDefault,
     runscConfigPath: opts.runscConfigPath === undefined ? DEFAULT_RUNSC_CONFIG_PATH : assertAbsolutePath(opts.runscConfigPath, 'runscConfigPath'),
     runscBinary: opts.runscBinary === undefined ? DEFAULT_RUNSC_PATH : assertAbsolutePath(opts.runscBinary, 'runscBinary', DEFAULT_RUNSC_PATH),
-    ...(podAnnotations?.length ? { podAnnotations } : {}),
-    ...(systemdCgroup === undefined ? {} : { systemdCgroup }),
+    // Every field is an own property, even when undefined: an absent one would be read from Object.prototype.
+    podAnnotations: podAnnotations?.length ? podAnnotations : undefined,
+    systemdCgroup,
   };
   const plugin = criPluginTable(settings);
   if (opts.criPluginConfig !== undefined) {

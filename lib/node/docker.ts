@@ -1,5 +1,5 @@
 import { assertAbsolutePath } from './node-values';
-import { copyRawConfig, hasOwn, ownOptions } from './own-options';
+import { copyRawConfig, hasOwn, ownOptions, stringifyJson } from './own-options';
 import { flagsToArgs } from './runsc-flags';
 import { RunscOptions, resolveRunscOptions } from './runsc-options';
 import { DEFAULT_RUNSC_PATH } from './runsc-wrapper';
@@ -105,7 +105,7 @@ function build(options: DockerDaemonConfigOptions): { config: Json; changes: str
   entry.path = path;
   if (args.length > 0) entry.runtimeArgs = args;
   const changes: string[] = [];
-  const show = (v: unknown) => JSON.stringify(v);
+  const show = (v: unknown) => stringifyJson(v);
   if (existing === undefined) {
     changes.push(`added runtimes.${name}: ${show(entry)}`);
   } else if (show(existing) !== show(entry)) {
@@ -126,7 +126,7 @@ function build(options: DockerDaemonConfigOptions): { config: Json; changes: str
  * caller's `base` is never modified.
  */
 export function dockerDaemonConfig(options: DockerDaemonConfigOptions = {}): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(build(options).config)) as Record<string, unknown>;
+  return JSON.parse(stringifyJson(build(options).config)) as Record<string, unknown>;
 }
 
 /**
@@ -136,7 +136,7 @@ export function dockerDaemonConfig(options: DockerDaemonConfigOptions = {}): Rec
  */
 export function mergeDockerDaemonConfig(options: DockerDaemonConfigOptions = {}): DockerDaemonConfigMerge {
   const { config, changes } = build(options);
-  return { json: `${JSON.stringify(config, null, 2)}\n`, changes };
+  return { json: `${stringifyJson(config, 2)}\n`, changes };
 }
 
 /**

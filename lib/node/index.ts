@@ -1,6 +1,7 @@
 // Node-level gVisor configuration: runsc flags, runsc.toml, containerd, Docker. Re-exports only.
 export * from './compose';
 export * from './containerd';
+export * from './daemon-json-file';
 export * from './docker';
 export * from './go-path-match';
 export * from './node-values';

@@ -58,6 +58,18 @@ export function hasOwn(obj: object, key: string): boolean {
   return Object.hasOwn(obj, key);
 }
 
+/**
+ * `JSON.stringify` that serialises the data itself: a replacer that returns
+ * the holder's own value undoes any `toJSON` found on a prototype (arrays
+ * inherit from `Object.prototype` too, so a polluted `toJSON` would
+ * otherwise replace every array in the output).
+ */
+export function stringifyJson(value: unknown, indent?: number): string {
+  return JSON.stringify(value, function (this: Record<string, unknown>, key: string) {
+    return this[key];
+  }, indent);
+}
+
 /** The format a raw configuration is written in: decides which values it can hold. */
 export type RawConfigFormat = 'json' | 'toml';
 

@@ -112,7 +112,8 @@ export function parseExtraFlags(
     if (value !== undefined && !kinds.includes('value') && !GO_BOOL_VALUES.includes(value)) {
       throw new GvisorIacError('INVALID_VALUE', itemPath, raw, `gives the boolean flag --${name} a value runsc cannot parse`, `write "--${name}" or "--${name}=false"`);
     }
-    return value === undefined ? { name } : { name, value };
+    // `value` is always an own property: reading an absent one would consult Object.prototype.
+    return { name, value };
   });
 }
 

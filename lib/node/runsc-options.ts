@@ -266,7 +266,7 @@ export function resolveRunscOptions(options: unknown, basePath = '', extraKnownK
   for (const spec of RUNSC_OPTION_FLAGS) {
     const value = opts[spec.option];
     if (value === undefined) continue;
-    if (spec.feature) assertRunscReleaseSupports(release, spec.feature, at(spec.option), value);
+    if (hasOwn(spec, 'feature') && spec.feature) assertRunscReleaseSupports(release, spec.feature, at(spec.option), value);
     flags.push([spec.flag, checkValue(spec, value, at(spec.option), release)]);
   }
 
