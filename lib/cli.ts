@@ -177,7 +177,8 @@ function render(command: string, values: Record<string, unknown>, onWarning: (w:
         base: baseFile === undefined ? undefined : readDaemonJsonFile(baseFile, '--base'),
         defaultRuntime: bool(values, 'default-runtime'),
       });
-      for (const change of merged.changes) onChange(change);
+      // What the merge changed in the node's file; without --base there is nothing to change.
+      if (baseFile !== undefined) for (const change of merged.changes) onChange(change);
       return merged.json;
     }
     case 'compose':

@@ -14,7 +14,9 @@ function viablePrefix(prefix: string): boolean {
     JSON.parse(prefix);
     return true;
   } catch (e) {
-    return /Unexpected end of JSON input/.test((e as Error).message);
+    const message = (e as Error).message;
+    const at = / at position (\d+)/.exec(message);
+    return /Unexpected end of JSON input/.test(message) || (at !== null && Number(at[1]) >= prefix.length);
   }
 }
 
