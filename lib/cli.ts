@@ -4,7 +4,8 @@ import { parseArgs } from 'node:util';
 import { GvisorIacError } from './core/errors';
 import {
   NodeWarning, RUNSC_PRESET_NAMES, RUNSC_PRESET_TRADEOFFS, RunscOptions, RunscPresetName, RunscRelease,
-  mergeDockerDaemonConfig, readDaemonJsonFile, renderComposeService, renderContainerdConfig, renderRunscToml, renderRunscWrapper, runscFlags, runscPreset,
+  mergeDockerDaemonConfig, readDaemonJsonFile, renderComposeService, renderContainerdConfig, renderRunscToml, renderRunscWrapper,
+  runscFlags, runscPreset,
 } from './node';
 
 export const CLI_HELP = `Usage: gvisor-iac <command> [options]

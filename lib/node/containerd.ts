@@ -124,7 +124,7 @@ function assertPodAnnotations(value: unknown): string[] {
       throw new GvisorIacError('INVALID_VALUE', `podAnnotations[${i}]`, glob, 'is not an annotation key or glob (annotation keys are printable ASCII without spaces)', 'use keys or globs such as "example.com/team" or "io.kubernetes.cri.*"');
     }
     if (!isValidGoPattern(glob)) {
-      throw new GvisorIacError('INVALID_VALUE', `podAnnotations[${i}]`, glob, "is a malformed glob (Go path.Match reports a syntax error, so containerd would never match it)", 'close every "[", put "-" and "]" first in a class only after "\\", and end no pattern with a lone "\\"');
+      throw new GvisorIacError('INVALID_VALUE', `podAnnotations[${i}]`, glob, 'is a malformed glob (Go path.Match reports a syntax error, so containerd would never match it)', 'close every "[", put "-" and "]" first in a class only after "\\", and end no pattern with a lone "\\"');
     }
   });
   return list;

@@ -95,7 +95,7 @@ function build(options: DockerDaemonConfigOptions): { config: Json; changes: str
       fieldPath('base.runtimes', name),
       existing,
       'exists without a "path" (a runtimeType-style runtime), so replacing it would guess where runsc is',
-      `set path (--path) to the runsc binary to replace it, or choose another runtimeName`,
+      'set path (--path) to the runsc binary to replace it, or choose another runtimeName',
     );
   }
   reportWarnings(resolved.warnings, opts);

@@ -40,13 +40,27 @@ function decodeRune(b: Uint8Array, i: number, end: number): [number, number] {
   let need: number;
   let min: number;
   let r: number;
-  if (c0 >= 0xc2 && c0 <= 0xdf) { need = 1; min = 0x80; r = c0 & 0x1f; } else if (c0 >= 0xe0 && c0 <= 0xef) { need = 2; min = 0x800; r = c0 & 0x0f; } else if (c0 >= 0xf0 && c0 <= 0xf4) { need = 3; min = 0x10000; r = c0 & 0x07; } else return [RUNE_ERROR, 1];
+  if (c0 >= 0xc2 && c0 <= 0xdf) {
+    need = 1;
+    min = 0x80;
+    r = c0 - 0xc0;
+  } else if (c0 >= 0xe0 && c0 <= 0xef) {
+    need = 2;
+    min = 0x800;
+    r = c0 - 0xe0;
+  } else if (c0 >= 0xf0 && c0 <= 0xf4) {
+    need = 3;
+    min = 0x10000;
+    r = c0 - 0xf0;
+  } else {
+    return [RUNE_ERROR, 1];
+  }
   // Fewer bytes left than the lead byte announces.
   if (i + need >= end) return [RUNE_ERROR, 1];
   for (let k = 1; k <= need; k++) {
     const c = b[i + k] as number;
-    if ((c & 0xc0) !== 0x80) return [RUNE_ERROR, 1];
-    r = (r << 6) | (c & 0x3f);
+    if (c < 0x80 || c > 0xbf) return [RUNE_ERROR, 1];
+    r = r * 64 + (c - 0x80);
   }
   if (r < min || r > MAX_RUNE || (r >= 0xd800 && r <= 0xdfff)) return [RUNE_ERROR, 1];
   return [r, need + 1];
@@ -107,7 +121,7 @@ function matchChunk(p: Uint8Array, start: number, end: number, n: Uint8Array, s:
         negated = true;
         i++;
       }
-      let inClass = false;
+      let hit = false;
       for (let count = 0; ; count++) {
         if (i < end && p[i] === RBRACKET && count > 0) {
           i++;
@@ -117,9 +131,9 @@ function matchChunk(p: Uint8Array, start: number, end: number, n: Uint8Array, s:
         let hi = lo;
         i = afterLo;
         if (p[i] === DASH) [hi, i] = classChar(p, i + 1, end, pattern);
-        if (lo <= r && r <= hi) inClass = true;
+        if (lo <= r && r <= hi) hit = true;
       }
-      if (inClass === negated) failed = true;
+      if (hit === negated) failed = true;
     } else if (c === QUESTION) {
       if (!failed) {
         if (n[s] === SLASH) failed = true;
@@ -244,7 +258,7 @@ function tokens(pattern: string): Token[] {
   return out;
 }
 
-function inClass(t: Extract<Token, { kind: 'class' }>, rune: number): boolean {
+function classHas(t: Extract<Token, { kind: 'class' }>, rune: number): boolean {
   return t.ranges.some(([lo, hi]) => lo <= rune && rune <= hi) !== t.negated;
 }
 
@@ -253,7 +267,7 @@ function classSatisfiable(t: Extract<Token, { kind: 'class' }>): boolean {
   if (!t.negated) return t.ranges.some(([lo, hi]) => lo <= hi);
   // The complement of finitely many ranges is empty only if it has no boundary point left.
   const candidates = [0, MAX_RUNE, ...t.ranges.flatMap(([lo, hi]) => [lo - 1, hi + 1])];
-  return candidates.some((r) => r >= 0 && r <= MAX_RUNE && inClass(t, r));
+  return candidates.some((r) => r >= 0 && r <= MAX_RUNE && classHas(t, r));
 }
 
 /**
@@ -288,7 +302,7 @@ export function goPatternCanMatchPrefix(pattern: string, prefix: string): boolea
         if (ch !== SLASH) next.add(s + 1);
       } else if (t.kind === 'byte') {
         if (t.byte === ch) next.add(s + 1);
-      } else if (inClass(t, ch)) {
+      } else if (classHas(t, ch)) {
         next.add(s + 1);
       }
     }

@@ -69,7 +69,9 @@ const SNAPSHOT_2026 = parseSnapshot(FLAGS_20260527);
  */
 export function runscReleaseFlags(release: RunscRelease): ReadonlyMap<string, readonly RunscFlagKind[]> {
   const date = runscReleaseDate(release);
-  const snapshots = date <= OLDER_SNAPSHOT_DATE ? [SNAPSHOT_2022] : date >= RUNSC_FLAG_CATALOG_DATE ? [SNAPSHOT_2026] : [SNAPSHOT_2022, SNAPSHOT_2026];
+  const snapshots = date <= OLDER_SNAPSHOT_DATE ? [SNAPSHOT_2022]
+    : date >= RUNSC_FLAG_CATALOG_DATE ? [SNAPSHOT_2026]
+      : [SNAPSHOT_2022, SNAPSHOT_2026];
   const out = new Map<string, RunscFlagKind[]>();
   for (const snapshot of snapshots) {
     for (const [name, kind] of snapshot) {

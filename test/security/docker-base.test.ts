@@ -3,9 +3,9 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { mergeDockerDaemonConfig, parseDaemonJson, renderDockerDaemonConfig } from '../../lib';
 import { builtCli, runCliProcess } from '../helpers/cli-process';
 import { caught } from '../helpers/errors';
-import { mergeDockerDaemonConfig, parseDaemonJson, renderDockerDaemonConfig } from '../../lib';
 
 let dir: string;
 beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gvisor-iac-base-')); });
@@ -160,7 +160,7 @@ describe("the README's redirect-and-move recipe", () => {
     const merged = JSON.parse(fs.readFileSync(original, 'utf8'));
     expect(merged['log-driver']).toBe('journald');
     expect(merged.runtimes.runsc.path).toBe('/usr/bin/runsc');
-    expect((fs.statSync(original).mode & 0o777).toString(8)).toBe('644');
+    expect((fs.statSync(original).mode % 0o1000).toString(8)).toBe('644');
     expect(fs.readdirSync(dir)).toEqual(['daemon.json']);
   });
 

@@ -19,17 +19,17 @@ const ours = (pattern: string, name: string): Verdict => {
 
 // Expected verdicts as Go documents and implements them.
 const TABLE: Array<[string, string, Verdict]> = [
-    ['abc', 'abc', true], ['*', 'abc', true], ['*c', 'abc', true], ['a*', 'a', true], ['a*', 'abc', true], ['a*', 'ab/c', false],
-    ['a*/b', 'abc/b', true], ['a*/b', 'a/c/b', false], ['a*b*c*d*e*/f', 'axbxcxdxe/f', true], ['a*b*c*d*e*/f', 'axbxcxdxexxx/f', true],
-    ['a*b*c*d*e*/f', 'axbxcxdxe/xxx/f', false], ['a*b*c*d*e*/f', 'axbxcxdxexxx/fff', false], ['a*b?c*x', 'abxbbxdbxebxczzx', true],
-    ['a*b?c*x', 'abxbbxdbxebxczzy', false], ['ab[c]', 'abc', true], ['ab[b-d]', 'abc', true], ['ab[e-g]', 'abc', false],
-    ['ab[^c]', 'abc', false], ['ab[^b-d]', 'abc', false], ['ab[^e-g]', 'abc', true], ['a\\*b', 'a*b', true], ['a\\*b', 'ab', false],
-    ['a?b', 'a☺b', true], ['a[^a]b', 'a☺b', true], ['a???b', 'a☺b', false], ['a[^a][^a][^a]b', 'a☺b', false], ['[a-ζ]*', 'α', true],
-    ['*[a-ζ]', 'A', false], ['a?b', 'a/b', false], ['a*b', 'a/b', false], ['[\\]a]', ']', true], ['[\\-]', '-', true], ['[x\\-]', 'x', true],
-    ['[x\\-]', '-', true], ['[x\\-]', 'z', false], ['[\\-x]', 'x', true], ['[\\-x]', 'a', false], ['[]a]', ']', 'bad-pattern'],
-    ['[-]', '-', 'bad-pattern'], ['[x-]', 'x', 'bad-pattern'], ['[x-]', 'z', 'bad-pattern'], ['[-x]', 'a', 'bad-pattern'], ['\\', 'a', 'bad-pattern'],
-    ['[a-b-c]', 'a', 'bad-pattern'], ['[', 'a', 'bad-pattern'], ['[^', 'a', 'bad-pattern'], ['[^bc', 'a', 'bad-pattern'], ['a[', 'a', 'bad-pattern'],
-    ['a[', 'ab', 'bad-pattern'], ['a[', 'x', 'bad-pattern'], ['a/', 'a', false], ['*x', 'xxx', true], ['a[/]b', 'a/b', true],
+  ['abc', 'abc', true], ['*', 'abc', true], ['*c', 'abc', true], ['a*', 'a', true], ['a*', 'abc', true], ['a*', 'ab/c', false],
+  ['a*/b', 'abc/b', true], ['a*/b', 'a/c/b', false], ['a*b*c*d*e*/f', 'axbxcxdxe/f', true], ['a*b*c*d*e*/f', 'axbxcxdxexxx/f', true],
+  ['a*b*c*d*e*/f', 'axbxcxdxe/xxx/f', false], ['a*b*c*d*e*/f', 'axbxcxdxexxx/fff', false], ['a*b?c*x', 'abxbbxdbxebxczzx', true],
+  ['a*b?c*x', 'abxbbxdbxebxczzy', false], ['ab[c]', 'abc', true], ['ab[b-d]', 'abc', true], ['ab[e-g]', 'abc', false],
+  ['ab[^c]', 'abc', false], ['ab[^b-d]', 'abc', false], ['ab[^e-g]', 'abc', true], ['a\\*b', 'a*b', true], ['a\\*b', 'ab', false],
+  ['a?b', 'a☺b', true], ['a[^a]b', 'a☺b', true], ['a???b', 'a☺b', false], ['a[^a][^a][^a]b', 'a☺b', false], ['[a-ζ]*', 'α', true],
+  ['*[a-ζ]', 'A', false], ['a?b', 'a/b', false], ['a*b', 'a/b', false], ['[\\]a]', ']', true], ['[\\-]', '-', true], ['[x\\-]', 'x', true],
+  ['[x\\-]', '-', true], ['[x\\-]', 'z', false], ['[\\-x]', 'x', true], ['[\\-x]', 'a', false], ['[]a]', ']', 'bad-pattern'],
+  ['[-]', '-', 'bad-pattern'], ['[x-]', 'x', 'bad-pattern'], ['[x-]', 'z', 'bad-pattern'], ['[-x]', 'a', 'bad-pattern'], ['\\', 'a', 'bad-pattern'],
+  ['[a-b-c]', 'a', 'bad-pattern'], ['[', 'a', 'bad-pattern'], ['[^', 'a', 'bad-pattern'], ['[^bc', 'a', 'bad-pattern'], ['a[', 'a', 'bad-pattern'],
+  ['a[', 'ab', 'bad-pattern'], ['a[', 'x', 'bad-pattern'], ['a/', 'a', false], ['*x', 'xxx', true], ['a[/]b', 'a/b', true],
 ];
 
 describe('goPathMatch follows Go path.Match', () => {
@@ -77,8 +77,10 @@ describe('goPathMatch follows Go path.Match', () => {
       });
       expect(build.stderr).toBe('');
       // Random pairs, and every pattern of the table against every name of it.
-      const pairs = [...fc.sample(fc.tuple(patterns, names), { numRuns: 3000, seed: 9 }), ...TABLE.flatMap(([p]) => TABLE.map(([, n]) => [p, n] as [string, string]))];
-      const run = spawnSync(oracle, [], { input: pairs.map((p) => JSON.stringify(p)).join('\n') + '\n', encoding: 'utf8', maxBuffer: 1 << 24 });
+      const cross = TABLE.flatMap(([p]) => TABLE.map(([, n]) => [p, n] as [string, string]));
+      const pairs = [...fc.sample(fc.tuple(patterns, names), { numRuns: 3000, seed: 9 }), ...cross];
+      const input = pairs.map((p) => JSON.stringify(p)).join('\n') + '\n';
+      const run = spawnSync(oracle, [], { input, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
       const verdicts = run.stdout.trim().split('\n').map((v) => (v === 'bad-pattern' ? v : v === 'true'));
       expect(verdicts).toHaveLength(pairs.length);
       const mismatches = pairs.map(([p, n], i) => ({ p, n, go: verdicts[i], ours: ours(p, n) })).filter((m) => m.go !== m.ours);

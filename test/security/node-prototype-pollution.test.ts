@@ -1,11 +1,11 @@
 // Issue 9, class 1 (node side): no merge or option read in lib/node or the CLI walks into a prototype.
-import { caught } from '../helpers/errors';
-import { runCliProcess } from '../helpers/cli-process';
 import {
   NodeWarning, RUNSC_OPTION_NAMES, composeService, dockerDaemonConfig, renderComposeService, renderContainerdConfig,
   renderDockerDaemonConfig, renderRunscToml, renderRunscWrapper, runscFlags,
 } from '../../lib';
 import { renderSandboxedPod } from '../../lib/core/pod';
+import { runCliProcess } from '../helpers/cli-process';
+import { caught } from '../helpers/errors';
 
 /** Own keys of Object.prototype, to prove nothing was added. */
 const prototypeKeys = () => Reflect.ownKeys(Object.prototype).map(String).sort();
@@ -82,7 +82,7 @@ describe('inherited settings are never read', () => {
     ['a literal { __proto__: ... } (sets the prototype)', () => renderRunscToml({ __proto__: { hostUds: 'all' } } as object)],
     ['criPluginConfig with a prototype', () => renderContainerdConfig({ ...quiet, criPluginConfig: Object.create({ sandbox_image: 'evil' }) })],
     ['a nested raw table with a prototype', () => renderContainerdConfig({ ...quiet, criPluginConfig: { containerd: { __proto__: { snapshotter: 'evil' } } as object } })],
-    ['Docker base as a class instance', () => renderDockerDaemonConfig({ base: new (class Base { public 'log-driver' = 'journald'; })() })],
+    ['Docker base as a class instance', () => renderDockerDaemonConfig({ base: new (class Base { public 'log-driver' = 'journald'; })() as unknown as Record<string, unknown> })],
     ['acknowledgeWarnings with a prototype', () => runscFlags({ network: 'host', acknowledgeWarnings: Object.create({ NODE_HOST_NETWORK: 'inherited' }) })],
   ])('%s is refused as not a plain object', (_, render) => {
     const e = caught(render);
@@ -96,17 +96,72 @@ describe('a polluted Object.prototype does not change what the renderers emit', 
   // each set to the value that would hurt most.
   const POLLUTION: Record<string, unknown> = {
     ...Object.fromEntries(RUNSC_OPTION_NAMES.map((n) => [n, undefined])),
-    runscRelease: 'release-20221219.0', platform: 'kvm', platformDevicePath: '/dev/evil', network: 'host', fileAccess: 'shared', fileAccessMounts: 'shared',
-    overlay2: 'none', directfs: true, debug: true, debugLog: '/tmp/evil/', strace: true, hostUds: 'all', hostFifo: 'open', netRaw: true, nvproxy: true,
-    ociSeccomp: false, systemdCgroup: true, ignoreCgroups: true, watchdogAction: 'panic', extraFlags: ['--allow-suid'], straceSyscalls: ['openat'], straceLogSize: 1,
-    binaryName: '/tmp/evil', root: '/tmp/evil', logLevel: 'debug', logPath: '/tmp/evil', runscPath: '/tmp/evil',
-    schema: 3, mode: 'file', handler: 'evil', shim: 'runc', runscConfigPath: '/tmp/evil.toml', runscBinary: '/tmp/evil', podAnnotations: ['*'],
-    keepDefaultRuntime: false, criPluginConfig: { sandbox_image: 'evil' }, state: '/tmp/evil', address: '/tmp/evil.sock', imports: ['/tmp/*.toml'],
-    path: '/tmp/evil', runtimeName: 'evil', base: { 'log-driver': 'evil' }, defaultRuntime: true,
-    serviceName: 'evil', image: 'evil:1', hardened: false,
-    acknowledgeWarnings: { NODE_HOST_NETWORK: 'polluted' }, NODE_HOST_NETWORK: 'polluted', NODE_POD_ANNOTATIONS: 'polluted', NODE_EXTRA_FLAG: 'polluted',
-    runtimes: { evil: { path: '/tmp/evil' } }, 'default-runtime': 'evil', 'containerd': { snapshotter: 'evil' }, 'pod_annotations': ['*'], 'runtime_path': '/tmp/evil',
-    'default_runtime_name': 'evil', 'value': 'evil', 'feature': 'nvproxy', 'since': 29990101, 'until': 20000101, 'what': 'evil', 'runtimeArgs': ['--network=host'], 'ConfigPath': '/tmp/evil', 'BinaryName': '/tmp/evil', 'sandbox_image': 'evil', 'polluted': 'yes',
+    'runscRelease': 'release-20221219.0',
+    'platform': 'kvm',
+    'platformDevicePath': '/dev/evil',
+    'network': 'host',
+    'fileAccess': 'shared',
+    'fileAccessMounts': 'shared',
+    'overlay2': 'none',
+    'directfs': true,
+    'debug': true,
+    'debugLog': '/tmp/evil/',
+    'strace': true,
+    'hostUds': 'all',
+    'hostFifo': 'open',
+    'netRaw': true,
+    'nvproxy': true,
+    'ociSeccomp': false,
+    'systemdCgroup': true,
+    'ignoreCgroups': true,
+    'watchdogAction': 'panic',
+    'extraFlags': ['--allow-suid'],
+    'straceSyscalls': ['openat'],
+    'straceLogSize': 1,
+    'binaryName': '/tmp/evil',
+    'root': '/tmp/evil',
+    'logLevel': 'debug',
+    'logPath': '/tmp/evil',
+    'runscPath': '/tmp/evil',
+    'schema': 3,
+    'mode': 'file',
+    'handler': 'evil',
+    'shim': 'runc',
+    'runscConfigPath': '/tmp/evil.toml',
+    'runscBinary': '/tmp/evil',
+    'podAnnotations': ['*'],
+    'keepDefaultRuntime': false,
+    'criPluginConfig': { sandbox_image: 'evil' },
+    'state': '/tmp/evil',
+    'address': '/tmp/evil.sock',
+    'imports': ['/tmp/*.toml'],
+    'path': '/tmp/evil',
+    'runtimeName': 'evil',
+    'base': { 'log-driver': 'evil' },
+    'defaultRuntime': true,
+    'serviceName': 'evil',
+    'image': 'evil:1',
+    'hardened': false,
+    'acknowledgeWarnings': { NODE_HOST_NETWORK: 'polluted' },
+    'NODE_HOST_NETWORK': 'polluted',
+    'NODE_POD_ANNOTATIONS': 'polluted',
+    'NODE_EXTRA_FLAG': 'polluted',
+    'runtimes': { evil: { path: '/tmp/evil' } },
+    'default-runtime': 'evil',
+    'containerd': { snapshotter: 'evil' },
+    'pod_annotations': ['*'],
+    'runtime_path': '/tmp/evil',
+    'default_runtime_name': 'evil',
+    'value': 'evil',
+    'feature': 'nvproxy',
+    'since': 29990101,
+    'until': 20000101,
+    'what': 'evil',
+    'runtimeArgs': ['--network=host'],
+    'ConfigPath': '/tmp/evil',
+    'BinaryName': '/tmp/evil',
+    'sandbox_image': 'evil',
+    'polluted': 'yes',
     toJSON() { return { polluted: true }; },
   };
 
@@ -136,7 +191,9 @@ describe('a polluted Object.prototype does not change what the renderers emit', 
     let dirty: unknown[] | Error;
     const added = Object.keys(POLLUTION).filter((k) => POLLUTION[k] !== undefined && !Object.hasOwn(Object.prototype, k));
     try {
-      for (const k of added) Object.defineProperty(Object.prototype, k, { value: POLLUTION[k], enumerable: true, configurable: true, writable: true });
+      for (const k of added) {
+        Object.defineProperty(Object.prototype, k, { value: POLLUTION[k], enumerable: true, configurable: true, writable: true });
+      }
       try {
         dirty = renderAll(dirtyWarnings);
       } catch (e) {
