@@ -1,4 +1,5 @@
 // Issue 9, class 7: node-side ways around the typed, validated runsc and containerd options.
+import { spawnSync } from 'node:child_process';
 import * as fc from 'fast-check';
 import { parse } from 'smol-toml';
 import {
@@ -64,6 +65,15 @@ describe('extraFlags: only known flags of the target release that no typed optio
     ['--allow-suid=false', { runscRelease: 'release-20240513.0' }], ['--gvisor-gro=5ms', { runscRelease: 'release-20240513.0' }],
   ])('%s %j is accepted and emitted as written', (flag, options) => {
     expect(runscFlags({ ...quiet, ...options, extraFlags: [flag] })).toEqual([flag]);
+  });
+
+  // Debian 12's runsc is the source of the release-20221219.0 snapshot; where it is installed, the two must agree.
+  const debianRunsc = spawnSync('runsc', ['--version'], { encoding: 'utf8' });
+  (debianRunsc.status === 0 && debianRunsc.stdout.includes('20221219') ? test : test.skip)('the release-20221219.0 catalogue is what `runsc flags` of that release lists', () => {
+    const listed = spawnSync('runsc', ['flags'], { encoding: 'utf8' });
+    const names = [...`${listed.stdout}${listed.stderr}`.matchAll(/^ {2}-([A-Za-z0-9_-]+)/gm)].map((m) => m[1] as string);
+    expect(names.length).toBeGreaterThan(50);
+    expect([...runscReleaseFlags(OLD).keys()].sort()).toEqual([...names].sort());
   });
 
   test('every deprecated alias points at a flag some typed option owns', () => {
