@@ -130,18 +130,44 @@ function assertPodAnnotations(value: unknown): string[] {
   return list;
 }
 
-/** Warnings `renderContainerdConfig` would raise for `options` (validated first). */
+const POD_ANNOTATIONS_RISK = 'it lets any pod author change runsc flags through dev.gvisor.flag.* annotations ' +
+  '(debug, strace, host-uds, overlay2, oci-seccomp, …), e.g. open host Unix sockets from inside the sandbox; restrict who may set them with an admission policy';
+
+/** `pod_annotations` of the runtimes a raw `criPluginConfig` adds: `[path, globs]`. */
+function rawRuntimePodAnnotations(raw: unknown): Array<[string, string[]]> {
+  const table = (v: unknown): Record<string, unknown> | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? v as Record<string, unknown> : undefined);
+  const own = (t: Record<string, unknown> | undefined, key: string) => (t !== undefined && Object.hasOwn(t, key) ? t[key] : undefined);
+  const runtimes = table(own(table(own(table(raw), 'containerd')), 'runtimes'));
+  if (runtimes === undefined) return [];
+  const out: Array<[string, string[]]> = [];
+  for (const name of Object.keys(runtimes)) {
+    const globs = own(table(runtimes[name]), 'pod_annotations');
+    if (Array.isArray(globs)) out.push([`criPluginConfig.containerd.runtimes.${name}.pod_annotations`, globs.filter((g): g is string => typeof g === 'string')]);
+  }
+  return out;
+}
+
+/**
+ * Warnings `renderContainerdConfig` would raise for `options` (validated
+ * first): `NODE_POD_ANNOTATIONS` for `podAnnotations`, and for the
+ * `pod_annotations` of any runtime that `criPluginConfig` adds, whenever a
+ * glob lets a `dev.gvisor.` annotation through.
+ */
 export function containerdConfigWarnings(options: ContainerdConfigOptions): NodeWarning[] {
   const opts = ownOptions(options ?? {}, 'options', '');
-  const annotations = opts.podAnnotations === undefined ? [] : assertPodAnnotations(opts.podAnnotations);
-  const gvisor = annotations.filter(podAnnotationGlobReachesGvisor);
-  if (gvisor.length === 0) return [];
-  return [{
-    id: 'NODE_POD_ANNOTATIONS',
-    path: 'podAnnotations',
-    message: `${gvisor.map((a) => JSON.stringify(a)).join(', ')} matches ${GVISOR_ANNOTATION_PREFIX}* annotation keys (containerd matches with Go's path.Match): it lets any pod author change runsc flags through dev.gvisor.flag.* annotations ` +
-      '(debug, strace, host-uds, overlay2, oci-seccomp, …), e.g. open host Unix sockets from inside the sandbox; restrict who may set them with an admission policy',
-  }];
+  const sources: Array<[string, string[]]> = [['podAnnotations', opts.podAnnotations === undefined ? [] : assertPodAnnotations(opts.podAnnotations)]];
+  if (opts.criPluginConfig !== undefined) sources.push(...rawRuntimePodAnnotations(copyRawConfig(opts.criPluginConfig, 'criPluginConfig', 'toml')));
+  const out: NodeWarning[] = [];
+  for (const [path, globs] of sources) {
+    const gvisor = globs.filter(podAnnotationGlobReachesGvisor);
+    if (gvisor.length === 0) continue;
+    out.push({
+      id: 'NODE_POD_ANNOTATIONS',
+      path,
+      message: `${gvisor.map((a) => JSON.stringify(a)).join(', ')} matches ${GVISOR_ANNOTATION_PREFIX}* annotation keys (containerd matches with Go's path.Match): ${POD_ANNOTATIONS_RISK}`,
+    });
+  }
+  return out;
 }
 
 /**

@@ -169,6 +169,14 @@ describe('pod_annotations globs are judged the way containerd matches them (Go p
     expect(e.message).toContain('is a malformed glob (Go path.Match reports a syntax error');
   });
 
+  test('a runtime added through criPluginConfig carries the same check on its pod_annotations', () => {
+    const seen: NodeWarning[] = [];
+    const criPluginConfig = { containerd: { runtimes: { 'gvisor-debug': { runtime_type: 'io.containerd.runsc.v1', pod_annotations: ['d*'] }, 'kata': { pod_annotations: ['io.katacontainers.*'] } } } };
+    renderContainerdConfig({ criPluginConfig, onWarning: (w) => seen.push(w) });
+    expect(seen.map((w) => [w.id, w.path])).toEqual([['NODE_POD_ANNOTATIONS', 'criPluginConfig.containerd.runtimes.gvisor-debug.pod_annotations']]);
+    expect(seen[0]?.message).toBe('"d*" matches dev.gvisor.* annotation keys (containerd matches with Go\'s path.Match): it lets any pod author change runsc flags through dev.gvisor.flag.* annotations (debug, strace, host-uds, overlay2, oci-seccomp, …), e.g. open host Unix sockets from inside the sandbox; restrict who may set them with an admission policy');
+  });
+
   test('acknowledging NODE_POD_ANNOTATIONS silences it for any glob', () => {
     const seen: NodeWarning[] = [];
     renderContainerdConfig({ podAnnotations: ['d*'], acknowledgeWarnings: { NODE_POD_ANNOTATIONS: 'admission policy strips dev.gvisor.* annotations' }, onWarning: (w) => seen.push(w) });
