@@ -19,7 +19,7 @@ describe('renderMultiTenantSandbox: what one tenant gets by default', () => {
     expect(m.objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`)).toEqual([
       'Namespace//tenant-a',
       'ValidatingAdmissionPolicy//tenants-require-gvisor',
-      'ValidatingAdmissionPolicy//tenants-deny-external-ips',
+      'ValidatingAdmissionPolicy//tenants-restrict-tenant-objects',
       'ServiceAccount/tenant-a/workload',
       'ResourceQuota/tenant-a/tenant-quota',
       'LimitRange/tenant-a/container-defaults',
@@ -27,7 +27,7 @@ describe('renderMultiTenantSandbox: what one tenant gets by default', () => {
       'NetworkPolicy/tenant-a/allow-dns',
       'NetworkPolicy/tenant-a/allow-same-namespace',
       'ValidatingAdmissionPolicyBinding//tenants-require-gvisor',
-      'ValidatingAdmissionPolicyBinding//tenants-deny-external-ips',
+      'ValidatingAdmissionPolicyBinding//tenants-restrict-tenant-objects',
     ]);
     expect(m.objects[m.primary!]!.metadata.name).toBe('tenants-require-gvisor');
     assertAllSchemaValid(m.objects);
