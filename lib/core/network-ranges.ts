@@ -58,6 +58,7 @@ export const IPV4_EMBEDDINGS: readonly { readonly prefix: string; readonly offse
 /** `v4` written inside the IPv6 `embedding`: the IPv6 network that holds exactly its addresses. */
 export function embedIpv4(v4: IpNetwork, embedding: { readonly prefix: string; readonly offset: number }): IpNetwork {
   const base = parseCidr(embedding.prefix, 'IPV4_EMBEDDINGS');
+  // eslint-disable-next-line no-bitwise -- address arithmetic: the IPv4 bits go below the prefix
   const address = base.address | (v4.address << BigInt(128 - embedding.offset - 32));
   const prefix = embedding.offset + v4.prefix;
   return { family: 6, address, prefix, text: `${formatIp(6, address)}/${prefix}` };
