@@ -7,21 +7,22 @@
  * engine) refuses in what it may write.
  */
 import type { PolicyRule } from 'kubernetes-types/rbac/v1';
+import { AdmissionRequest, admit } from '../helpers/admission';
+import { mockPulumi, settle } from '../helpers/pulumi';
+import { synth } from '../helpers/synth';
 import {
   INGRESS_DEPUTY_ANNOTATION_PATTERN, PV_BINDER_USERS, TENANT_ADMIN_RULES, TENANT_INGRESS_RULE, renderMultiTenantSandbox,
 } from 'gvisor-iac';
 import * as k8s from 'gvisor-iac/cdk8s';
 import * as pl from 'gvisor-iac/pulumi';
-import { AdmissionRequest, admit } from '../helpers/admission';
-import { mockPulumi, settle } from '../helpers/pulumi';
-import { synth } from '../helpers/synth';
 
 type Any = Record<string, any>;
 
 const sandbox = renderMultiTenantSandbox({
   tenants: [{ name: 'tenant-a', admins: { users: ['alice'] } }, { name: 'tenant-b', admins: { groups: ['team-b'] }, allowIngress: true }],
 }, 'tenants');
-const byName = (kind: string, name: string, ns?: string) => sandbox.objects.find((o) => o.kind === kind && o.metadata.name === name && o.metadata.namespace === ns) as Any;
+const byName = (kind: string, name: string, ns?: string) =>
+  sandbox.objects.find((o) => o.kind === kind && o.metadata.name === name && o.metadata.namespace === ns) as Any;
 const policy = byName('ValidatingAdmissionPolicy', 'tenants-restrict-tenant-objects');
 const binding = byName('ValidatingAdmissionPolicyBinding', 'tenants-restrict-tenant-objects');
 const nsLabels = (ns: string): Record<string, string> => byName('Namespace', ns)?.metadata.labels ?? {};
@@ -36,7 +37,9 @@ const ingress = (annotations: Record<string, string> | undefined, spec: Any = { 
   apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'web', namespace: ns, ...(annotations ? { annotations } : {}) }, spec,
 });
 const pvc = (spec: Any, ns = 'tenant-a'): Any => ({
-  apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data', namespace: ns },
+  apiVersion: 'v1',
+  kind: 'PersistentVolumeClaim',
+  metadata: { name: 'data', namespace: ns },
   spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } }, ...spec },
 });
 
@@ -231,12 +234,12 @@ describe('the tenant Role grants no deputy', () => {
 describe('both frontends emit the policy and the Role', () => {
   const props = { tenants: [{ name: 'tenant-a', admins: { users: ['alice'] } }] };
   const expectDeputiesClosed = (objects: Any[]) => {
-    const p = objects.find((o) => o.kind === 'ValidatingAdmissionPolicy' && o.metadata.name === 'tenants-restrict-tenant-objects');
+    const p: Any = objects.find((o) => o.kind === 'ValidatingAdmissionPolicy' && o.metadata.name === 'tenants-restrict-tenant-objects')!;
     expect(p.spec.matchConstraints.resourceRules.map((r: Any) => r.resources)).toEqual([['services', 'persistentvolumeclaims'], ['ingresses']]);
-    const externalName = admit(p, objects.find((o) => o.kind === 'ValidatingAdmissionPolicyBinding' && o.metadata.name === p.metadata.name),
+    const externalName = admit(p, objects.find((o) => o.kind === 'ValidatingAdmissionPolicyBinding' && o.metadata.name === p.metadata.name)!,
       create(service({ type: 'ExternalName', externalName: 'x.example.com' })));
     expect(externalName.allowed).toBe(false);
-    const role = objects.find((o) => o.kind === 'Role');
+    const role: Any = objects.find((o) => o.kind === 'Role')!;
     expect(allows(role.rules, 'create', 'networking.k8s.io', 'ingresses')).toBe(false);
     expect(allows(role.rules, 'create', '', 'endpoints')).toBe(false);
   };

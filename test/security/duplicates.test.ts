@@ -6,12 +6,12 @@
  */
 import * as kubernetes from '@pulumi/kubernetes';
 import { App, Chart } from 'cdk8s';
-import { DuplicateObjectError, KubeObject, ObjectRegistry, objectIdentityKey } from 'gvisor-iac';
-import * as k8s from 'gvisor-iac/cdk8s';
-import * as pl from 'gvisor-iac/pulumi';
 import { drain, mockPulumi, settle } from '../helpers/pulumi';
 import { synthApp } from '../helpers/synth';
 import { thrown } from '../helpers/thrown';
+import { DuplicateObjectError, KubeObject, ObjectRegistry, objectIdentityKey } from 'gvisor-iac';
+import * as k8s from 'gvisor-iac/cdk8s';
+import * as pl from 'gvisor-iac/pulumi';
 
 const containers = [{ name: 'app', image: 'registry.example.com/app:1.0' }];
 
@@ -171,7 +171,8 @@ describe('Pulumi: one program', () => {
 });
 
 describe('the registry', () => {
-  const obj = (apiVersion: string, kind: string, name: string, namespace?: string): KubeObject => ({ apiVersion, kind, metadata: { name, namespace } });
+  const obj = (apiVersion: string, kind: string, name: string, namespace?: string): KubeObject =>
+    ({ apiVersion, kind, metadata: { name, namespace } });
 
   test('identity is API group (not version), kind, namespace, name', () => {
     expect(objectIdentityKey(obj('autoscaling/v1', 'HorizontalPodAutoscaler', 'h', 'n'))).toBe(objectIdentityKey(obj('autoscaling/v2', 'HorizontalPodAutoscaler', 'h', 'n')));

@@ -1,3 +1,4 @@
+/* eslint-disable no-bitwise -- the property test builds networks from address integers: masks and shifts */
 /*
  * Class 5 of issue 9: node-local metadata and agent endpoints must stay out
  * of reach whatever network a tenant or an untrusted run lists — in IPv4,
@@ -8,15 +9,15 @@ import { readFileSync } from 'fs';
 import { BlockList } from 'net';
 import { join } from 'path';
 import fc from 'fast-check';
+import { caught } from '../helpers/errors';
+import { mockPulumi, settle } from '../helpers/pulumi';
+import { synth } from '../helpers/synth';
 import {
   GvisorIacError, IPV4_EMBEDDINGS, NEVER_REACHABLE_CIDRS, NODE_LOCAL_ENDPOINTS, SandboxEgress, TenantEgress, egressRules, formatIp,
   renderMultiTenantSandbox, renderUntrustedCodeSandbox,
 } from 'gvisor-iac';
 import * as k8s from 'gvisor-iac/cdk8s';
 import * as pl from 'gvisor-iac/pulumi';
-import { caught } from '../helpers/errors';
-import { mockPulumi, settle } from '../helpers/pulumi';
-import { synth } from '../helpers/synth';
 
 /** Published endpoints, as a pod would dial them. */
 const V4_ENDPOINTS = [
@@ -61,7 +62,7 @@ function inCidr(addr: string, cidr: string): boolean {
 type Block = { cidr: string; except?: string[] };
 const admits = (b: Block, addr: string) => inCidr(addr, b.cidr) && !(b.except ?? []).some((x) => inCidr(addr, x));
 /** Every ipBlock of every NetworkPolicy egress rule in `objects`. */
-const ipBlocks = (objects: any[]): Block[] => objects.filter((o) => o.kind === 'NetworkPolicy')
+const ipBlocks = (objects: readonly any[]): Block[] => objects.filter((o) => o.kind === 'NetworkPolicy')
   .flatMap((o) => (o.spec.egress ?? []).flatMap((r: any) => (r.to ?? []).flatMap((p: any) => (p.ipBlock ? [p.ipBlock] : []))));
 /** The endpoints some block admits (must be none), and the excepts not strictly inside their cidr (must be none). */
 function leaks(blocks: Block[]): string[] {
@@ -143,7 +144,7 @@ describe('property: for any allowed network, no emitted range admits an endpoint
         () => renderUntrustedCodeSandbox({ image: 'python:3.12', egress: { cidrs } as SandboxEgress }, 'run').objects,
         () => renderMultiTenantSandbox({ tenants: [{ name: 'a', egress: cidrs as TenantEgress }] }, 'm').objects,
       ]) {
-        let objects: any[];
+        let objects: readonly any[];
         try {
           objects = render();
         } catch (e) {

@@ -5,6 +5,9 @@
  * caller vouches for a custom name with `handlerIsGvisor: true`.
  */
 import fc from 'fast-check';
+import { caught } from '../helpers/errors';
+import { drain, mockPulumi, settle } from '../helpers/pulumi';
+import { synth } from '../helpers/synth';
 import {
   GVISOR_HANDLER_PATTERN, GvisorIacError, NOT_GVISOR_HANDLER_PATTERN, RuntimeClassRef, assertGvisorHandler, edgeRuntimeClassProps,
   renderEdgeSandbox, renderMultiTenantSandbox, renderRuntimeClass, renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod,
@@ -12,9 +15,6 @@ import {
 } from 'gvisor-iac';
 import * as k8s from 'gvisor-iac/cdk8s';
 import * as pl from 'gvisor-iac/pulumi';
-import { caught } from '../helpers/errors';
-import { drain, mockPulumi, settle } from '../helpers/pulumi';
-import { synth } from '../helpers/synth';
 
 const containers = [{ name: 'app', image: 'registry.example.com/app:1.0' }];
 
