@@ -126,15 +126,28 @@ export function neverReachableContaining(net: IpNetwork): IpNetwork | undefined 
   return NEVER_REACHABLE.find((n) => networkContains(n, net));
 }
 
+/** Carve-outs already computed, per excluded list (by identity) and allowed network. */
+const CARVED = new WeakMap<readonly IpNetwork[], Map<string, readonly string[]>>();
+
 /**
  * `cidr` as a NetworkPolicy ipBlock with `excluded` carved out: the excluded
  * networks strictly inside it, minimal (duplicates and networks covered by
- * another excluded one dropped), in the order given.
+ * another excluded one dropped), in the order given. Results are cached per
+ * `excluded` array, so callers pass the same array for the same list.
  */
 export function ipBlockWithout(cidr: IpNetwork, excluded: readonly IpNetwork[]): IPBlock {
-  const inside = excluded.filter((x) => x.prefix > cidr.prefix && networkContains(cidr, x));
-  const seen = new Set<string>();
-  const unique = inside.filter((x) => !seen.has(x.text) && seen.add(x.text));
-  const except = unique.filter((x) => !unique.some((y) => y !== x && networkContains(y, x))).map((x) => x.text);
-  return except.length ? { cidr: cidr.text, except } : { cidr: cidr.text };
+  let cache = CARVED.get(excluded);
+  if (!cache) {
+    cache = new Map();
+    CARVED.set(excluded, cache);
+  }
+  let except = cache.get(cidr.text);
+  if (!except) {
+    const inside = excluded.filter((x) => x.prefix > cidr.prefix && networkContains(cidr, x));
+    const seen = new Set<string>();
+    const unique = inside.filter((x) => !seen.has(x.text) && seen.add(x.text));
+    except = unique.filter((x) => !unique.some((y) => y !== x && networkContains(y, x))).map((x) => x.text);
+    cache.set(cidr.text, except);
+  }
+  return except.length ? { cidr: cidr.text, except: [...except] } : { cidr: cidr.text };
 }
