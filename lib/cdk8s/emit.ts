@@ -5,15 +5,33 @@ import { KubeObject, Manifests, ObjectRegistry, dependencies, isClusterScoped, o
 /** One registry of emitted objects per cdk8s app (the construct tree's root). */
 const REGISTRIES = new WeakMap<IConstruct, ObjectRegistry>();
 
-/** The registry of the app `scope` belongs to. */
+/** The registry of the app `scope` belongs to; the first call also installs the app-wide check at synth. */
 function registryOf(scope: IConstruct): ObjectRegistry {
   const root = scope.node.root;
   let registry = REGISTRIES.get(root);
   if (!registry) {
     registry = new ObjectRegistry();
     REGISTRIES.set(root, registry);
+    root.node.addValidation({ validate: () => assertNoDuplicateApiObjects(root) });
   }
   return registry;
+}
+
+/**
+ * At synth, once per app: every ApiObject of the app — gvisor-iac's and any
+ * other (raw ApiObjects, cdk8s-plus, imported constructs) — is indexed again,
+ * so that an object of the user's that collides with one of gvisor-iac's
+ * (a Namespace named like a tenant, a Deployment named like a workload) is
+ * refused too. Throws `DuplicateObjectError` naming both ApiObjects' paths,
+ * out of `app.synth()`, before any manifest is written; one linear pass.
+ */
+function assertNoDuplicateApiObjects(root: IConstruct): string[] {
+  const all = new ObjectRegistry();
+  for (const c of root.node.findAll()) {
+    if (!(c instanceof ApiObject)) continue;
+    all.claim([{ apiVersion: c.apiVersion, kind: c.kind, metadata: { name: c.name, namespace: c.metadata.namespace } }], c.node.path);
+  }
+  return [];
 }
 
 /**

@@ -5,7 +5,7 @@
  * construction, naming both.
  */
 import * as kubernetes from '@pulumi/kubernetes';
-import { App, Chart } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 import { drain, mockPulumi, settle } from '../helpers/pulumi';
 import { synthApp } from '../helpers/synth';
 import { thrown } from '../helpers/thrown';
@@ -111,6 +111,39 @@ describe('cdk8s: one app', () => {
     const app = new App();
     build(app);
     expect(synthApp(app).length).toBeGreaterThan(0);
+  });
+
+  test.each<[string, (c: Chart) => void, string, string, string]>([
+    ['the user\'s own Namespace named like a tenant (it would strip the Pod Security labels at apply)', (c) => {
+      new ApiObject(c, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shared' } });
+      new k8s.MultiTenantSandbox(c, 'tenants', { tenants: [{ name: 'shared' }] });
+    }, 'Namespace shared (core)', 'c/ns', 'c/tenants/namespace-shared'],
+    ['a raw Deployment emitted after a SandboxedDeployment of the same name', (c) => {
+      new k8s.SandboxedDeployment(c, 'web', { containers });
+      new ApiObject(c, 'raw', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' } });
+    }, 'Deployment web (apps)', 'c/web/deployment-web', 'c/raw'],
+    ['a raw RuntimeClass named gvisor with another handler', (c) => {
+      new k8s.GvisorRuntimeClass(c, 'rc');
+      new ApiObject(c, 'runc', { apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name: 'gvisor' }, handler: 'runc' } as never);
+    }, 'RuntimeClass gvisor (node.k8s.io)', 'c/rc/runtimeclass-gvisor', 'c/runc'],
+  ])('refused at synth: %s', (_, build, object, first, second) => {
+    const app = new App();
+    build(new Chart(app, 'c'));
+    const e = duplicate(() => app.synthYaml());
+    expect([e.object, e.first, e.second]).toEqual([object, first, second]);
+  });
+
+  test('a raw object that does not collide synthesises, and apps without gvisor-iac constructs are left alone', () => {
+    const app = new App();
+    const c = new Chart(app, 'c');
+    new k8s.SandboxedDeployment(c, 'web', { containers });
+    new ApiObject(c, 'raw', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' } });
+    expect(synthApp(app).map((o) => o.kind)).toEqual(['Deployment', 'Service']);
+    const plain = new App();
+    const p = new Chart(plain, 'p');
+    new ApiObject(p, 'a', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } });
+    new ApiObject(p, 'b', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } });
+    expect(synthApp(plain)).toHaveLength(2);
   });
 
   test('separate apps do not see each other', () => {
