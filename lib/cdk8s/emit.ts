@@ -1,9 +1,23 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { KubeObject, Manifests, ObjectRegistry, dependencies, isClusterScoped, objectKey, podSpecOf } from '../core';
+import { ApplyIndex, KubeObject, Manifests, ObjectRegistry, dependencies, isClusterScoped, objectKey } from '../core';
 
 /** One registry of emitted objects per cdk8s app (the construct tree's root). */
 const REGISTRIES = new WeakMap<IConstruct, ObjectRegistry>();
+
+/** Per chart: the by-name apply-order index of the objects gvisor-iac emitted into it. */
+const APPLY_INDEXES = new WeakMap<Chart, ApplyIndex<ApiObject>>();
+/** Every ApiObject gvisor-iac emitted (the others are the user's). */
+const EMITTED = new WeakSet<ApiObject>();
+
+function applyIndexOf(chart: Chart): ApplyIndex<ApiObject> {
+  let index = APPLY_INDEXES.get(chart);
+  if (!index) {
+    index = new ApplyIndex();
+    APPLY_INDEXES.set(chart, index);
+  }
+  return index;
+}
 
 /** The registry of the app `scope` belongs to; the first call also installs the app-wide check at synth. */
 function registryOf(scope: IConstruct): ObjectRegistry {
@@ -29,7 +43,10 @@ function assertNoDuplicateApiObjects(root: IConstruct): string[] {
   const all = new ObjectRegistry();
   for (const c of root.node.findAll()) {
     if (!(c instanceof ApiObject)) continue;
-    all.claim([{ apiVersion: c.apiVersion, kind: c.kind, metadata: { name: c.name, namespace: c.metadata.namespace } }], c.node.path);
+    const obj: KubeObject = { apiVersion: c.apiVersion, kind: c.kind, metadata: { name: c.name, namespace: c.metadata.namespace } };
+    all.claim([obj], c.node.path);
+    // The same pass orders gvisor-iac's objects after a Namespace or RuntimeClass of the user's that they name.
+    if (!EMITTED.has(c)) for (const dependent of APPLY_INDEXES.get(Chart.of(c))?.dependentsOf(obj) ?? []) dependent.addDependency(c);
   }
   return [];
 }
@@ -46,7 +63,8 @@ function assertNoDuplicateApiObjects(root: IConstruct): string[] {
  * paths, and `scope` is taken out of the tree again.
  */
 export function emitManifests(scope: Construct, manifests: Manifests, dependsOn: readonly IConstruct[] = []): ApiObject[] {
-  const chartNamespace = Chart.of(scope).namespace;
+  const chart = Chart.of(scope);
+  const chartNamespace = chart.namespace;
   try {
     registryOf(scope).claim(manifests.objects, scope.node.path, chartNamespace);
   } catch (e) {
@@ -57,6 +75,7 @@ export function emitManifests(scope: Construct, manifests: Manifests, dependsOn:
     const apiObject = new ApiObject(scope, objectKey(obj), obj);
     // cdk8s gives every object the chart's namespace; cluster-scoped ones must not carry it.
     if (chartNamespace && isClusterScoped(obj.kind)) apiObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    EMITTED.add(apiObject);
     return apiObject;
   });
   dependencies(manifests.objects).forEach((deps, i) => {
@@ -65,7 +84,12 @@ export function emitManifests(scope: Construct, manifests: Manifests, dependsOn:
   for (const dep of dependsOn) {
     for (const apiObject of apiObjects) apiObject.addDependency(dep);
   }
-  dependOnNamedObjects(scope, manifests.objects, apiObjects);
+  // Across constructs, by name (core `ApplyIndex`): after the Namespace / RuntimeClass another construct emits.
+  const edges = applyIndexOf(chart).add(manifests.objects, apiObjects, chartNamespace);
+  edges.before.forEach((prerequisites, i) => {
+    for (const p of prerequisites) apiObjects[i]!.addDependency(p);
+  });
+  for (const [dependent, prerequisite] of edges.after) dependent.addDependency(prerequisite);
   if (manifests.primary !== undefined) scope.node.defaultChild = apiObjects[manifests.primary];
   return apiObjects;
 }
@@ -81,27 +105,4 @@ export function renderOrRemove<T>(scope: Construct, id: string, render: () => T)
     scope.node.tryRemoveChild(id);
     throw e;
   }
-}
-
-/**
- * Orders each object after the Namespace it lives in and the RuntimeClass its
- * pods name, when those are already in the same chart — also when they were
- * given by name rather than by construct — so that `kubectl apply -f` of the
- * synthesised YAML never creates a pod before its namespace or class exists.
- */
-function dependOnNamedObjects(scope: Construct, objects: readonly KubeObject[], apiObjects: readonly ApiObject[]): void {
-  const own = new Set<ApiObject>(apiObjects);
-  const candidates = Chart.of(scope).node.findAll().filter(
-    (c): c is ApiObject => c instanceof ApiObject && !own.has(c) && (c.kind === 'Namespace' || c.kind === 'RuntimeClass'),
-  );
-  if (candidates.length === 0) return;
-  objects.forEach((obj, i) => {
-    const namespace = obj.metadata.namespace;
-    const runtimeClass = podSpecOf(obj)?.runtimeClassName;
-    for (const c of candidates) {
-      if ((c.kind === 'Namespace' && c.name === namespace) || (c.kind === 'RuntimeClass' && c.name === runtimeClass)) {
-        apiObjects[i]!.addDependency(c);
-      }
-    }
-  });
 }

@@ -4,6 +4,7 @@ export * from './validate';
 export * from './defaults';
 export * from './manifest';
 export * from './object-registry';
+export * from './apply-index';
 export * from './metadata';
 export * from './scheduling';
 export * from './overrides';

@@ -71,8 +71,8 @@ export abstract class SandboxComponent extends pulumi.ComponentResource {
   ) {
     super(type, name, {}, opts);
     const { objects } = prepared.manifests;
-    claimObjects(this, type, name, objects);
-    this.resources = emitManifests(this, name, prepared.manifests, prepared.dependsOn);
+    const applyIndex = claimObjects(this, type, name, objects);
+    this.resources = emitManifests(this, name, prepared.manifests, prepared.dependsOn, applyIndex);
     this.objects = objects.map(identity);
     this.namespaces = [...new Set(objects.flatMap((o) => (o.kind === 'Namespace' ? [o.metadata.name] : isClusterScoped(o.kind) || !o.metadata.namespace ? [] : [o.metadata.namespace])))];
     this.registerOutputs({ objects: this.objects, namespaces: this.namespaces, ...outputs });

@@ -10,7 +10,7 @@ import * as nodev1 from '@pulumi/kubernetes/node/v1';
 import * as policyv1 from '@pulumi/kubernetes/policy/v1';
 import * as rbacv1 from '@pulumi/kubernetes/rbac/v1';
 import * as pulumi from '@pulumi/pulumi';
-import { GvisorIacError, KubeObject, Manifests, ObjectRegistry, applyRank, dependencies, objectKey } from '../core';
+import { ApplyIndex, GvisorIacError, KubeObject, Manifests, ObjectRegistry, applyOrder, dependencies, objectKey } from '../core';
 
 type ResourceClass = new (name: string, args: any, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
 
@@ -96,24 +96,28 @@ export function assertEmittable(objects: readonly KubeObject[]): void {
  * Registers `manifests` as typed Kubernetes resources under `parent`, in
  * apply order (returned in the order of `manifests.objects`): each object `dependsOn` what the core's `dependencies()` says
  * it needs (a Namespace before what lives in it, a RuntimeClass before pods,
- * a policy before its binding) and on `dependsOn`. Children get only
+ * a policy before its binding), on what `index` (the program's core
+ * `ApplyIndex`) says it names by name — a Namespace or RuntimeClass another
+ * component registered earlier — and on `dependsOn`. Children get only
  * `{ parent, dependsOn }`: provider(s), `protect` and `transforms` of the
  * caller's options reach them through the parent. Call `assertEmittable` first.
  */
 export function emitManifests(
   parent: pulumi.ComponentResource, name: string, manifests: Manifests, dependsOn: readonly pulumi.Resource[] = [],
+  index?: ApplyIndex<pulumi.Resource>,
 ): pulumi.CustomResource[] {
   const { objects } = manifests;
   const deps = dependencies(objects);
+  const named = index?.prerequisites(objects);
   const resources: pulumi.CustomResource[] = new Array(objects.length);
   // Register in apply order (what is depended on first), whatever the order of `objects`.
-  const order = objects.map((_, i) => i).sort((a, b) => applyRank(objects[a]!.kind) - applyRank(objects[b]!.kind) || a - b);
-  for (const i of order) {
+  for (const i of applyOrder(objects)) {
     const obj = objects[i]!;
     const Resource = KINDS[`${obj.apiVersion}/${obj.kind}`]!.resource();
-    const on = [...deps[i]!.map((j) => resources[j]!), ...dependsOn];
+    const on = [...new Set([...deps[i]!.map((j) => resources[j]!), ...(named?.[i] ?? []), ...dependsOn])];
     resources[i] = new Resource(childName(name, obj), obj, on.length ? { parent, dependsOn: on } : { parent });
   }
+  index?.record(objects, resources);
   return resources;
 }
 
@@ -122,7 +126,13 @@ export function emitManifests(
  * `pulumi.runtime.getMonitor()`) and Kubernetes provider — the same name in
  * two clusters is two objects.
  */
-const REGISTRIES = new WeakMap<object, Map<unknown, ObjectRegistry>>();
+const REGISTRIES = new WeakMap<object, Map<unknown, ProgramIndex>>();
+
+/** What a program knows per Kubernetes provider: the objects claimed, and the by-name apply-order index. */
+interface ProgramIndex {
+  readonly registry: ObjectRegistry;
+  readonly applyIndex: ApplyIndex<pulumi.Resource>;
+}
 const NO_MONITOR = {};
 const DEFAULT_PROVIDER = Symbol('default provider');
 
@@ -132,8 +142,11 @@ const DEFAULT_PROVIDER = Symbol('default provider');
  * object (API group, kind, namespace, name) that another gvisor-iac
  * component already registers through the same provider is refused with a
  * `DuplicateObjectError` naming both (`<type>::<name>`, the tail of their URNs).
+ * Returns the program's apply-order index for `emitManifests`.
  */
-export function claimObjects(component: pulumi.ComponentResource, type: string, name: string, objects: readonly KubeObject[]): void {
+export function claimObjects(
+  component: pulumi.ComponentResource, type: string, name: string, objects: readonly KubeObject[],
+): ApplyIndex<pulumi.Resource> {
   const monitor = (pulumi.runtime.getMonitor() as object | undefined) ?? NO_MONITOR;
   let byProvider = REGISTRIES.get(monitor);
   if (!byProvider) {
@@ -141,10 +154,11 @@ export function claimObjects(component: pulumi.ComponentResource, type: string, 
     REGISTRIES.set(monitor, byProvider);
   }
   const provider = component.getProvider('kubernetes:core/v1:Pod') ?? DEFAULT_PROVIDER;
-  let registry = byProvider.get(provider);
-  if (!registry) {
-    registry = new ObjectRegistry();
-    byProvider.set(provider, registry);
+  let program = byProvider.get(provider);
+  if (!program) {
+    program = { registry: new ObjectRegistry(), applyIndex: new ApplyIndex() };
+    byProvider.set(provider, program);
   }
-  registry.claim(objects, `${type}::${name}`);
+  program.registry.claim(objects, `${type}::${name}`);
+  return program.applyIndex;
 }

@@ -79,6 +79,40 @@ describe('ordering for a one-pass kubectl apply', () => {
     expect(order.indexOf('Pod/pod')).toBeGreaterThan(order.indexOf('Namespace/tenant-a'));
     expect(order[0]).toBe('Namespace/tenant-a');
   });
+
+  // The by-name rule of both frontends (core ApplyIndex), where cdk8s can also look forward.
+  test.each([
+    ['a tenant Namespace declared after the pod', (chart: Construct, group: Construct) => {
+      new SandboxedPod(group, 'pod', { namespace: 'tenant-a', containers });
+      new MultiTenantSandbox(chart, 'tenants', { tenants: [{ name: 'tenant-a' }] });
+    }],
+    ['a RuntimeClass named by string, declared after the pod', (chart: Construct, group: Construct) => {
+      new SandboxedPod(group, 'pod', { runtimeClass: 'gvisor', containers });
+      new GvisorRuntimeClass(chart, 'z-class', { name: 'gvisor' });
+    }],
+    ['a raw ApiObject Namespace of the user\'s, declared before the pod', (chart: Construct, group: Construct) => {
+      new ApiObject(chart, 'z-ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'tenant-a' } });
+      new SandboxedPod(group, 'pod', { namespace: 'tenant-a', containers });
+    }],
+    ['a raw ApiObject RuntimeClass of the user\'s, declared after the pod', (chart: Construct, group: Construct) => {
+      new SandboxedPod(group, 'pod', { containers });
+      new ApiObject(chart, 'z-rc', { apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name: 'gvisor' }, handler: 'runsc' });
+    }],
+  ])('%s: the pod comes after it', (_, build) => {
+    const { app, chart } = newChart();
+    build(chart, new Construct(chart, 'a-group'));
+    const order = kinds(synthApp(app));
+    expect(order.indexOf('Pod/pod')).toBeGreaterThan(Math.max(order.indexOf('Namespace/tenant-a'), order.indexOf('RuntimeClass/gvisor')));
+    expect(order.indexOf('Pod/pod')).toBeGreaterThan(0);
+  });
+
+  test('an object without a namespace in a chart with one comes after that chart namespace\'s Namespace', () => {
+    const { app, chart } = newChart({ namespace: 'tenant-a' });
+    new SandboxedPod(new Construct(chart, 'a-group'), 'pod', { containers });
+    new MultiTenantSandbox(chart, 'tenants', { tenants: [{ name: 'tenant-a' }] });
+    const order = kinds(synthApp(app));
+    expect(order.indexOf('Pod/pod')).toBeGreaterThan(order.indexOf('Namespace/tenant-a'));
+  });
 });
 
 describe('escape hatches', () => {

@@ -2,7 +2,7 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { drain, mockPulumi, settle, valueOf } from '../helpers/pulumi';
 import { GvisorIacError, renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod } from 'gvisor-iac';
-import { GvisorRuntimeClass, SandboxedDeployment, SandboxedJob, SandboxedPod, prepareManifests } from 'gvisor-iac/pulumi';
+import { GvisorRuntimeClass, MultiTenantSandbox, SandboxedDeployment, SandboxedJob, SandboxedPod, prepareManifests } from 'gvisor-iac/pulumi';
 
 const container = { name: 'app', image: 'registry.example.com/app:1.2' };
 const COMPONENT_URN = (type: string, name: string) => `urn:pulumi:stack::project::gvisor-iac:index:${type}::${name}`;
@@ -168,8 +168,8 @@ describe('several workloads share one RuntimeClass component', () => {
     await settle(rec, rc, pod, job);
     const rcUrn = rec.byName('rc-runtimeclass-gvisor-fast').urn;
     expect(rec.byName('p-pod-p').dependencies).toEqual([rcUrn]);
-    // A ref (not the component) carries no dependency.
-    expect(rec.byName('j-job-j').dependencies).toEqual([]);
+    // A ref (or a class name) is ordered by name, like in cdk8s: the class was registered earlier by this program.
+    expect(rec.byName('j-job-j').dependencies).toEqual([rcUrn]);
     expect(order.indexOf('p-pod-p')).toBeGreaterThan(order.indexOf('rc-runtimeclass-gvisor-fast'));
     expect(rec.byName('p-pod-p').inputs.spec.runtimeClassName).toBe('gvisor-fast');
     expect(rec.byName('j-job-j').inputs.spec.template.spec.runtimeClassName).toBe('gvisor-fast');
@@ -183,5 +183,17 @@ describe('several workloads share one RuntimeClass component', () => {
     expect(rec.kube().map((r) => r.type)).toEqual(['kubernetes:core/v1:Pod']);
     expect(rec.kube()[0]!.dependencies).toEqual([]);
     expect(rec.kube()[0]!.inputs.spec.runtimeClassName).toBe('gvisor');
+  });
+});
+
+describe('by-name apply order across components (the core ApplyIndex, as in cdk8s)', () => {
+  test('a workload in a tenant namespace registered earlier depends on that Namespace; an unrelated one does not', async () => {
+    const rec = mockPulumi();
+    const mt = new MultiTenantSandbox('mt', { tenants: [{ name: 'tenant-a' }] });
+    const pod = new SandboxedPod('p', { namespace: 'tenant-a', containers: [container] });
+    const other = new SandboxedPod('q', { namespace: 'tenant-b', containers: [container] });
+    await settle(rec, mt, pod, other);
+    expect(rec.byName('p-pod-tenant-a-p').dependencies).toEqual([rec.byName('mt-namespace-tenant-a').urn]);
+    expect(rec.byName('q-pod-tenant-b-q').dependencies).toEqual([]);
   });
 });
