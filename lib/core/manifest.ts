@@ -137,14 +137,17 @@ function push<K>(map: Map<K, number[]>, key: K, i: number): void {
  * meaningful (`emptyDir: {}`).
  */
 export function prune<T>(value: T): T {
+  // Plain loops, not entries/filter/map: every render prunes nested output, so this is the core's hottest path.
   if (Array.isArray(value)) {
-    return value.filter((v) => v !== undefined).map((v) => prune(v)) as unknown as T;
+    const out: unknown[] = [];
+    for (const v of value) if (v !== undefined) out.push(prune(v));
+    return out as unknown as T;
   }
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      if (v === undefined) continue;
-      if (Array.isArray(v) && v.length === 0) continue;
+    for (const k of Object.keys(value)) {
+      const v = (value as Record<string, unknown>)[k];
+      if (v === undefined || (Array.isArray(v) && v.length === 0)) continue;
       out[k] = prune(v);
     }
     return out as T;
