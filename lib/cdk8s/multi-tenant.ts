@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { MultiTenantManifests, MultiTenantSandboxProps as CoreMultiTenantSandboxProps, TenantOutput, renderMultiTenantSandbox } from '../core';
+import { MultiTenantAttributes, MultiTenantSandboxProps as CoreMultiTenantSandboxProps, TenantOutput, multiTenantAttributes, renderMultiTenantSandbox } from '../core';
 import { SandboxConstruct, WithRuntimeClass } from './workloads';
 
 /** Props of `MultiTenantSandbox` (cdk8s): `runtimeClass` also takes a `GvisorRuntimeClass`. */
@@ -20,7 +20,9 @@ export type MultiTenantSandboxProps = WithRuntimeClass<CoreMultiTenantSandboxPro
  *   tenants: [{ name: 'tenant-a', admins: { groups: ['team-a'] } }, { name: 'tenant-b', egress: 'internet' }],
  * });
  */
-export class MultiTenantSandbox extends SandboxConstruct {
+export class MultiTenantSandbox extends SandboxConstruct<MultiTenantAttributes> {
+  /** The RuntimeClass tenant pods must use. */
+  public declare readonly runtimeClassName: string;
   /** The tenants' names, namespaces and workload ServiceAccounts, in tenant order. */
   public readonly tenants: readonly TenantOutput[];
   /** The tenant namespaces, in tenant order. */
@@ -29,10 +31,9 @@ export class MultiTenantSandbox extends SandboxConstruct {
   public readonly policyName: string;
 
   public constructor(scope: Construct, id: string, props: MultiTenantSandboxProps) {
-    let rendered: MultiTenantManifests | undefined;
-    super(scope, id, props, (p: CoreMultiTenantSandboxProps, i: string) => (rendered = renderMultiTenantSandbox(p, i)));
-    this.tenants = rendered!.tenants;
-    this.namespaces = rendered!.namespaces;
-    this.policyName = rendered!.policyName;
+    super(scope, id, props, renderMultiTenantSandbox, multiTenantAttributes);
+    this.tenants = this.attributes.tenants;
+    this.namespaces = this.attributes.namespaces;
+    this.policyName = this.attributes.policyName;
   }
 }

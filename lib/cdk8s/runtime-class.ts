@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { GvisorRuntimeClassProps, PodOverhead, RuntimeClassRef, renderRuntimeClass } from '../core';
+import { GvisorRuntimeClassProps, ObjectIdentity, PodOverhead, RuntimeClassRef, renderRuntimeClass, runtimeClassAttributes } from '../core';
 import { emitManifests, renderOrRemove } from './emit';
 
 /**
@@ -26,14 +26,24 @@ export class GvisorRuntimeClass extends Construct {
   public readonly ref: RuntimeClassRef;
   /** The class name pods put in `runtimeClassName`. */
   public readonly name: string;
+  /** The class name (the same as `name`; the attribute every construct has). */
+  public readonly runtimeClassName: string;
   /** The emitted RuntimeClass, or undefined for GKE / existing classes. */
   public readonly apiObject?: ApiObject;
+  /** The emitted ApiObjects: the RuntimeClass, or none for GKE / existing classes. */
+  public readonly apiObjects: readonly ApiObject[];
+  /** apiVersion, kind and name of each emitted object. */
+  public readonly objects: readonly ObjectIdentity[];
 
   public constructor(scope: Construct, id: string, props: GvisorRuntimeClassProps = {}) {
     super(scope, id);
     const rendered = renderOrRemove(scope, id, () => renderRuntimeClass(props));
-    this.ref = rendered.ref;
-    this.name = rendered.ref.name;
-    this.apiObject = emitManifests(this, rendered)[0];
+    const attrs = runtimeClassAttributes(rendered);
+    this.ref = attrs.ref;
+    this.name = attrs.name;
+    this.runtimeClassName = attrs.runtimeClassName;
+    this.objects = attrs.objects;
+    this.apiObjects = emitManifests(this, rendered);
+    this.apiObject = this.apiObjects[0];
   }
 }

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { UntrustedCodeSandboxProps as CoreUntrustedCodeSandboxProps, renderUntrustedCodeSandbox, untrustedRunSelector } from '../core';
+import { UntrustedCodeAttributes, UntrustedCodeSandboxProps as CoreUntrustedCodeSandboxProps, renderUntrustedCodeSandbox, untrustedCodeAttributes } from '../core';
 import { SandboxConstruct, WithRuntimeClass } from './workloads';
 
 /** Props of `UntrustedCodeSandbox` (cdk8s). */
@@ -18,12 +18,12 @@ export type UntrustedCodeSandboxProps = WithRuntimeClass<CoreUntrustedCodeSandbo
  *   code: { 'main.py': 'print(6 * 7)' },
  * });
  */
-export class UntrustedCodeSandbox extends SandboxConstruct {
+export class UntrustedCodeSandbox extends SandboxConstruct<UntrustedCodeAttributes> {
   /** Labels that select exactly this run's pods (`kubectl get pods -l gvisor-iac.dev/run=<name>`). */
-  public readonly podSelector: Record<string, string>;
+  public readonly podSelector: Readonly<Record<string, string>>;
 
   public constructor(scope: Construct, id: string, props: UntrustedCodeSandboxProps) {
-    super(scope, id, props, renderUntrustedCodeSandbox);
-    this.podSelector = untrustedRunSelector(this.name);
+    super(scope, id, props, renderUntrustedCodeSandbox, untrustedCodeAttributes);
+    this.podSelector = this.attributes.podSelector;
   }
 }

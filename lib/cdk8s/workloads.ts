@@ -1,8 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import {
-  KubeObject, Manifests, RuntimeClassRef, SandboxedDeploymentProps as CoreDeploymentProps, SandboxedJobProps as CoreJobProps,
-  SandboxedPodProps as CorePodProps, renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod,
+  ConstructAttributes, Manifests, ObjectIdentity, RuntimeClassRef, SandboxedDeploymentProps as CoreDeploymentProps, SandboxedJobProps as CoreJobProps,
+  SandboxedPodProps as CorePodProps, renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod, workloadAttributes,
 } from '../core';
 import { emitManifests, renderOrRemove } from './emit';
 import { GvisorRuntimeClass } from './runtime-class';
@@ -33,30 +33,47 @@ export function resolveRuntimeClass(rc: RuntimeClassInput | undefined): { ref: R
 
 /**
  * Base of the cdk8s sandbox constructs: renders through the core, emits
- * through the one emitter, and exposes what was emitted.
+ * through the one emitter, and exposes what was emitted and the attributes
+ * the core defines for the construct (`ConstructAttributes`), the same as
+ * the Pulumi twin's.
  */
-export abstract class SandboxConstruct extends Construct {
-  /** The emitted ApiObjects, in apply order. */
+export abstract class SandboxConstruct<A extends ConstructAttributes = ConstructAttributes> extends Construct {
+  /** The emitted ApiObjects, in the order the core renders them. */
   public readonly apiObjects: readonly ApiObject[];
   /** The main ApiObject (also `ApiObject.of(this)`). */
   public readonly apiObject: ApiObject;
-  /** `metadata.name` of the main object. */
+  /** The construct's name: `metadata.name` of the main object (MultiTenantSandbox: the sandbox's name). */
   public readonly name: string;
+  /** `metadata.namespace` of the main object, when set. */
+  public readonly namespace?: string;
+  /** The RuntimeClass the construct's pods use. */
+  public readonly runtimeClassName?: string;
+  /** apiVersion, kind, name and namespace of each emitted object, in order. */
+  public readonly objects: readonly ObjectIdentity[];
+  /** All attributes, as the core function of the construct's attributes returned them. */
+  protected readonly attributes: A;
 
   /**
    * Resolves `props.runtimeClass` (a `GvisorRuntimeClass` becomes a
    * dependency of every emitted object), renders through the core function
-   * and emits. A new construct only passes its core function.
+   * and emits. A new construct only passes its core function (and, if it has
+   * its own, the core function of its attributes).
    */
   protected constructor(
     scope: Construct, id: string, props: { readonly runtimeClass?: RuntimeClassInput } | undefined, render: (props: never, id: string) => Manifests,
+    attributes: (rendered: never) => A = workloadAttributes as unknown as (rendered: never) => A,
   ) {
     super(scope, id);
     const { ref, dependsOn } = resolveRuntimeClass(props?.runtimeClass);
     const manifests = renderOrRemove(scope, id, () => render({ ...props, runtimeClass: ref } as never, id));
     this.apiObjects = emitManifests(this, manifests, dependsOn);
     this.apiObject = this.apiObjects[manifests.primary ?? 0]!;
-    this.name = (manifests.objects[manifests.primary ?? 0] as KubeObject).metadata.name;
+    const attrs = attributes(manifests as never);
+    this.attributes = attrs;
+    this.name = attrs.name;
+    this.namespace = attrs.namespace;
+    this.runtimeClassName = attrs.runtimeClassName;
+    this.objects = attrs.objects;
   }
 }
 

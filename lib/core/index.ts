@@ -26,3 +26,4 @@ export * from './tenant-network';
 export * from './tenant-rbac';
 export * from './tenant-admission';
 export * from './multi-tenant';
+export * from './attributes';

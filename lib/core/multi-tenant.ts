@@ -63,6 +63,8 @@ export interface TenantOutput {
 
 /** The rendered sandbox: objects in apply order plus the names a caller may want to export. */
 export interface MultiTenantManifests extends Manifests {
+  /** The sandbox's name (`props.name`, or derived from the construct id): the prefix of its policies. */
+  readonly name: string;
   readonly tenants: readonly TenantOutput[];
   /** Tenant namespaces, in tenant order. */
   readonly namespaces: readonly string[];
@@ -145,6 +147,7 @@ export function renderMultiTenantSandbox(props: MultiTenantSandboxProps, id: str
   const manifests = applyOverrides({ objects: sorted, primary }, props.overrides, `${path}.overrides`);
   return {
     ...manifests,
+    name,
     tenants: tenants.map((t) => ({ name: t.name, namespace: t.namespace, serviceAccountName: t.serviceAccountName })),
     namespaces: tenants.map((t) => t.namespace),
     policyName,

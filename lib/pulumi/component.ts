@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { KubeObject, Manifests, assertString, isClusterScoped } from '../core';
+import { ConstructAttributes, Manifests, ObjectIdentity, assertString } from '../core';
 import { assertEmittable, claimObjects, emitManifests } from './emit';
 import { liftInputs, restoreInputs, substitute } from './inputs';
 
@@ -11,13 +11,7 @@ export interface PreparedManifests {
   readonly dependsOn: readonly pulumi.Resource[];
 }
 
-/** Identity of one registered object, as exposed in outputs. */
-export interface ObjectIdentity {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly name: string;
-  readonly namespace?: string;
-}
+export type { ObjectIdentity } from '../core';
 
 /**
  * Renders args through a core function, validating everything before a
@@ -54,33 +48,34 @@ export function prepareManifests<P>(
 /**
  * Base of the Pulumi sandbox components: claims the prepared objects in the
  * program's registry (refusing one another component already registers),
- * registers them as children through the one emitter, then `registerOutputs`. The caller's
- * `opts` go to the component only; children get `{ parent: this }` and
- * inherit provider(s), `protect` and `transforms` through it.
+ * registers them as children through the one emitter, then registers the
+ * attributes the core defines for the construct (`ConstructAttributes`,
+ * the same as the cdk8s twin's; `ref` excepted) as outputs, last. The
+ * caller's `opts` go to the component only; children get `{ parent: this }`
+ * and inherit provider(s), `protect` and `transforms` through it.
  */
-export abstract class SandboxComponent extends pulumi.ComponentResource {
-  /** The registered Kubernetes resources, in apply order. */
+export abstract class SandboxComponent<A extends ConstructAttributes = ConstructAttributes> extends pulumi.ComponentResource {
+  /** The registered Kubernetes resources, in the order the core renders them. */
   public readonly resources: readonly pulumi.CustomResource[];
+  /** The construct's name (see `ConstructAttributes.name`). */
+  public readonly name: string;
   /** apiVersion, kind, name and namespace of each registered object, in order. */
   public readonly objects: readonly ObjectIdentity[];
-  /** Namespaces the objects live in or create, in order of first appearance. */
-  public readonly namespaces: readonly string[];
+  /** All attributes, as the core function of the construct's attributes returned them. */
+  protected readonly attributes: A;
 
   protected constructor(
-    type: string, name: string, prepared: PreparedManifests, opts: pulumi.ComponentResourceOptions | undefined, outputs: Record<string, unknown>,
+    type: string, name: string, prepared: PreparedManifests, opts: pulumi.ComponentResourceOptions | undefined, attributes: A,
   ) {
     super(type, name, {}, opts);
     const { objects } = prepared.manifests;
     const applyIndex = claimObjects(this, type, name, objects);
     this.resources = emitManifests(this, name, prepared.manifests, prepared.dependsOn, applyIndex);
-    this.objects = objects.map(identity);
-    this.namespaces = [...new Set(objects.flatMap((o) => (o.kind === 'Namespace' ? [o.metadata.name] : isClusterScoped(o.kind) || !o.metadata.namespace ? [] : [o.metadata.namespace])))];
-    this.registerOutputs({ objects: this.objects, namespaces: this.namespaces, ...outputs });
+    this.attributes = attributes;
+    this.name = attributes.name;
+    this.objects = attributes.objects;
+    const outputs: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(attributes)) if (v !== undefined && k !== 'ref') outputs[k] = v;
+    this.registerOutputs(outputs);
   }
-}
-
-function identity(o: KubeObject): ObjectIdentity {
-  return o.metadata.namespace === undefined
-    ? { apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name }
-    : { apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace };
 }

@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { MultiTenantManifests, MultiTenantSandboxProps, TenantOutput, renderMultiTenantSandbox } from '../core';
+import { MultiTenantAttributes, MultiTenantManifests, MultiTenantSandboxProps, TenantOutput, multiTenantAttributes, renderMultiTenantSandbox } from '../core';
 import { SandboxComponent } from './component';
 import { SandboxArgs, prepareSandbox } from './workloads';
 
@@ -14,9 +14,13 @@ export type MultiTenantSandboxArgs = SandboxArgs<MultiTenantSandboxProps>;
  * ValidatingAdmissionPolicy that only admits gVisor pods in tenant namespaces.
  *
  * Children: the Namespaces first, then what lives in them; the policy before
- * its binding. Outputs: `tenants`, `namespaces`, `policyName`, `runtimeClassName`, `objects`.
+ * its binding. Outputs: `name` (the sandbox's), `runtimeClassName`, `objects`, `namespaces`, `tenants`, `policyName`.
  */
-export class MultiTenantSandbox extends SandboxComponent {
+export class MultiTenantSandbox extends SandboxComponent<MultiTenantAttributes> {
+  /** The main resource: the ValidatingAdmissionPolicy that admits only gVisor pods (cdk8s: `apiObject`). */
+  public readonly resource: pulumi.CustomResource;
+  /** The tenant namespaces, in tenant order. */
+  public readonly namespaces: readonly string[];
   /** The tenants' names, namespaces and workload ServiceAccounts, in tenant order. */
   public readonly tenants: readonly TenantOutput[];
   /** Name of the ValidatingAdmissionPolicy (and its binding). */
@@ -27,10 +31,11 @@ export class MultiTenantSandbox extends SandboxComponent {
   public constructor(name: string, args: MultiTenantSandboxArgs, opts?: pulumi.ComponentResourceOptions) {
     let rendered: MultiTenantManifests | undefined;
     const prepared = prepareSandbox(name, args, (props: MultiTenantSandboxProps, id) => (rendered = renderMultiTenantSandbox(props, id)));
-    const { tenants, policyName, runtimeClassName } = rendered!;
-    super('gvisor-iac:index:MultiTenantSandbox', name, prepared, opts, { tenants, policyName, runtimeClassName });
-    this.tenants = tenants;
-    this.policyName = policyName;
-    this.runtimeClassName = runtimeClassName;
+    super('gvisor-iac:index:MultiTenantSandbox', name, prepared, opts, multiTenantAttributes(rendered!));
+    this.resource = this.resources[prepared.manifests.primary ?? 0]!;
+    this.tenants = this.attributes.tenants;
+    this.namespaces = this.attributes.namespaces;
+    this.policyName = this.attributes.policyName;
+    this.runtimeClassName = this.attributes.runtimeClassName;
   }
 }

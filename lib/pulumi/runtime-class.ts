@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { GvisorRuntimeClassProps, PodOverhead, RuntimeClassRef, renderRuntimeClass } from '../core';
+import { GvisorRuntimeClassProps, PodOverhead, RuntimeClassAttributes, RuntimeClassManifests, RuntimeClassRef, renderRuntimeClass, runtimeClassAttributes } from '../core';
 import { SandboxComponent, prepareManifests } from './component';
 
 /** Args of `GvisorRuntimeClass` (Pulumi): the core props, all plain values. */
@@ -11,13 +11,13 @@ export type GvisorRuntimeClassArgs = GvisorRuntimeClassProps;
  *
  * Registers one child, `kubernetes:node/v1:RuntimeClass` named
  * `<name>-runtimeclass-<class name>` (none for GKE or existing classes).
- * Outputs: `runtimeClassName`, `objects`, `namespaces`.
+ * Outputs: `name`, `runtimeClassName`, `objects`.
  *
  * @example
  * const gvisor = new GvisorRuntimeClass('gvisor');
  * new SandboxedPod('app', { runtimeClass: gvisor, containers: [...] });
  */
-export class GvisorRuntimeClass extends SandboxComponent {
+export class GvisorRuntimeClass extends SandboxComponent<RuntimeClassAttributes> {
   /** GKE Sandbox: refers to GKE's own `gvisor` class (handler `gvisor`); registers no Kubernetes resource. */
   public static gke(name: string, opts?: pulumi.ComponentResourceOptions): GvisorRuntimeClass {
     return new GvisorRuntimeClass(name, { preset: 'gke' }, opts);
@@ -35,21 +35,20 @@ export class GvisorRuntimeClass extends SandboxComponent {
 
   /** What workloads need: name, handler, overhead, scheduling. */
   public readonly ref: RuntimeClassRef;
-  /** The class name pods put in `runtimeClassName`. */
-  public readonly name: string;
+  /** The class name (the same as `name`; the attribute every construct has). */
+  public readonly runtimeClassName: string;
   /** The registered RuntimeClass, or undefined for GKE / existing classes. */
+  public readonly resource?: pulumi.CustomResource;
+  /** The registered RuntimeClass (the same as `resource`). @deprecated use `resource`, as on every other component. */
   public readonly runtimeClass?: pulumi.CustomResource;
 
   public constructor(name: string, args: GvisorRuntimeClassArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-    let ref: RuntimeClassRef | undefined;
-    const prepared = prepareManifests(name, args, (props) => {
-      const rendered = renderRuntimeClass(props);
-      ref = rendered.ref;
-      return rendered;
-    });
-    super((new.target as typeof GvisorRuntimeClass).typeToken, name, prepared, opts, { runtimeClassName: ref!.name });
-    this.ref = ref!;
-    this.name = ref!.name;
-    this.runtimeClass = this.resources[0];
+    let rendered: RuntimeClassManifests | undefined;
+    const prepared = prepareManifests(name, args, (props) => (rendered = renderRuntimeClass(props)));
+    super((new.target as typeof GvisorRuntimeClass).typeToken, name, prepared, opts, runtimeClassAttributes(rendered!));
+    this.ref = this.attributes.ref;
+    this.runtimeClassName = this.attributes.runtimeClassName;
+    this.resource = this.resources[0];
+    this.runtimeClass = this.resource;
   }
 }

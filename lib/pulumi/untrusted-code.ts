@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { UntrustedCodeSandboxProps, renderUntrustedCodeSandbox, untrustedRunSelector } from '../core';
+import { UntrustedCodeAttributes, UntrustedCodeSandboxProps, renderUntrustedCodeSandbox, untrustedCodeAttributes } from '../core';
 import { SandboxArgs, SandboxWorkload, prepareSandbox } from './workloads';
 
 /** Args of `UntrustedCodeSandbox` (Pulumi): the core props, as plain values. */
@@ -12,14 +12,12 @@ export type UntrustedCodeSandboxArgs = SandboxArgs<UntrustedCodeSandboxProps>;
  * reachable), and the code as a read-only ConfigMap when `code` is given.
  * Outputs: `name`, `namespace`, `runtimeClassName`, `podSelector`, `objects`.
  */
-export class UntrustedCodeSandbox extends SandboxWorkload {
+export class UntrustedCodeSandbox extends SandboxWorkload<UntrustedCodeAttributes> {
   /** Labels that select exactly this run's pods. */
-  public readonly podSelector: Record<string, string>;
+  public readonly podSelector: Readonly<Record<string, string>>;
 
   public constructor(name: string, args: UntrustedCodeSandboxArgs, opts?: pulumi.ComponentResourceOptions) {
-    super('gvisor-iac:index:UntrustedCodeSandbox', name, prepareSandbox(name, args, renderUntrustedCodeSandbox), opts, (main) => ({
-      podSelector: untrustedRunSelector(main.metadata.name),
-    }));
-    this.podSelector = untrustedRunSelector(this.name);
+    super('gvisor-iac:index:UntrustedCodeSandbox', name, prepareSandbox(name, args, renderUntrustedCodeSandbox), opts, untrustedCodeAttributes);
+    this.podSelector = this.attributes.podSelector;
   }
 }

@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import {
-  KubeObject, Manifests, RuntimeClassRef, podSpecOf, SandboxedDeploymentProps, SandboxedJobProps, SandboxedPodProps,
-  renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod,
+  ConstructAttributes, Manifests, RuntimeClassRef, SandboxedDeploymentProps, SandboxedJobProps, SandboxedPodProps,
+  renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod, workloadAttributes,
 } from '../core';
 import { PreparedManifests, SandboxComponent, prepareManifests } from './component';
 import { PulumiArgs } from './inputs';
@@ -27,7 +27,7 @@ export type SandboxedJobArgs = SandboxArgs<SandboxedJobProps>;
 
 /** Splits a `runtimeClass` arg into the core ref and the resource to depend on (the component's RuntimeClass child). */
 export function resolveRuntimeClass(rc: unknown): { ref: RuntimeClassRef | string | undefined; dependsOn: pulumi.Resource[] } {
-  if (rc instanceof GvisorRuntimeClass) return { ref: rc.ref, dependsOn: rc.runtimeClass ? [rc.runtimeClass] : [] };
+  if (rc instanceof GvisorRuntimeClass) return { ref: rc.ref, dependsOn: rc.resource ? [rc.resource] : [] };
   return { ref: rc as RuntimeClassRef | string | undefined, dependsOn: [] };
 }
 
@@ -50,33 +50,25 @@ export function prepareSandbox<P>(name: string, args: SandboxArgs<P>, render: (p
 }
 
 /**
- * Base of the Pulumi sandboxed workloads: exposes the main resource, its
- * name and namespace, and the RuntimeClass its pods use (also as outputs).
+ * Base of the Pulumi sandboxed workloads: exposes the main resource and the
+ * workload attributes the core defines (also as outputs).
  */
-export abstract class SandboxWorkload extends SandboxComponent {
+export abstract class SandboxWorkload<A extends ConstructAttributes = ConstructAttributes> extends SandboxComponent<A> {
   /** The main Kubernetes resource (the Pod, Deployment, Job…). */
   public readonly resource: pulumi.CustomResource;
-  /** `metadata.name` of the main object. */
-  public readonly name: string;
-  /** `metadata.namespace` of the main object, if set. */
+  /** `metadata.namespace` of the main object, when set. */
   public readonly namespace?: string;
   /** `runtimeClassName` of the emitted pods. */
   public readonly runtimeClassName?: string;
 
   protected constructor(
     type: string, name: string, prepared: PreparedManifests, opts?: pulumi.ComponentResourceOptions,
-    extraOutputs: (main: KubeObject) => Record<string, unknown> = () => ({}),
+    attributes: (manifests: Manifests) => A = workloadAttributes as unknown as (manifests: Manifests) => A,
   ) {
-    const { objects, primary = 0 } = prepared.manifests;
-    const main = objects[primary]!;
-    const rcName = findRuntimeClassName(objects);
-    super(type, name, prepared, opts, {
-      name: main.metadata.name, namespace: main.metadata.namespace, runtimeClassName: rcName, ...extraOutputs(main),
-    });
-    this.resource = this.resources[primary]!;
-    this.name = main.metadata.name;
-    this.namespace = main.metadata.namespace;
-    this.runtimeClassName = rcName;
+    super(type, name, prepared, opts, attributes(prepared.manifests));
+    this.resource = this.resources[prepared.manifests.primary ?? 0]!;
+    this.namespace = this.attributes.namespace;
+    this.runtimeClassName = this.attributes.runtimeClassName;
   }
 }
 
@@ -99,13 +91,4 @@ export class SandboxedJob extends SandboxWorkload {
   public constructor(name: string, args: SandboxedJobArgs, opts?: pulumi.ComponentResourceOptions) {
     super('gvisor-iac:index:SandboxedJob', name, prepareSandbox(name, args, renderSandboxedJob), opts);
   }
-}
-
-/** The `runtimeClassName` of the first pod spec among the objects, i.e. what the pods use. */
-function findRuntimeClassName(objects: readonly KubeObject[]): string | undefined {
-  for (const o of objects) {
-    const rc = podSpecOf(o)?.runtimeClassName;
-    if (typeof rc === 'string') return rc;
-  }
-  return undefined;
 }

@@ -28,7 +28,8 @@ describe('MultiTenantSandbox (cdk8s)', () => {
     expect(mts.tenants.map((t) => t.serviceAccountName)).toEqual(['workload', 'workload']);
     expect(mts.policyName).toBe('tenants-require-gvisor');
     expect(ApiObject.of(mts).kind).toBe('ValidatingAdmissionPolicy');
-    expect(mts.name).toBe('tenants-require-gvisor');
+    // The sandbox's name (as in Pulumi), not the policy's.
+    expect(mts.name).toBe('tenants');
   });
 
   test('takes a GvisorRuntimeClass: its name and overhead are used, and it is applied first', () => {

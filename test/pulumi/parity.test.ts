@@ -9,7 +9,7 @@ import { drain, mockPulumi, settle } from '../helpers/pulumi';
 import { assertAllSchemaValid } from '../helpers/schema';
 import { synth } from '../helpers/synth';
 import { thrown } from '../helpers/thrown';
-import { GvisorIacError } from 'gvisor-iac';
+import { CONSTRUCT_ATTRIBUTES, GvisorIacError } from 'gvisor-iac';
 import * as cdk8sFrontend from 'gvisor-iac/cdk8s';
 import * as pulumiFrontend from 'gvisor-iac/pulumi';
 
@@ -107,19 +107,25 @@ function withOutputs(props: Record<string, any>): Record<string, any> {
 }
 
 function buildCdk8s(c: Case): any[] {
-  return synth((chart) => {
-    const rc = c.runtimeClass && new cdk8sFrontend.GvisorRuntimeClass(chart, 'rc', c.runtimeClass);
-    new (cdk8sFrontend as any)[c.construct](chart, c.id, rc ? { ...c.props, runtimeClass: rc } : c.props);
-  });
+  return buildCdk8sConstruct(c).objects;
 }
 
-async function buildPulumi(c: Case): Promise<{ objects: any[]; component: pulumi.ComponentResource }> {
+function buildCdk8sConstruct(c: Case): { objects: any[]; construct: any } {
+  let construct: any;
+  const objects = synth((chart) => {
+    const rc = c.runtimeClass && new cdk8sFrontend.GvisorRuntimeClass(chart, 'rc', c.runtimeClass);
+    construct = new (cdk8sFrontend as any)[c.construct](chart, c.id, rc ? { ...c.props, runtimeClass: rc } : c.props);
+  });
+  return { objects, construct };
+}
+
+async function buildPulumi(c: Case): Promise<{ objects: any[]; component: pulumi.ComponentResource; outputs?: Record<string, any> }> {
   const recorder = mockPulumi();
   const rc = c.runtimeClass && new pulumiFrontend.GvisorRuntimeClass('rc', c.runtimeClass);
   const props = c.outputs ? withOutputs(c.props) : c.props;
   const component = new (pulumiFrontend as any)[c.construct](c.id, rc ? { ...props, runtimeClass: rc } : props);
   await settle(recorder, ...(rc ? [rc] : []), component);
-  return { objects: recorder.kube().map((r) => r.inputs), component };
+  return { objects: recorder.kube().map((r) => r.inputs), component, outputs: recorder.outputs.get(await new Promise<string>((r) => component.urn.apply(r))) };
 }
 
 const byKey = (o: any) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
@@ -160,6 +166,30 @@ describe('parity: cdk8s synth objects deep-equal the inputs Pulumi registers', (
   });
 });
 
+describe('parity: the attributes the core defines (CONSTRUCT_ATTRIBUTES) are the same in both frontends', () => {
+  test('every construct has its attribute list in the core', () => {
+    expect(Object.keys(CONSTRUCT_ATTRIBUTES).sort()).toEqual([...new Set(CASES.map((c) => c.construct))].sort());
+  });
+
+  test.each(CASES.map((c) => [`${c.construct} ${c.id}`, c] as const))('%s', async (_, c) => {
+    const keys: readonly string[] = CONSTRUCT_ATTRIBUTES[c.construct as keyof typeof CONSTRUCT_ATTRIBUTES];
+    const { construct } = buildCdk8sConstruct(c);
+    const { component, outputs } = await buildPulumi(c);
+    const pick = (o: any) => Object.fromEntries(keys.map((k) => [k, o[k]]));
+    const fromCdk8s = pick(construct);
+    expect(pick(component)).toEqual(fromCdk8s);
+    // Every attribute is set, except a workload's namespace when it has none.
+    for (const k of keys) if (k !== 'namespace') expect(fromCdk8s[k]).toBeDefined();
+    // Pulumi registers the attributes (but the ref) as outputs, nothing else and nothing undefined.
+    const expectedOutputs = Object.fromEntries(keys.filter((k) => k !== 'ref' && fromCdk8s[k] !== undefined).map((k) => [k, fromCdk8s[k]]));
+    expect(outputs).toEqual(expectedOutputs);
+    // The framework handles map one to one: apiObjects ↔ resources, apiObject ↔ resource.
+    const p = component as any;
+    expect(construct.apiObjects.map((a: any) => ({ kind: a.kind, name: a.name }))).toEqual(p.objects.map((o: any) => ({ kind: o.kind, name: o.name })));
+    expect(p.resources).toHaveLength(construct.apiObjects.length);
+    expect(construct.apiObjects.indexOf(construct.apiObject)).toBe(p.resources.indexOf(p.resource));
+  });
+});
 
 /** Invalid props: the same GvisorIacError in both, and Pulumi registers nothing (not even the component). */
 const INVALID: Array<{ construct: string; props: any; message: RegExp }> = [

@@ -26,8 +26,10 @@ describe('GvisorRuntimeClass (Pulumi)', () => {
     assertAllSchemaValid([child.inputs]);
     expect(rc.name).toBe('gvisor');
     expect(rc.ref).toEqual(renderRuntimeClass({}).ref);
-    expect(rc.runtimeClass).toBe(rc.resources[0]);
-    expect(rec.outputs.get(URN)).toEqual({ runtimeClassName: 'gvisor', namespaces: [], objects: [{ apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', name: 'gvisor' }] });
+    expect(rc.resource).toBe(rc.resources[0]);
+    expect(rc.runtimeClass).toBe(rc.resource);
+    // The core's RuntimeClass attributes (no `namespaces`: a RuntimeClass has none).
+    expect(rec.outputs.get(URN)).toEqual({ name: 'gvisor', runtimeClassName: 'gvisor', objects: [{ apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', name: 'gvisor' }] });
   });
 
   test('the component name does not name the class: props.name does', async () => {
@@ -45,9 +47,9 @@ describe('GvisorRuntimeClass (Pulumi)', () => {
     const rc = make();
     await settle(rec, rc);
     expect(rec.kube()).toEqual([]);
-    expect(rc.runtimeClass).toBeUndefined();
+    expect(rc.resource).toBeUndefined();
     expect(rc.resources).toEqual([]);
     expect(rc.ref).toMatchObject(ref);
-    expect(rec.outputs.get(rec.registrations[0]!.urn)).toEqual({ runtimeClassName: ref.name, namespaces: [], objects: [] });
+    expect(rec.outputs.get(rec.registrations[0]!.urn)).toEqual({ name: ref.name, runtimeClassName: ref.name, objects: [] });
   });
 });

@@ -46,7 +46,6 @@ describe.each([
     expect(rec.outputs.get(COMPONENT_URN(type, 'My_App'))).toEqual({
       name: 'my-app',
       runtimeClassName: 'corp-gvisor',
-      namespaces: [],
       objects: [{ apiVersion: child.split(':')[1]!.replace(/^core\//, ''), kind: rec.kube()[0]!.inputs.kind, name: 'my-app' }],
     });
   });
