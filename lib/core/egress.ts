@@ -1,4 +1,3 @@
-import { deepClone } from 'fast-json-patch';
 import type { NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyPeer, NetworkPolicyPort } from 'kubernetes-types/networking/v1';
 import { IpNetwork, parseCidr } from './cidr';
 import { GvisorIacError, fieldPath } from './errors';
@@ -57,11 +56,48 @@ export type SandboxEgress = 'none' | 'dns' | 'internet' | SandboxEgressAllowList
 
 const MODES = { none: {}, dns: { dns: true }, internet: { dns: true, internet: true } } as const;
 
-/** Networks in address order: the order every `except` list of these policies is written in. */
+/** Networks in address order: the order every `except` list of every egress policy is written in. */
 const byAddress = (list: readonly IpNetwork[]): IpNetwork[] =>
   [...list].sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : a.prefix - b.prefix));
 const NEVER_BY_ADDRESS = byAddress(NEVER_REACHABLE);
 const NOT_INTERNET_BY_ADDRESS = byAddress([...NEVER_REACHABLE, ...NON_PUBLIC]);
+/** What "internet" excludes, per list of extra exclusions (one array per list, so `ipBlockWithout`'s cache applies). */
+const NOT_INTERNET_WITH = new WeakMap<readonly IpNetwork[], readonly IpNetwork[]>();
+
+/**
+ * The one builder of egress destinations beyond DNS, for every construct:
+ * with `internet`, `0.0.0.0/0` and `::/0` minus `NON_PUBLIC_CIDRS`,
+ * `NEVER_REACHABLE_CIDRS` and `internetExcept`; then each of `cidrs` minus
+ * the never-reachable ranges. Every `except` list is in address order.
+ */
+export function egressPeers(internet: boolean, cidrs: readonly IpNetwork[], internetExcept: readonly IpNetwork[] = []): NetworkPolicyPeer[] {
+  const peers: NetworkPolicyPeer[] = [];
+  if (internet) {
+    let excluded = internetExcept.length === 0 ? NOT_INTERNET_BY_ADDRESS : NOT_INTERNET_WITH.get(internetExcept);
+    if (!excluded) {
+      excluded = byAddress([...NEVER_REACHABLE, ...NON_PUBLIC, ...internetExcept]);
+      NOT_INTERNET_WITH.set(internetExcept, excluded);
+    }
+    for (const any of ANYWHERE) peers.push({ ipBlock: ipBlockWithout(any, excluded) });
+  }
+  for (const net of cidrs) peers.push({ ipBlock: ipBlockWithout(net, NEVER_BY_ADDRESS) });
+  return peers;
+}
+
+/**
+ * The one DNS egress rule: UDP and TCP port 53 to the DNS pods (`podLabels`,
+ * or every pod when `false`) of `namespace`.
+ * @default - the cluster DNS of `CLUSTER_DNS_EGRESS_RULE`
+ */
+export function dnsEgressRule(namespace = 'kube-system', podLabels: Readonly<Record<string, string>> | false = { 'k8s-app': 'kube-dns' }): NetworkPolicyEgressRule {
+  return prune({
+    to: [{
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } },
+      podSelector: podLabels ? { matchLabels: { ...podLabels } } : undefined,
+    }],
+    ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
+  });
+}
 
 /**
  * Validates a list of egress destination ports (protocol defaults to TCP).
@@ -116,15 +152,10 @@ export function egressRules(egress: SandboxEgress | undefined, path: string): Ne
     throw new GvisorIacError('INVALID_VALUE', `${path}.ports`, choice.ports, 'restrict nothing: neither internet nor cidrs is allowed', 'allow internet or list cidrs, or drop ports');
   }
 
-  const peers: NetworkPolicyPeer[] = [];
-  if (internet) {
-    for (const any of ANYWHERE) peers.push({ ipBlock: ipBlockWithout(any, NOT_INTERNET_BY_ADDRESS) });
-  }
-  for (const net of cidrs) peers.push({ ipBlock: ipBlockWithout(net, NEVER_BY_ADDRESS) });
+  const peers = egressPeers(internet, cidrs);
 
   const rules: NetworkPolicyEgressRule[] = [];
-  // A fresh copy, built in this realm (structuredClone may return another realm's arrays).
-  if (dns) rules.push(deepClone(CLUSTER_DNS_EGRESS_RULE) as NetworkPolicyEgressRule);
+  if (dns) rules.push(dnsEgressRule());
   // Never emit a rule without `to`: Kubernetes reads a missing `to` as "every destination".
   if (peers.length) rules.push(prune({ to: peers, ports }));
   return rules;

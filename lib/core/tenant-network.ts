@@ -2,7 +2,7 @@ import type { NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyPeer } from '
 import { IpNetwork } from './cidr';
 import { KubeObject, prune } from './manifest';
 import { objectMeta } from './metadata';
-import { ANYWHERE, NEVER_REACHABLE, NON_PUBLIC, ipBlockWithout } from './network-ranges';
+import { dnsEgressRule, egressPeers } from './egress';
 import { ResolvedTenant } from './tenant-validation';
 
 /** Names of the NetworkPolicies every tenant namespace gets (the egress one only when egress is not "none"). */
@@ -22,28 +22,10 @@ export interface TenantNetworkSettings {
 }
 
 
-/** What `egress: "internet"` excludes for these settings, built once per settings object (ipBlockWithout caches per list). */
-const INTERNET_EXCLUDED = new WeakMap<TenantNetworkSettings, readonly IpNetwork[]>();
-
-function internetExcluded(settings: TenantNetworkSettings): readonly IpNetwork[] {
-  let list = INTERNET_EXCLUDED.get(settings);
-  if (!list) {
-    list = [...NEVER_REACHABLE, ...NON_PUBLIC, ...settings.internetExcept];
-    INTERNET_EXCLUDED.set(settings, list);
-  }
-  return list;
-}
-
-/** The egress peers of a tenant beyond DNS and its namespace (empty for "none"). */
-export function egressPeers(tenant: ResolvedTenant, settings: TenantNetworkSettings): NetworkPolicyPeer[] {
-  switch (tenant.egress.kind) {
-    case 'none':
-      return [];
-    case 'internet':
-      return ANYWHERE.map((any) => ({ ipBlock: ipBlockWithout(any, internetExcluded(settings)) }));
-    case 'cidrs':
-      return tenant.egress.cidrs.map((c) => ({ ipBlock: ipBlockWithout(c, NEVER_REACHABLE) }));
-  }
+/** The egress peers of a tenant beyond DNS and its namespace (empty for "none"): the one builder, `egressPeers`. */
+export function tenantEgressPeers(tenant: ResolvedTenant, settings: TenantNetworkSettings): NetworkPolicyPeer[] {
+  const { egress } = tenant;
+  return egressPeers(egress.kind === 'internet', egress.kind === 'cidrs' ? egress.cidrs : [], settings.internetExcept);
 }
 
 /**
@@ -59,16 +41,12 @@ export function tenantNetworkPolicies(tenant: ResolvedTenant, settings: TenantNe
     metadata: objectMeta(name, tenant.namespace, labels),
     spec,
   });
-  const dnsPeer: NetworkPolicyPeer = {
-    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': settings.dnsNamespace } },
-    podSelector: settings.dnsPodLabels ? { matchLabels: { ...settings.dnsPodLabels } } : undefined,
-  };
   const out: KubeObject[] = [
     policy(TENANT_NETWORK_POLICY_NAMES.defaultDeny, { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }),
     policy(TENANT_NETWORK_POLICY_NAMES.dns, {
       podSelector: {},
       policyTypes: ['Egress'],
-      egress: [{ to: [dnsPeer], ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] }],
+      egress: [dnsEgressRule(settings.dnsNamespace, settings.dnsPodLabels ?? false)],
     }),
   ];
   if (tenant.allowIntraNamespace) {
@@ -79,7 +57,7 @@ export function tenantNetworkPolicies(tenant: ResolvedTenant, settings: TenantNe
       egress: [{ to: [{ podSelector: {} }] }],
     }));
   }
-  const peers = egressPeers(tenant, settings);
+  const peers = tenantEgressPeers(tenant, settings);
   if (peers.length) {
     const rule: NetworkPolicyEgressRule = { to: peers, ports: tenant.egressPorts?.map((p) => ({ ...p })) };
     out.push(policy(TENANT_NETWORK_POLICY_NAMES.egress, { podSelector: {}, policyTypes: ['Egress'], egress: [rule] }));
