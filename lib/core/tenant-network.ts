@@ -1,8 +1,8 @@
 import type { NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyPeer } from 'kubernetes-types/networking/v1';
 import { IpNetwork } from './cidr';
+import { dnsEgressRule, egressPeers } from './egress';
 import { KubeObject, prune } from './manifest';
 import { objectMeta } from './metadata';
-import { dnsEgressRule, egressPeers } from './egress';
 import { ResolvedTenant } from './tenant-validation';
 
 /** Names of the NetworkPolicies every tenant namespace gets (the egress one only when egress is not "none"). */

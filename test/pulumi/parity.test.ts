@@ -125,7 +125,8 @@ async function buildPulumi(c: Case): Promise<{ objects: any[]; component: pulumi
   const props = c.outputs ? withOutputs(c.props) : c.props;
   const component = new (pulumiFrontend as any)[c.construct](c.id, rc ? { ...props, runtimeClass: rc } : props);
   await settle(recorder, ...(rc ? [rc] : []), component);
-  return { objects: recorder.kube().map((r) => r.inputs), component, outputs: recorder.outputs.get(await new Promise<string>((r) => component.urn.apply(r))) };
+  const urn = await new Promise<string>((r) => component.urn.apply(r));
+  return { objects: recorder.kube().map((r) => r.inputs), component, outputs: recorder.outputs.get(urn) };
 }
 
 const byKey = (o: any) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
@@ -185,7 +186,8 @@ describe('parity: the attributes the core defines (CONSTRUCT_ATTRIBUTES) are the
     expect(outputs).toEqual(expectedOutputs);
     // The framework handles map one to one: apiObjects ↔ resources, apiObject ↔ resource.
     const p = component as any;
-    expect(construct.apiObjects.map((a: any) => ({ kind: a.kind, name: a.name }))).toEqual(p.objects.map((o: any) => ({ kind: o.kind, name: o.name })));
+    const kindAndName = (o: any) => ({ kind: o.kind, name: o.name });
+    expect(construct.apiObjects.map(kindAndName)).toEqual(p.objects.map(kindAndName));
     expect(p.resources).toHaveLength(construct.apiObjects.length);
     expect(construct.apiObjects.indexOf(construct.apiObject)).toBe(p.resources.indexOf(p.resource));
   });
