@@ -75,7 +75,7 @@ const project = new typescript.TypeScriptProject({
       paths: { 'gvisor-iac': ['../lib/index.ts'], 'gvisor-iac/*': ['../lib/*/index.ts'] },
     },
     // Type-check the examples' `gvisor-iac/...` imports against the sources.
-    include: ['../examples/**/*.ts', '../bench/**/*.ts', '../lib/**/*.ts'],
+    include: ['../examples/**/*.ts', '../bench/**/*.ts', '../scripts/**/*.ts', '../lib/**/*.ts'],
     exclude: ['../examples/**/dist/**', '../examples/**/imports/**'],
   },
   typecheckTests: true,
@@ -98,11 +98,11 @@ const project = new typescript.TypeScriptProject({
   },
   eslintOptions: {
     dirs: ['lib'],
-    devdirs: ['test', 'examples', 'bench'],
+    devdirs: ['test', 'examples', 'bench', 'scripts'],
     ignorePatterns: ['examples/**/dist/**', '*.js', '*.d.ts', 'node_modules/', 'dist/'],
   },
   gitignore: ['examples/**/dist/', '/bench-results/', '/.tools/'],
-  npmIgnoreOptions: { ignorePatterns: ['/examples/', '/bench/', '/.ci/'] },
+  npmIgnoreOptions: { ignorePatterns: ['/examples/', '/bench/', '/scripts/', '/.ci/'] },
 });
 
 // Subpath exports: the core (plus node renderers and policy) at the root, one
@@ -157,11 +157,11 @@ project.eslint?.addRules({
 });
 // Frameworks are optional peers, so the frontends import them as dev/peer deps.
 project.eslint?.addRules({
-  'import/no-extraneous-dependencies': ['error', { devDependencies: ['test/**', 'examples/**', 'bench/**', '.projenrc.ts'], peerDependencies: true, optionalDependencies: false }],
+  'import/no-extraneous-dependencies': ['error', { devDependencies: ['test/**', 'examples/**', 'bench/**', 'scripts/**', '.projenrc.ts'], peerDependencies: true, optionalDependencies: false }],
 });
 
 // Examples and benchmarks are type-checked and linted like tests.
-for (const dir of ['examples', 'bench']) {
+for (const dir of ['examples', 'bench', 'scripts']) {
   new JsonFile(project, `${dir}/tsconfig.json`, {
     obj: { extends: '../test/tsconfig.json', include: ['./**/*.ts', '../lib/**/*.ts'], exclude: ['**/dist/**', '**/node_modules/**'] },
   });
@@ -208,6 +208,10 @@ project.addTask('pulumi:build', {
 project.addTask('test:pulumi', {
   description: '`pulumi up` for real through the Automation API, against the test cluster',
   exec: 'jest --config test/pulumi-up/jest.config.json --runInBand',
+});
+project.addTask('rules', {
+  description: 'Regenerate RULES.md from the policy rules in lib/policy (a test keeps it in sync)',
+  exec: 'ts-node --project test/tsconfig.json scripts/rules-md.ts',
 });
 project.addTask('bench', {
   description: 'Benchmarks: ratios against in-process baselines',
