@@ -105,10 +105,10 @@ export function checkObjects(objects: readonly unknown[], options: CheckOptions 
   };
   const findings: Finding[] = [];
 
-  const globalSuppressions = new Map<string, string>();
+  const globalSuppressions = new Map<string, { reason: string; by: 'annotation' | 'options' }>();
   for (const [id, reason] of Object.entries(options.suppressions ?? {})) {
     const entry = checkEntry({ id, reason: typeof reason === 'string' ? reason.trim() : '' }, `suppressions["${id}"]`, known, findings);
-    if (entry) globalSuppressions.set(entry.id, entry.reason);
+    if (entry) globalSuppressions.set(entry.id, { reason: entry.reason, by: 'options' });
   }
 
   objects.forEach((obj, index) => {
@@ -125,12 +125,12 @@ export function checkObjects(objects: readonly unknown[], options: CheckOptions 
       if (entries.length === 0) checkEntry({ id: '', reason: '' }, path, known, findings, object);
       for (const e of entries) {
         const entry = checkEntry(e, path, known, findings, object);
-        if (entry) local.set(entry.id, entry.reason);
+        if (entry) local.set(entry.id, { reason: entry.reason, by: 'annotation' });
       }
     }
     const add = (f: Finding) => {
-      const reason = local.get(f.ruleId);
-      findings.push(reason === undefined ? f : { ...f, suppressed: reason });
+      const s = local.get(f.ruleId);
+      findings.push(s === undefined ? f : { ...f, suppressed: s.reason, suppressedBy: s.by });
     };
     for (const { rule, severity } of rules) {
       let violations: Violation[];

@@ -7,3 +7,6 @@ export * from './suppressions';
 export * from './engine-rules';
 export * from './engine';
 export * from './rules-doc';
+export * from './load';
+export * from './report';
+export * from './sandbox';

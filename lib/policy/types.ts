@@ -84,4 +84,6 @@ export interface Finding {
   readonly object?: FindingObject;
   /** The reason it was suppressed with, when it was. Suppressed findings never fail a check. */
   readonly suppressed?: string;
+  /** Where the suppression came from: the object's annotation or the options (`--suppress`). */
+  readonly suppressedBy?: 'annotation' | 'options';
 }
