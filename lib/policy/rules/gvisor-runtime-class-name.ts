@@ -21,3 +21,17 @@ export const GVISOR_RUNTIME_CLASS_NAME = podRule({
     }];
   },
 });
+
+/**
+ * GVISOR-001's verdict on one `runtimeClassName` value, for consumers that
+ * decide per field (Pulumi's enforceGvisor, cdk8s' chart-wide enforcement):
+ * `"gvisor"` passes, `"absent"` (unset, null or "") and `"other"` fail.
+ */
+export function runtimeClassVerdict(runtimeClassName: unknown, gvisorClassNames: ReadonlySet<string>): 'gvisor' | 'absent' | 'other' {
+  const violations = GVISOR_RUNTIME_CLASS_NAME.check(
+    { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'verdict' }, spec: { runtimeClassName } },
+    { objects: [], gvisorClassNames, gvisorHandlers: new Set() },
+  );
+  if (violations.length === 0) return 'gvisor';
+  return runtimeClassName === undefined || runtimeClassName === null || runtimeClassName === '' ? 'absent' : 'other';
+}
