@@ -10,4 +10,4 @@ export * from './rules-doc';
 export * from './load';
 export * from './report';
 export * from './sandbox';
-export * from './cdk8s-validation';
+export * from './validation-plugin';

@@ -25,7 +25,7 @@ function synth(annotations: Record<string, string> | undefined, properties: Reco
     // A local plugin path (the source, through ts-node); users name the package: `package: gvisor-iac`.
     fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), JSON.stringify({
       app: 'node app.js',
-      validations: [{ package: path.join(ROOT, 'lib', 'policy', 'cdk8s-validation.ts'), version: '0.0.0', class: 'GvisorIacValidation', properties }],
+      validations: [{ package: path.join(ROOT, 'lib', 'policy', 'validation-plugin.ts'), version: '0.0.0', class: 'GvisorIacValidation', properties }],
     }));
     const r = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'cdk8s'), ['synth', '--check-upgrade', 'false'], {
       cwd: dir,
@@ -69,7 +69,8 @@ describe('cdk8s validation plugin', () => {
     const run = async (props: ConstructorParameters<typeof GvisorIacValidation>[0]) => {
       const violations: any[] = [];
       let status = '';
-      await new GvisorIacValidation(props).validate({ manifests: [file], report: { addViolation: (v) => violations.push(v), submit: (s) => { status = s; } }, logger: { log: () => undefined } });
+      const report = { addViolation: (v: unknown) => violations.push(v), submit: (s: string) => { status = s; } };
+      await new GvisorIacValidation(props).validate({ manifests: [file], report, logger: { log: () => undefined } });
       return { status, rules: violations.map((v) => v.ruleName) };
     };
     try {
