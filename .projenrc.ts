@@ -34,7 +34,7 @@ const project = new typescript.TypeScriptProject({
   // Kubernetes API types the public signatures are written in.
   deps: ['kubernetes-types@^1.30.0', 'smol-toml@^1.4.0', 'yaml@^2.8.0', 'fast-json-patch@^3.1.1'],
   // Frameworks are optional peers: a cdk8s user never loads Pulumi and vice versa.
-  peerDeps: ['cdk8s@^2.68.0', 'constructs@^10.0.0', '@pulumi/pulumi@^3.140.0', '@pulumi/kubernetes@^4.18.0'],
+  peerDeps: ['cdk8s@^2.68.0', 'constructs@^10.0.0', '@pulumi/pulumi@^3.140.0', '@pulumi/kubernetes@^4.18.0', '@pulumi/policy@^1.21.0'],
   peerDependencyOptions: { pinnedDevDependency: false },
   devDeps: [
     'cdk8s@^2.70.0',
@@ -43,6 +43,8 @@ const project = new typescript.TypeScriptProject({
     // @pulumi/pulumi >= 3.249 needs Node 22; the dev copy stays on 3.248.x for Node 20.
     '@pulumi/pulumi@~3.248.0',
     '@pulumi/kubernetes@^4.34.0',
+    // 1.21 depends on @pulumi/pulumi ^3.204 (satisfied by the 3.248 dev copy) and runs on Node 20.
+    '@pulumi/policy@^1.21.0',
     // 4.x ships CommonJS (5.x is ESM-only, which jest's CommonJS runtime cannot load).
     'kubernetes-models@^4.5.1',
     '@bufbuild/cel@^0.6.0',
@@ -111,14 +113,16 @@ project.package.addField('exports', {
   '.': { types: './dist/index.d.ts', default: './dist/index.js' },
   './cdk8s': { types: './dist/cdk8s/index.d.ts', default: './dist/cdk8s/index.js' },
   './pulumi': { types: './dist/pulumi/index.d.ts', default: './dist/pulumi/index.js' },
+  './pulumi-policy': { types: './dist/pulumi-policy/index.d.ts', default: './dist/pulumi-policy/index.js' },
   './package.json': './package.json',
 });
 // TypeScript's classic "node" resolution (cdk8s and Pulumi project templates)
 // ignores "exports": typesVersions lets it find the subpaths' types too.
 project.package.addField('typesVersions', {
   '*': {
-    cdk8s: ['dist/cdk8s/index.d.ts'],
-    pulumi: ['dist/pulumi/index.d.ts'],
+    'cdk8s': ['dist/cdk8s/index.d.ts'],
+    'pulumi': ['dist/pulumi/index.d.ts'],
+    'pulumi-policy': ['dist/pulumi-policy/index.d.ts'],
   },
 });
 project.package.addField('peerDependenciesMeta', {
@@ -126,6 +130,7 @@ project.package.addField('peerDependenciesMeta', {
   'constructs': { optional: true },
   '@pulumi/pulumi': { optional: true },
   '@pulumi/kubernetes': { optional: true },
+  '@pulumi/policy': { optional: true },
 });
 
 // The core stays framework-free: lib/core and lib/node may not import cdk8s,
@@ -151,6 +156,8 @@ project.eslint?.addRules({
         { target: './lib/policy', from: './lib/pulumi' },
         { target: './lib/cdk8s', from: './lib/pulumi', message: 'gvisor-iac/cdk8s must never load Pulumi' },
         { target: './lib/pulumi', from: './lib/cdk8s', message: 'gvisor-iac/pulumi must never load cdk8s' },
+        { target: './lib/pulumi-policy', from: './lib/cdk8s', message: 'gvisor-iac/pulumi-policy must never load cdk8s' },
+        { target: './lib/cdk8s', from: './lib/pulumi-policy', message: 'gvisor-iac/cdk8s must never load Pulumi' },
       ],
     },
   ],
