@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
-import { ApiObject, Helm, Include } from 'cdk8s';
+import { ApiObject, App, Chart, Helm, Include } from 'cdk8s';
 import fc from 'fast-check';
 import { newChart, synthApp } from '../helpers/synth';
 import { thrown } from '../helpers/thrown';
@@ -59,6 +59,14 @@ describe('cdk8s enforceGvisor (chart-wide)', () => {
       expect(e.message).not.toContain('kvm (Deployment kvm)');
       expect(e.message).not.toContain('agent');
     }
+  });
+
+  test('app-wide: every chart of the app', () => {
+    const app = new App();
+    enforceGvisor(app, { mode: 'inject' });
+    new ApiObject(new Chart(app, 'one'), 'd', deployment());
+    new Include(new Chart(app, 'two'), 'foreign', { url: FOREIGN });
+    expect(classes(synthApp(app))).toEqual(['Deployment/plain=gvisor', 'Deployment/web=gvisor', 'Service/web=-']);
   });
 
   test('invalid props are typed errors', () => {
