@@ -1,6 +1,5 @@
 // The pss-restricted pack and the independent oracle in test/helpers/pod-security.ts
 // (written separately, from the Pod Security Standards text) agree on generated pods.
-// Fields only one of them knows (the v1.34 host-probe control, SELinux types) are not generated.
 import fc from 'fast-check';
 import { podSpecsOf, restrictedViolations } from '../helpers/pod-security';
 import { checkObjects } from 'gvisor-iac';
@@ -11,13 +10,19 @@ function mostly<T>(ok: T, ...others: T[]): fc.Arbitrary<T> {
 }
 const seccomp = (ok: string | undefined) => mostly(ok, 'RuntimeDefault', 'Localhost', 'Unconfined', undefined).map((type) => (type === undefined ? undefined : { type }));
 const appArmor = mostly<string | undefined>(undefined, 'RuntimeDefault', 'Localhost', 'Unconfined').map((type) => (type === undefined ? undefined : { type }));
-const seLinux = mostly<Record<string, string> | undefined>(undefined, { user: 'system_u' }, { role: 'sysadm_r' }, { type: 'container_t' }, { level: 's0:c1,c2' });
+const seLinux = mostly<Record<string, string> | undefined>(undefined, { user: 'system_u' }, { role: 'sysadm_r' }, { type: 'container_t' }, { type: 'spc_t' }, { type: '' },
+  { level: 's0:c1,c2' });
+const probe = mostly<Record<string, unknown> | undefined>(undefined, { httpGet: { port: 8080 } }, { httpGet: { host: '10.0.0.1', port: 80 } }, { tcpSocket: { host: '', port: 80 } },
+  { tcpSocket: { host: 'node', port: 80 } }, { exec: { command: ['true'] } });
 const hostProcess = mostly<boolean | undefined>(undefined, true, false).map((v) => (v === undefined ? undefined : { hostProcess: v }));
 
 const container = (name: string) => fc.record({
   name: fc.constant(name),
   image: fc.constant('registry.example.com/app:1'),
   ports: mostly<number | undefined>(undefined, 0, 8080).map((hostPort) => [{ containerPort: 8080, hostPort }]),
+  livenessProbe: probe,
+  startupProbe: probe,
+  lifecycle: fc.record({ preStop: probe, postStart: probe }),
   securityContext: fc.record({
     privileged: mostly<boolean | undefined>(undefined, true, false),
     allowPrivilegeEscalation: mostly<boolean | undefined>(false, true, undefined),
