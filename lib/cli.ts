@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // gvisor-iac command line: prints node-level gVisor configuration files.
-import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { GvisorIacError } from './core/errors';
 import {
   NodeWarning, RUNSC_PRESET_NAMES, RUNSC_PRESET_TRADEOFFS, RunscOptions, RunscPresetName, RunscRelease,
-  renderComposeService, renderContainerdConfig, renderDockerDaemonConfig, renderRunscToml, renderRunscWrapper, runscFlags, runscPreset,
+  mergeDockerDaemonConfig, readDaemonJsonFile, renderComposeService, renderContainerdConfig, renderRunscToml, renderRunscWrapper,
+  runscFlags, runscPreset,
 } from './node';
 import { runPolicyCommand } from './policy/cli-check';
 
@@ -48,12 +48,13 @@ runsc-wrapper:  --runsc-path PATH (default /usr/local/bin/runsc)
 containerd:     --schema 2|3 (default 2)  --mode drop-in|file  --handler NAME (default runsc)
                 --shim runsc|runc (default runsc)  --runsc-config-path PATH  --runsc-binary PATH
                 --pod-annotation GLOB (repeatable)  --systemd-cgroup BOOL
-docker:         --path PATH (default /usr/local/bin/runsc)  --runtime-name NAME (default runsc)
-                --base FILE (existing daemon.json to merge into)  --default-runtime BOOL
+docker:         --path PATH (default: the base runtime's path, else /usr/local/bin/runsc)
+                --runtime-name NAME (default runsc)  --default-runtime BOOL
+                --base FILE (existing daemon.json to merge into; must exist; changes go to stderr)
 compose:        --service NAME (default app)  --image IMAGE  --runtime-name NAME  --hardened BOOL
-Warnings:       --acknowledge ID=REASON (repeatable)
+Warnings:       --acknowledge ID=REASON (repeatable; runsc-flags, runsc-toml, runsc-wrapper, containerd, docker)
 
-Exit status: 0 printed; 1 invalid options (message on stderr); 2 usage error.
+Exit status: 0 printed; 1 invalid options or base file (message on stderr, nothing on stdout); 2 usage error.
 `;
 
 const STRING_OPTIONS = [
@@ -67,7 +68,7 @@ const RUNSC_CLI = ['preset', 'release', 'platform', 'network', 'file-access', 'f
   'net-raw', 'nvproxy', 'oci-seccomp', 'systemd-cgroup', 'debug', 'debug-log', 'strace', 'extra-flag'];
 /** The options each command reads; any other option is a usage error, not silently ignored. */
 const COMMAND_OPTIONS: Record<string, readonly string[]> = {
-  'runsc-flags': RUNSC_CLI,
+  'runsc-flags': [...RUNSC_CLI, 'acknowledge'],
   'runsc-toml': [...RUNSC_CLI, 'binary-name', 'root', 'log-level', 'log-path', 'acknowledge'],
   'runsc-wrapper': [...RUNSC_CLI, 'runsc-path', 'acknowledge'],
   'containerd': ['schema', 'mode', 'handler', 'shim', 'runsc-config-path', 'runsc-binary', 'pod-annotation', 'systemd-cgroup', 'acknowledge'],
@@ -138,12 +139,13 @@ function acknowledgements(values: Record<string, unknown>): Record<string, strin
   }));
 }
 
-function render(command: string, values: Record<string, unknown>, onWarning: (w: NodeWarning) => void): string {
+function render(command: string, values: Record<string, unknown>, onWarning: (w: NodeWarning) => void, onChange: (change: string) => void): string {
   const acknowledgeWarnings = acknowledgements(values);
+  // Every output path that renders runsc options or a containerd runtime reports warnings the same way.
   const warn = { onWarning, ...(acknowledgeWarnings ? { acknowledgeWarnings } : {}) };
   switch (command) {
     case 'runsc-flags':
-      return `${runscFlags(runscOptionsFrom(values)).join('\n')}\n`;
+      return `${runscFlags({ ...runscOptionsFrom(values), ...warn }).join('\n')}\n`;
     case 'runsc-toml':
       return renderRunscToml({
         ...runscOptionsFrom(values),
@@ -171,28 +173,23 @@ function render(command: string, values: Record<string, unknown>, onWarning: (w:
     }
     case 'docker': {
       const baseFile = str(values, 'base');
-      let base: Record<string, unknown> | undefined;
-      if (baseFile !== undefined) {
-        const text = fs.existsSync(baseFile) ? fs.readFileSync(baseFile, 'utf8').trim() : '';
-        try {
-          base = text === '' ? {} : JSON.parse(text);
-        } catch (e) {
-          throw new UsageError(`--base ${baseFile} is not JSON: ${(e as Error).message}`);
-        }
-      }
-      return renderDockerDaemonConfig({
+      const merged = mergeDockerDaemonConfig({
         ...runscOptionsFrom(values),
         ...warn,
         path: str(values, 'path'),
         runtimeName: str(values, 'runtime-name'),
-        base,
+        base: baseFile === undefined ? undefined : readDaemonJsonFile(baseFile, '--base'),
         defaultRuntime: bool(values, 'default-runtime'),
       });
+      // What the merge changed in the node's file; without --base there is nothing to change.
+      if (baseFile !== undefined) for (const change of merged.changes) onChange(change);
+      return merged.json;
     }
     case 'compose':
       return renderComposeService({ serviceName: str(values, 'service'), image: str(values, 'image'), runtimeName: str(values, 'runtime-name'), hardened: bool(values, 'hardened') });
     case 'presets':
-      return RUNSC_PRESET_NAMES.map((n) => `${n}\n  flags: ${runscFlags(runscPreset(n, (str(values, 'release') ?? 'current') as RunscRelease)).join(' ')}\n  ${RUNSC_PRESET_TRADEOFFS[n]}\n`).join('\n');
+      // A listing, not a config: each preset's trade-offs (network host included) are printed in full instead of as warnings.
+      return RUNSC_PRESET_NAMES.map((n) => `${n}\n  flags: ${runscFlags({ ...runscPreset(n, (str(values, 'release') ?? 'current') as RunscRelease), onWarning: () => undefined }).join(' ')}\n  ${RUNSC_PRESET_TRADEOFFS[n]}\n`).join('\n');
     default:
       throw new UsageError(`unknown command "${command}"; run gvisor-iac --help`);
   }
@@ -216,12 +213,17 @@ export function runCli(argv: string[]): CliResult {
     if (values.help || positionals.length === 0) return { code: positionals.length === 0 && !values.help ? 2 : 0, stdout: values.help ? CLI_HELP : '', stderr: values.help ? '' : CLI_HELP };
     if (positionals.length > 1) throw new UsageError(`one command at a time, got: ${positionals.join(' ')}`);
     const command = positionals[0] as string;
-    const allowed = COMMAND_OPTIONS[command];
+    const allowed = Object.hasOwn(COMMAND_OPTIONS, command) ? COMMAND_OPTIONS[command] : undefined;
     if (!allowed) throw new UsageError(`unknown command "${command}"; run gvisor-iac --help`);
     for (const name of Object.keys(values)) {
       if (name !== 'help' && !allowed.includes(name)) throw new UsageError(`${command} does not take --${name}`);
     }
-    const stdout = render(command, values, (w) => { stderr += `warning ${w.id}: ${w.path}: ${w.message} (acknowledge with --acknowledge ${w.id}=REASON)\n`; });
+    const stdout = render(
+      command,
+      values,
+      (w) => { stderr += `warning ${w.id}: ${w.path}: ${w.message} (acknowledge with --acknowledge ${w.id}=REASON)\n`; },
+      (change) => { stderr += `note: ${change}\n`; },
+    );
     return { code: 0, stdout, stderr };
   } catch (e) {
     if (e instanceof GvisorIacError) return { code: 1, stdout: '', stderr: `${stderr}error ${e.code}: ${e.message}\n` };

@@ -38,7 +38,9 @@ export type GvisorIacErrorCode =
   /** A flag, value or option that the targeted runsc release does not support. */
   | 'UNSUPPORTED_BY_RELEASE'
   /** Something that would break the node's container runtime. */
-  | 'INVALID_NODE_CONFIG';
+  | 'INVALID_NODE_CONFIG'
+  /** A key that would reach an object's prototype when merged (`__proto__`, `constructor`, `prototype`). */
+  | 'UNSAFE_KEY';
 
 /**
  * The one error type gvisor-iac throws for bad input. It is raised while a

@@ -1,8 +1,9 @@
-import { stringify } from 'yaml';
+import { Document, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import { assertDockerRuntimeName } from './docker';
 import { assertKnownOptions } from './node-values';
+import { ownOptions } from './own-options';
 import { GvisorIacError } from '../core/errors';
-import { assertBoolean, assertPlainObject, assertString } from '../core/validate';
+import { assertBoolean, assertString } from '../core/validate';
 
 /** Options for a Docker Compose service fragment that runs in gVisor. */
 export interface ComposeServiceOptions {
@@ -41,7 +42,7 @@ export const HARDENED_COMPOSE_SETTINGS = {
 
 /** The Compose document (`services.<name>`) as an object. */
 export function composeService(options: ComposeServiceOptions = {}): Record<string, unknown> {
-  const opts = assertPlainObject(options ?? {}, 'options');
+  const opts = ownOptions(options ?? {}, 'options', '');
   assertKnownOptions(opts, ['serviceName', 'image', 'runtimeName', 'hardened']);
   const name = opts.serviceName === undefined ? 'app' : assertString(opts.serviceName, 'serviceName');
   if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(name)) {
@@ -56,7 +57,28 @@ export function composeService(options: ComposeServiceOptions = {}): Record<stri
   return { services: { [name]: service } };
 }
 
+/**
+ * Builds YAML nodes from plain data directly. yaml's own object conversion
+ * calls any `toJSON` it finds, inherited ones included, so a polluted
+ * `Object.prototype.toJSON` would replace the document.
+ */
+function toYamlNode(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    const seq = new YAMLSeq();
+    for (const item of value) seq.items.push(toYamlNode(item));
+    return seq;
+  }
+  if (typeof value === 'object' && value !== null) {
+    const map = new YAMLMap();
+    for (const key of Object.keys(value)) map.items.push(new Pair(new Scalar(key), toYamlNode((value as Record<string, unknown>)[key])));
+    return map;
+  }
+  return new Scalar(value);
+}
+
 /** Renders a Compose service fragment (YAML) with `runtime: runsc`. */
 export function renderComposeService(options: ComposeServiceOptions = {}): string {
-  return stringify(composeService(options), { defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' });
+  const doc = new Document();
+  doc.contents = toYamlNode(composeService(options)) as YAMLMap;
+  return doc.toString({ defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' });
 }

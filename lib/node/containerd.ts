@@ -1,9 +1,12 @@
 import { stringify } from 'smol-toml';
+import { CriPluginSettings, criPluginTable, mergeCriPluginConfig } from './containerd-owned';
+import { goPatternCanMatchPrefix, isValidGoPattern } from './go-path-match';
 import { assertAbsolutePath, assertKnownOptions, assertStringList } from './node-values';
+import { copyRawConfig, ownOptions } from './own-options';
 import { DEFAULT_RUNSC_PATH } from './runsc-wrapper';
 import { NodeWarning, NodeWarningOptions, WARNING_OPTION_NAMES, reportWarnings } from './warnings';
-import { GvisorIacError, fieldPath } from '../core/errors';
-import { assertBoolean, assertDnsLabel, assertOneOf, assertPlainObject } from '../core/validate';
+import { GvisorIacError } from '../core/errors';
+import { assertBoolean, assertDnsLabel, assertOneOf } from '../core/validate';
 
 /** containerd config schema: `2` for containerd 1.x, `3` for containerd 2.x. */
 export type ContainerdSchema = 2 | 3;
@@ -49,10 +52,12 @@ export interface ContainerdConfigOptions extends NodeWarningOptions {
    */
   readonly runscBinary?: string;
   /**
-   * `pod_annotations`: annotation keys (globs) passed from pods to the
-   * runtime. `dev.gvisor.*` lets pod authors change allow-listed runsc flags
-   * (debug, strace, host-uds, overlay2 …) per pod, and raises warning
-   * `NODE_POD_ANNOTATIONS`.
+   * `pod_annotations`: annotation keys or globs (Go `path.Match` syntax, as
+   * containerd matches them: `*`, `?`, `[...]`, `\\`) whose pod annotations
+   * are passed to the runtime. Any glob that lets a `dev.gvisor.` annotation
+   * through (`dev.gvisor.*`, but also `*`, `d*`, `dev.gvi[r-t]or.*`, …) lets
+   * pod authors change allow-listed runsc flags (debug, strace, host-uds,
+   * overlay2 …) per pod, and raises warning `NODE_POD_ANNOTATIONS`.
    * @default - none: pods cannot change runsc flags
    */
   readonly podAnnotations?: string[];
@@ -72,8 +77,11 @@ export interface ContainerdConfigOptions extends NodeWarningOptions {
   readonly keepDefaultRuntime?: boolean;
   /**
    * Raw keys merged into the CRI plugin's table (escape hatch), e.g.
-   * `{ sandbox_image: 'registry.k8s.io/pause:3.9' }` for schema 2. A key that
-   * the renderer sets is refused. Note that containerd 1.x replaces the whole
+   * `{ sandbox_image: 'registry.k8s.io/pause:3.9' }` for schema 2. Refused:
+   * any key the renderer can emit (`default_runtime_name`, any spelling in
+   * another letter case), any key inside a runtime table it renders (the
+   * handler's and `runc`: `pod_annotations`, `runtime_path`, `options`, …),
+   * prototype keys, and values TOML cannot hold. Note that containerd 1.x replaces the whole
    * CRI plugin table of the main config with an imported one: carry the
    * node's other CRI settings here.
    * @default - none
@@ -101,34 +109,65 @@ export const CRI_RUNTIME_PLUGIN: Record<ContainerdSchema, string> = {
 };
 
 export const DEFAULT_RUNSC_CONFIG_PATH = '/etc/containerd/runsc.toml';
-const ANNOTATION_GLOB = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9*])?(\/[A-Za-z0-9*]([-A-Za-z0-9_.*]*)?)?$|^\*$/;
+/** The annotation prefix runsc reads pod-level settings from (`dev.gvisor.flag.*`, `dev.gvisor.spec.*`, …). */
+export const GVISOR_ANNOTATION_PREFIX = 'dev.gvisor.';
 
-function mergeRaw(target: Record<string, unknown>, raw: Record<string, unknown>, path: string): void {
-  for (const [key, value] of Object.entries(raw)) {
-    const p = fieldPath(path, key);
-    const existing = target[key];
-    const isObj = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
-    if (existing === undefined) {
-      target[key] = value;
-    } else if (isObj(existing) && isObj(value)) {
-      mergeRaw(existing as Record<string, unknown>, value as Record<string, unknown>, p);
-    } else {
-      throw new GvisorIacError('INVALID_NODE_CONFIG', p, value, 'overrides a key that gvisor-iac renders', 'set it through the typed option instead of criPluginConfig');
-    }
-  }
+/** True when containerd would pass some `dev.gvisor.` annotation through `glob` (Go `path.Match`). */
+export function podAnnotationGlobReachesGvisor(glob: string): boolean {
+  return isValidGoPattern(glob) && goPatternCanMatchPrefix(glob, GVISOR_ANNOTATION_PREFIX);
 }
 
-/** Warnings `renderContainerdConfig` would raise for `options` (validated first). */
+function assertPodAnnotations(value: unknown): string[] {
+  const list = assertStringList(value, 'podAnnotations', 'an annotation key or glob');
+  list.forEach((glob, i) => {
+    if (!/^[\x21-\x7e]+$/.test(glob)) {
+      throw new GvisorIacError('INVALID_VALUE', `podAnnotations[${i}]`, glob, 'is not an annotation key or glob (annotation keys are printable ASCII without spaces)', 'use keys or globs such as "example.com/team" or "io.kubernetes.cri.*"');
+    }
+    if (!isValidGoPattern(glob)) {
+      throw new GvisorIacError('INVALID_VALUE', `podAnnotations[${i}]`, glob, 'is a malformed glob (Go path.Match reports a syntax error, so containerd would never match it)', 'close every "[", put "-" and "]" first in a class only after "\\", and end no pattern with a lone "\\"');
+    }
+  });
+  return list;
+}
+
+const POD_ANNOTATIONS_RISK = 'it lets any pod author change runsc flags through dev.gvisor.flag.* annotations ' +
+  '(debug, strace, host-uds, overlay2, oci-seccomp, …), e.g. open host Unix sockets from inside the sandbox; restrict who may set them with an admission policy';
+
+/** `pod_annotations` of the runtimes a raw `criPluginConfig` adds: `[path, globs]`. */
+function rawRuntimePodAnnotations(raw: unknown): Array<[string, string[]]> {
+  const table = (v: unknown): Record<string, unknown> | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? v as Record<string, unknown> : undefined);
+  const own = (t: Record<string, unknown> | undefined, key: string) => (t !== undefined && Object.hasOwn(t, key) ? t[key] : undefined);
+  const runtimes = table(own(table(own(table(raw), 'containerd')), 'runtimes'));
+  if (runtimes === undefined) return [];
+  const out: Array<[string, string[]]> = [];
+  for (const name of Object.keys(runtimes)) {
+    const globs = own(table(runtimes[name]), 'pod_annotations');
+    if (Array.isArray(globs)) out.push([`criPluginConfig.containerd.runtimes.${name}.pod_annotations`, globs.filter((g): g is string => typeof g === 'string')]);
+  }
+  return out;
+}
+
+/**
+ * Warnings `renderContainerdConfig` would raise for `options` (validated
+ * first): `NODE_POD_ANNOTATIONS` for `podAnnotations`, and for the
+ * `pod_annotations` of any runtime that `criPluginConfig` adds, whenever a
+ * glob lets a `dev.gvisor.` annotation through.
+ */
 export function containerdConfigWarnings(options: ContainerdConfigOptions): NodeWarning[] {
-  const annotations = options.podAnnotations ?? [];
-  const gvisor = annotations.filter((a) => a === '*' || a.startsWith('dev.gvisor.') || a === 'dev.*' || a === 'dev.gvisor*');
-  if (gvisor.length === 0) return [];
-  return [{
-    id: 'NODE_POD_ANNOTATIONS',
-    path: 'podAnnotations',
-    message: `${gvisor.map((a) => JSON.stringify(a)).join(', ')} lets any pod author change runsc flags through dev.gvisor.flag.* annotations ` +
-      '(debug, strace, host-uds, overlay2, oci-seccomp, …), e.g. open host Unix sockets from inside the sandbox; restrict who may set them with an admission policy',
-  }];
+  const opts = ownOptions(options ?? {}, 'options', '');
+  const sources: Array<[string, string[]]> = [['podAnnotations', opts.podAnnotations === undefined ? [] : assertPodAnnotations(opts.podAnnotations)]];
+  if (opts.criPluginConfig !== undefined) sources.push(...rawRuntimePodAnnotations(copyRawConfig(opts.criPluginConfig, 'criPluginConfig', 'toml')));
+  const out: NodeWarning[] = [];
+  for (const [path, globs] of sources) {
+    const gvisor = globs.filter(podAnnotationGlobReachesGvisor);
+    if (gvisor.length === 0) continue;
+    out.push({
+      id: 'NODE_POD_ANNOTATIONS',
+      path,
+      message: `${gvisor.map((a) => JSON.stringify(a)).join(', ')} matches ${GVISOR_ANNOTATION_PREFIX}* annotation keys (containerd matches with Go's path.Match): ${POD_ANNOTATIONS_RISK}`,
+    });
+  }
+  return out;
 }
 
 /**
@@ -139,8 +178,8 @@ export function containerdConfigWarnings(options: ContainerdConfigOptions): Node
  * @see https://gvisor.dev/docs/user_guide/containerd/quick_start/
  */
 export function renderContainerdConfig(options: ContainerdConfigOptions = {}): string {
-  const opts = assertPlainObject(options ?? {}, 'options') as ContainerdConfigOptions;
-  assertKnownOptions(opts as Record<string, unknown>, KNOWN);
+  const opts = ownOptions(options ?? {}, 'options', '');
+  assertKnownOptions(opts, KNOWN);
   const schema = opts.schema === undefined ? 2 : assertOneOf(opts.schema, [2, 3] as const, 'schema', 'use 2 for containerd 1.x or 3 for containerd 2.x');
   const mode = opts.mode === undefined ? 'drop-in' : assertOneOf(opts.mode, ['drop-in', 'file'] as const, 'mode');
   const handler = opts.handler === undefined ? 'runsc' : assertDnsLabel(opts.handler, 'handler');
@@ -159,38 +198,28 @@ export function renderContainerdConfig(options: ContainerdConfigOptions = {}): s
       throw new GvisorIacError('INVALID_NODE_CONFIG', key, opts[key], 'belongs in the main config, not in a drop-in', "set mode: 'file', or drop it");
     }
   }
-  const podAnnotations = opts.podAnnotations === undefined ? undefined : assertStringList(opts.podAnnotations, 'podAnnotations', 'an annotation key or glob');
-  podAnnotations?.forEach((a, i) => {
-    if (!ANNOTATION_GLOB.test(a)) throw new GvisorIacError('INVALID_VALUE', `podAnnotations[${i}]`, a, 'is not an annotation key or glob', 'use keys such as "dev.gvisor.*"');
-  });
+  const podAnnotations = opts.podAnnotations === undefined ? undefined : assertPodAnnotations(opts.podAnnotations);
   const systemdCgroup = opts.systemdCgroup === undefined ? undefined : assertBoolean(opts.systemdCgroup, 'systemdCgroup');
   const keepDefault = opts.keepDefaultRuntime === undefined ? true : assertBoolean(opts.keepDefaultRuntime, 'keepDefaultRuntime');
 
-  const runtime: Record<string, unknown> = {};
-  if (shim === 'runsc') {
-    runtime.runtime_type = 'io.containerd.runsc.v1';
-    if (podAnnotations?.length) runtime.pod_annotations = podAnnotations;
-    runtime.options = {
-      TypeUrl: 'io.containerd.runsc.v1.options',
-      ConfigPath: opts.runscConfigPath === undefined ? DEFAULT_RUNSC_CONFIG_PATH : assertAbsolutePath(opts.runscConfigPath, 'runscConfigPath'),
-    };
-  } else {
-    runtime.runtime_type = 'io.containerd.runc.v2';
-    if (podAnnotations?.length) runtime.pod_annotations = podAnnotations;
-    const binary = opts.runscBinary === undefined ? DEFAULT_RUNSC_PATH : assertAbsolutePath(opts.runscBinary, 'runscBinary', DEFAULT_RUNSC_PATH);
-    runtime.options = systemdCgroup === undefined ? { BinaryName: binary } : { BinaryName: binary, SystemdCgroup: systemdCgroup };
+  const settings: CriPluginSettings = {
+    handler,
+    shim,
+    keepDefaultRuntime: keepDefault,
+    runscConfigPath: opts.runscConfigPath === undefined ? DEFAULT_RUNSC_CONFIG_PATH : assertAbsolutePath(opts.runscConfigPath, 'runscConfigPath'),
+    runscBinary: opts.runscBinary === undefined ? DEFAULT_RUNSC_PATH : assertAbsolutePath(opts.runscBinary, 'runscBinary', DEFAULT_RUNSC_PATH),
+    // Every field is an own property, even when undefined: an absent one would be read from Object.prototype.
+    podAnnotations: podAnnotations?.length ? podAnnotations : undefined,
+    systemdCgroup,
+  };
+  const plugin = criPluginTable(settings);
+  if (opts.criPluginConfig !== undefined) {
+    const raw = copyRawConfig(opts.criPluginConfig, 'criPluginConfig', 'toml');
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+      throw new GvisorIacError('INVALID_TYPE', 'criPluginConfig', opts.criPluginConfig, 'is not an object', 'pass the keys of the CRI plugin table as an object');
+    }
+    mergeCriPluginConfig(plugin, raw as Record<string, unknown>, settings);
   }
-
-  const runtimes: Record<string, unknown> = {};
-  const containerd: Record<string, unknown> = {};
-  if (keepDefault) {
-    containerd.default_runtime_name = 'runc';
-    runtimes.runc = { runtime_type: 'io.containerd.runc.v2', ...(systemdCgroup === undefined ? {} : { options: { SystemdCgroup: systemdCgroup } }) };
-  }
-  runtimes[handler] = runtime;
-  containerd.runtimes = runtimes;
-  const plugin: Record<string, unknown> = { containerd };
-  if (opts.criPluginConfig !== undefined) mergeRaw(plugin, assertPlainObject(opts.criPluginConfig, 'criPluginConfig'), 'criPluginConfig');
 
   const doc: Record<string, unknown> = { version: schema };
   if (mode === 'file') {
@@ -201,7 +230,7 @@ export function renderContainerdConfig(options: ContainerdConfigOptions = {}): s
   }
   doc.plugins = { [CRI_RUNTIME_PLUGIN[schema]]: plugin };
 
-  reportWarnings(containerdConfigWarnings({ ...opts, podAnnotations }), opts);
+  reportWarnings(containerdConfigWarnings(opts), opts);
   const what = mode === 'file' ? 'containerd config' : 'containerd drop-in (add its path to the main config\'s imports)';
   return `# ${what} for containerd ${schema === 2 ? '1.x' : '2.x'}, generated by gvisor-iac: runtime "${handler}" (gVisor, ${shim === 'runsc' ? 'runsc shim' : 'runc v2 shim + runsc'}).\n${stringify(doc).trimEnd()}\n`;
 }

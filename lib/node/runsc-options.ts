@@ -1,9 +1,11 @@
 import { assertAbsolutePath, assertKnownOptions, assertStringList } from './node-values';
-import { assertAllowedRunscFlag, parseExtraFlags } from './runsc-extra-flags';
+import { hasOwn, ownOptions } from './own-options';
+import { looseningExtraFlags, parseExtraFlags } from './runsc-extra-flags';
 import { RunscOverlay2, parseOverlay2 } from './runsc-overlay';
 import { CURRENT_RUNSC_RELEASE, RunscFeature, RunscRelease, assertRunscRelease, assertRunscReleaseSupports, runscReleaseSupports } from './runsc-releases';
+import { NodeWarning, runscOptionWarnings } from './warnings';
 import { GvisorIacError, fieldPath } from '../core/errors';
-import { assertBoolean, assertInteger, assertOneOf, assertPlainObject } from '../core/validate';
+import { assertBoolean, assertInteger, assertOneOf } from '../core/validate';
 
 /** How the sandbox intercepts system calls. @see https://gvisor.dev/docs/user_guide/platforms/ */
 export type RunscPlatform = 'systrap' | 'ptrace' | 'kvm';
@@ -207,6 +209,8 @@ export interface ResolvedRunscOptions {
   readonly release: RunscRelease;
   /** `[flag name, value]`; booleans are `'true'` / `'false'`, a bare extra flag has value `undefined`. */
   readonly flags: ReadonlyArray<readonly [string, string | undefined]>;
+  /** The warnings these options raise, the same for every renderer. */
+  readonly warnings: readonly NodeWarning[];
 }
 
 const REMOVED_FILE_ACCESS: Record<string, string> = {
@@ -219,7 +223,7 @@ function checkValue(spec: OptionSpec, value: unknown, p: string, release: RunscR
     case 'bool':
       return String(assertBoolean(value, p));
     case 'enum':
-      if ((spec.option === 'fileAccess' || spec.option === 'fileAccessMounts') && typeof value === 'string' && REMOVED_FILE_ACCESS[value]) {
+      if ((spec.option === 'fileAccess' || spec.option === 'fileAccessMounts') && typeof value === 'string' && hasOwn(REMOVED_FILE_ACCESS, value)) {
         throw new GvisorIacError('INVALID_VALUE', p, value, 'was removed from runsc in 2018 (the source of many old examples)', REMOVED_FILE_ACCESS[value] as string);
       }
       if (spec.option === 'platform' && value === 'systrap') {
@@ -246,13 +250,14 @@ function checkValue(spec: OptionSpec, value: unknown, p: string, release: RunscR
 
 /**
  * Validates runsc options (types, values, the targeted release, conflicts,
- * forbidden flags) and returns the flags to emit. Nothing is rendered from
+ * extra flags) and returns the flags to emit and the warnings they raise.
+ * Only own properties of `options` are read. Nothing is rendered from
  * options that fail here.
  *
  * @param extraKnownKeys option names the caller adds (e.g. `binaryName` for runsc.toml)
  */
 export function resolveRunscOptions(options: unknown, basePath = '', extraKnownKeys: readonly string[] = []): ResolvedRunscOptions {
-  const opts = assertPlainObject(options ?? {}, basePath || 'options');
+  const opts = ownOptions(options ?? {}, basePath || 'options', basePath);
   assertKnownOptions(opts, [...RUNSC_OPTION_NAMES, ...extraKnownKeys], basePath);
   const at = (key: string) => fieldPath(basePath, key);
   const release = opts.runscRelease === undefined ? CURRENT_RUNSC_RELEASE : assertRunscRelease(opts.runscRelease, at('runscRelease'));
@@ -261,7 +266,7 @@ export function resolveRunscOptions(options: unknown, basePath = '', extraKnownK
   for (const spec of RUNSC_OPTION_FLAGS) {
     const value = opts[spec.option];
     if (value === undefined) continue;
-    if (spec.feature) assertRunscReleaseSupports(release, spec.feature, at(spec.option), value);
+    if (hasOwn(spec, 'feature') && spec.feature) assertRunscReleaseSupports(release, spec.feature, at(spec.option), value);
     flags.push([spec.flag, checkValue(spec, value, at(spec.option), release)]);
   }
 
@@ -285,17 +290,14 @@ export function resolveRunscOptions(options: unknown, basePath = '', extraKnownK
     throw new GvisorIacError('INVALID_NODE_CONFIG', at('straceLogSize'), opts.straceLogSize, 'has no effect without strace: true', 'set strace: true, or drop straceLogSize');
   }
 
+  const warnings: NodeWarning[] = runscOptionWarnings(opts);
   if (opts.extraFlags !== undefined) {
-    const typed = new Map(RUNSC_OPTION_FLAGS.map((s) => [s.flag, s.option]));
-    for (const [i, extra] of parseExtraFlags(opts.extraFlags, at('extraFlags')).entries()) {
-      const p = `${at('extraFlags')}[${i}]`;
-      assertAllowedRunscFlag(extra.name, p, (opts.extraFlags as string[])[i]);
-      const option = typed.get(extra.name);
-      if (option !== undefined) {
-        throw new GvisorIacError('INVALID_NODE_CONFIG', p, (opts.extraFlags as string[])[i], `sets --${extra.name}, which the typed option "${option}" owns`, `set ${fieldPath(basePath, option)} instead, so that it is validated`);
-      }
-      flags.push([extra.name, extra.value]);
+    const typed = new Map(RUNSC_OPTION_FLAGS.map((s) => [s.flag, fieldPath(basePath, s.option)]));
+    const extras = parseExtraFlags(opts.extraFlags, at('extraFlags'), release, typed);
+    for (const extra of extras) flags.push([extra.name, extra.value]);
+    for (const { name, why } of looseningExtraFlags(extras)) {
+      warnings.push({ id: 'NODE_EXTRA_FLAG', path: at('extraFlags'), message: `--${name} ${why}` });
     }
   }
-  return { release, flags };
+  return { release, flags, warnings };
 }

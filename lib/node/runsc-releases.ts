@@ -95,12 +95,18 @@ export function assertRunscRelease(value: unknown, path: string): RunscRelease {
   );
 }
 
+/** A feature's window, read from own properties only (an absent bound never comes from Object.prototype). */
+function featureWindow(feature: RunscFeature): { since: number | undefined; until: number | undefined; what: string } {
+  const w = FEATURES[feature];
+  return { since: Object.hasOwn(w, 'since') ? w.since : undefined, until: Object.hasOwn(w, 'until') ? w.until : undefined, what: w.what };
+}
+
 /** True when `release` has `feature`. */
 export function runscReleaseSupports(release: RunscRelease, feature: RunscFeature): boolean {
   const date = runscReleaseDate(release);
-  const w = FEATURES[feature];
-  if (w.since !== undefined && date < w.since) return false;
-  if (w.until !== undefined && date >= w.until) return false;
+  const { since, until } = featureWindow(feature);
+  if (since !== undefined && date < since) return false;
+  if (until !== undefined && date >= until) return false;
   return true;
 }
 
@@ -109,7 +115,7 @@ export function runscReleaseSupports(release: RunscRelease, feature: RunscFeatur
  */
 export function assertRunscReleaseSupports(release: RunscRelease, feature: RunscFeature, path: string, value: unknown, fix?: string): void {
   if (runscReleaseSupports(release, feature)) return;
-  const w = FEATURES[feature];
+  const w = featureWindow(feature);
   const when = w.since !== undefined ? `first released in release-${w.since}.0` : `removed in release-${w.until}.0`;
   throw new GvisorIacError(
     'UNSUPPORTED_BY_RELEASE',

@@ -1,8 +1,9 @@
 import { stringify } from 'smol-toml';
 import { assertAbsolutePath } from './node-values';
+import { ownOptions } from './own-options';
 import { RunscOptions, resolveRunscOptions } from './runsc-options';
-import { NodeWarningOptions, WARNING_OPTION_NAMES, reportWarnings, runscOptionWarnings } from './warnings';
-import { assertOneOf, assertPlainObject } from '../core/validate';
+import { NodeWarningOptions, WARNING_OPTION_NAMES, reportWarnings } from './warnings';
+import { assertOneOf } from '../core/validate';
 
 /** Log levels the gVisor containerd shim accepts. */
 export type RunscShimLogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'panic';
@@ -48,14 +49,14 @@ const TOML_KEYS = ['binaryName', 'root', 'logLevel', 'logPath', ...WARNING_OPTIO
  * @see https://gvisor.dev/docs/user_guide/containerd/configuration/
  */
 export function renderRunscToml(options: RunscTomlOptions = {}): string {
-  const opts = assertPlainObject(options ?? {}, 'options');
+  const opts = ownOptions(options ?? {}, 'options', '');
   const resolved = resolveRunscOptions(opts, '', TOML_KEYS);
   const doc: Record<string, unknown> = {};
   if (opts.binaryName !== undefined) doc.binary_name = assertAbsolutePath(opts.binaryName, 'binaryName', '/usr/local/bin/runsc');
   if (opts.root !== undefined) doc.root = assertAbsolutePath(opts.root, 'root', '/run/containerd/runsc');
   if (opts.logLevel !== undefined) doc.log_level = assertOneOf(opts.logLevel, ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'panic'], 'logLevel');
   if (opts.logPath !== undefined) doc.log_path = assertAbsolutePath(opts.logPath, 'logPath', '/var/log/runsc/%ID%/shim.log');
-  reportWarnings(runscOptionWarnings(opts), opts);
+  reportWarnings(resolved.warnings, opts);
   const config: Record<string, string> = {};
   for (const [name, value] of resolved.flags) config[name] = value ?? 'true';
   if (Object.keys(config).length > 0) doc.runsc_config = config;

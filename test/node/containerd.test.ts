@@ -87,7 +87,7 @@ describe('renderContainerdConfig', () => {
     [{ shim: 'runc', runscConfigPath: '/etc/runsc.toml' }, 'INVALID_NODE_CONFIG', 'runscConfigPath: "/etc/runsc.toml" is only read by gVisor\'s shim (shim \'runsc\'); with shim \'runc\', pass flags through a wrapper (renderRunscWrapper) as runscBinary'],
     [{ root: '/var/lib/containerd' }, 'INVALID_NODE_CONFIG', 'root: "/var/lib/containerd" belongs in the main config, not in a drop-in; set mode: \'file\', or drop it'],
     [{ mode: 'file', imports: ['conf.d/*.toml'] }, 'INVALID_VALUE', 'imports[0]: "conf.d/*.toml" is a relative path; the daemon would resolve it against its own working directory; use an absolute path such as "/conf.d/*.toml"'],
-    [{ podAnnotations: ['dev gvisor'] }, 'INVALID_VALUE', 'podAnnotations[0]: "dev gvisor" is not an annotation key or glob; use keys such as "dev.gvisor.*"'],
+    [{ podAnnotations: ['dev gvisor'] }, 'INVALID_VALUE', 'podAnnotations[0]: "dev gvisor" is not an annotation key or glob (annotation keys are printable ASCII without spaces); use keys or globs such as "example.com/team" or "io.kubernetes.cri.*"'],
     [{ criPluginConfig: { containerd: { default_runtime_name: 'runsc' } } }, 'INVALID_NODE_CONFIG', 'criPluginConfig.containerd.default_runtime_name: "runsc" overrides a key that gvisor-iac renders; set it through the typed option instead of criPluginConfig'],
     [{ podAnnotation: ['dev.gvisor.*'] }, 'UNKNOWN_FIELD', 'podAnnotation: ["dev.gvisor.*"] is not a known option; did you mean "podAnnotations"?'],
     [{ systemdCgroup: 'true' }, 'INVALID_TYPE', 'systemdCgroup: "true" is not a boolean; use true or false'],

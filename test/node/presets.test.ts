@@ -1,6 +1,11 @@
 import { caught } from './helpers';
 import { RUNSC_PRESET_NAMES, RUNSC_PRESET_TRADEOFFS, renderRunscWrapper, runscFlags, runscPreset } from '../../lib';
 
+// The performance preset uses network host, which every renderer (runscFlags included) warns about; keep that out of this file's output.
+let emitWarning: jest.SpyInstance;
+beforeAll(() => { emitWarning = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined); });
+afterAll(() => emitWarning.mockRestore());
+
 describe('runscPreset', () => {
   test('hardened pins the isolating values and enforces the OCI seccomp profile', () => {
     expect(runscPreset('hardened')).toEqual({ network: 'sandbox', fileAccess: 'exclusive', hostUds: 'none', hostFifo: 'none', netRaw: false, ociSeccomp: true });

@@ -4,6 +4,11 @@ import { RunscOptions, RUNSC_OPTION_FLAGS, RUNSC_OPTION_NAMES, isForbiddenRunscF
 
 const OLD = 'release-20221219.0' as const;
 
+// runscFlags reports warnings like every other renderer (test/security covers them); keep them out of this file's output.
+let emitWarning: jest.SpyInstance;
+beforeAll(() => { emitWarning = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined); });
+afterAll(() => emitWarning.mockRestore());
+
 describe('runscFlags: every option maps to its flag', () => {
   const table: Array<[RunscOptions, string[]]> = [
     [{ platform: 'systrap' }, ['--platform=systrap']],
