@@ -72,9 +72,29 @@ function identity(obj: unknown, index: number): FindingObject {
   return out as unknown as FindingObject;
 }
 
-function finding(ruleId: string, severity: Severity, v: Violation, object?: FindingObject): Finding {
-  const message = `${v.path}: ${describeValue(v.value)} ${v.problem}; ${v.fix}`;
-  return { ruleId, severity, message, path: v.path, fix: v.fix, ...(object ? { object } : {}) };
+function makeFinding(ruleId: string, severity: Severity, v: Violation, object?: FindingObject, prefix = ''): Finding {
+  // Paths inside a List item start at the List (`items[2].spec…`); "(object)"-style paths name the item.
+  const path = prefix === '' ? v.path : v.path.startsWith('(') ? prefix.slice(0, -1) : `${prefix}${v.path}`;
+  const message = `${path}: ${describeValue(v.value)} ${v.problem}; ${v.fix}`;
+  return { ruleId, severity, message, path, fix: v.fix, ...(object ? { object } : {}) };
+}
+
+interface Entry { readonly obj: unknown; readonly index: number; readonly prefix: string }
+
+/** True for a `List`-kind object with items (`kind: List`, `PodList`, …). */
+export function isListObject(obj: unknown): obj is PolicyObject & { items: unknown[] } {
+  return isObject(obj) && typeof obj.kind === 'string' && obj.kind.endsWith('List') && Array.isArray(obj.items);
+}
+
+/** The objects to check: Lists contribute their items, recursively (kubectl applies nested Lists' items too). */
+function flatten(objects: readonly unknown[]): Entry[] {
+  const out: Entry[] = [];
+  const walk = (obj: unknown, index: number, prefix: string): void => {
+    if (isListObject(obj)) obj.items.forEach((item, i) => walk(item, index, `${prefix}items[${i}].`));
+    else out.push({ obj, index, prefix });
+  };
+  objects.forEach((o, i) => walk(o, i, ''));
+  return out;
 }
 
 /** The gVisor RuntimeClass names for an input: the options' (or "gvisor") and the input's own gVisor classes. */
@@ -98,9 +118,11 @@ export function checkObjects(objects: readonly unknown[], options: CheckOptions 
   const rules = resolvePacks(options.packs);
   const known = knownRuleIds(options.packs ?? []);
   const handlers = new Set(options.gvisorHandlers ?? [DEFAULTS.runtimeHandler, GKE_SANDBOX.handler]);
+  const entries = flatten(objects);
+  const flat = entries.map((e) => e.obj);
   const ctx: RuleContext = {
-    objects: objects.filter(isObject),
-    gvisorClassNames: gvisorClassNames(objects, options, handlers),
+    objects: flat.filter(isObject),
+    gvisorClassNames: gvisorClassNames(flat, options, handlers),
     gvisorHandlers: handlers,
   };
   const findings: Finding[] = [];
@@ -111,20 +133,26 @@ export function checkObjects(objects: readonly unknown[], options: CheckOptions 
     if (entry) globalSuppressions.set(entry.id, { reason: entry.reason, by: 'options' });
   }
 
-  objects.forEach((obj, index) => {
+  for (const { obj, index, prefix } of entries) {
     const object = identity(obj, index);
+    const finding = (ruleId: string, severity: Severity, v: Violation, o?: FindingObject) => makeFinding(ruleId, severity, v, o, prefix);
     if (!isObject(obj) || typeof obj.kind !== 'string' || typeof obj.apiVersion !== 'string') {
-      findings.push(finding(NOT_AN_OBJECT.id, NOT_AN_OBJECT.severity, { path: isObject(obj) ? (typeof obj.kind === 'string' ? 'apiVersion' : 'kind') : '(document)', value: isObject(obj) ? (typeof obj.kind === 'string' ? obj.apiVersion : obj.kind) : obj, problem: 'is not a Kubernetes object', fix: 'give every document apiVersion and kind' }, object));
-      return;
+      findings.push(finding(NOT_AN_OBJECT.id, NOT_AN_OBJECT.severity, {
+        path: isObject(obj) ? (typeof obj.kind === 'string' ? 'apiVersion' : 'kind') : '(document)',
+        value: isObject(obj) ? (typeof obj.kind === 'string' ? obj.apiVersion : obj.kind) : obj,
+        problem: 'is not a Kubernetes object',
+        fix: 'give every document apiVersion and kind',
+      }, object));
+      continue;
     }
     const local = new Map(globalSuppressions);
     const annotation = isObject(obj.metadata) && isObject(obj.metadata.annotations) ? obj.metadata.annotations[SUPPRESS_ANNOTATION] : undefined;
     if (annotation !== undefined) {
       const path = `metadata.annotations["${SUPPRESS_ANNOTATION}"]`;
-      const entries = parseSuppressions(String(annotation));
-      if (entries.length === 0) checkEntry({ id: '', reason: '' }, path, known, findings, object);
-      for (const e of entries) {
-        const entry = checkEntry(e, path, known, findings, object);
+      const written = parseSuppressions(String(annotation));
+      if (written.length === 0) checkEntry({ id: '', reason: '' }, prefix + path, known, findings, object);
+      for (const e of written) {
+        const entry = checkEntry(e, prefix + path, known, findings, object);
         if (entry) local.set(entry.id, { reason: entry.reason, by: 'annotation' });
       }
     }
@@ -142,7 +170,7 @@ export function checkObjects(objects: readonly unknown[], options: CheckOptions 
       }
       for (const v of violations) add(finding(rule.id, severity, v, object));
     }
-  });
+  }
   return findings;
 }
 
@@ -152,11 +180,11 @@ function checkEntry(
 ): SuppressionEntry | undefined {
   if (e.reason === '') {
     const fix = `write "${e.id || '<ID>'}: <why this is acceptable>"`;
-    findings.push(finding(SUPPRESSION_WITHOUT_REASON.id, SUPPRESSION_WITHOUT_REASON.severity, { path, value: e.id, problem: e.id ? 'is suppressed without a reason' : 'names no rule and no reason', fix }, object));
+    findings.push(makeFinding(SUPPRESSION_WITHOUT_REASON.id, SUPPRESSION_WITHOUT_REASON.severity, { path, value: e.id, problem: e.id ? 'is suppressed without a reason' : 'names no rule and no reason', fix }, object));
     return undefined;
   }
   if (!known.has(e.id)) {
-    findings.push(finding(SUPPRESSION_UNKNOWN_RULE.id, SUPPRESSION_UNKNOWN_RULE.severity, { path, value: e.id, problem: 'is not a known rule ID', fix: 'use an ID from RULES.md' }, object));
+    findings.push(makeFinding(SUPPRESSION_UNKNOWN_RULE.id, SUPPRESSION_UNKNOWN_RULE.severity, { path, value: e.id, problem: 'is not a known rule ID', fix: 'use an ID from RULES.md' }, object));
     return undefined;
   }
   return e;

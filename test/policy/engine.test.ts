@@ -86,6 +86,20 @@ describe('engine', () => {
     expect(checkObjects([doc]).map((f) => [f.ruleId, f.path, f.object?.index])).toEqual([['POLICY-001', p, 0]]);
   });
 
+  test('Lists are checked item by item, nested ones too (kubectl applies them all); paths start at the List', () => {
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'hidden', annotations: { [SUPPRESS_ANNOTATION]: 'HARD-002: reads the API' } }, spec: { runtimeClassName: 'gvisor', hostPID: true, containers: [] } };
+    const list = { apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }, { apiVersion: 'v1', kind: 'PodList', items: [pod] }] };
+    const found = checkObjects([list], { packs: ['gvisor', 'pss-baseline', 'hardening'] });
+    expect(found.map((f) => [f.ruleId, f.path, f.object, f.suppressed])).toEqual([
+      ['PSS-B-002', 'items[1].items[0].spec.hostPID', { index: 0, apiVersion: 'v1', kind: 'Pod', name: 'hidden' }, undefined],
+      ['HARD-002', 'items[1].items[0].spec.automountServiceAccountToken', { index: 0, apiVersion: 'v1', kind: 'Pod', name: 'hidden' }, 'reads the API'],
+    ]);
+    // A RuntimeClass inside a List counts for GVISOR-001 like any other.
+    const rc = { apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name: 'sandboxed' }, handler: 'runsc', overhead: { podFixed: { cpu: '1', memory: '1Gi' } } };
+    const user = { ...pod, metadata: { name: 'u' }, spec: { runtimeClassName: 'sandboxed', containers: [] } };
+    expect(checkObjects([{ apiVersion: 'v1', kind: 'List', items: [rc] }, user], { packs: ['gvisor'] })).toEqual([]);
+  });
+
   test('odd field types do not crash the rules', () => {
     const weird = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'w' }, spec: { template: { spec: { containers: 'nope', volumes: [null], securityContext: 5 } } } };
     expect(ids(checkObjects([weird]))).toEqual(['GVISOR-001', 'HARD-002']);
