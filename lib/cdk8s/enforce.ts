@@ -57,32 +57,44 @@ export function enforceGvisor(scope: Construct, props: EnforceGvisorProps): void
     validate: () => {
       const errors: string[] = [];
       for (const c of scope.node.findAll() as IConstruct[]) {
-        if (!(c instanceof ApiObject) || injected.has(c) || !POD_SPEC_PATHS[c.kind] || opts.exclude?.(c)) continue;
-        const path = POD_SPEC_PATHS[c.kind]!;
-        const json = c.toJson();
-        const spec = path.reduce<any>((v, k) => v?.[k], json);
-        const current = spec?.runtimeClassName;
-        const label = `${c.node.path} (${c.kind} ${c.name}) ${path.join('.')}.runtimeClassName`;
-        const verdict = runtimeClassVerdict(current, allowed);
-        if (verdict === 'gvisor') continue;
-        if (verdict === 'other') {
-          errors.push(new GvisorIacError('SANDBOX_ESCAPE', label, current, 'is not an allowed gVisor RuntimeClass, so the pods would run outside the sandbox',
-            `use ${[...allowed].map((n) => JSON.stringify(n)).join(' or ')} (or add the class to allowedRuntimeClassNames)`).message);
-        } else if (mode === 'deny') {
-          errors.push(new GvisorIacError('SANDBOX_ESCAPE', label, current, 'is not set, so the pods would run outside gVisor',
-            `set runtimeClassName: "${className}" (or enforce with mode "inject")`).message);
-        } else {
-          // Create missing levels (a template without a spec), then the field.
-          let at = '';
-          let v: any = json;
-          for (const k of path) {
-            at += `/${k}`;
-            v = v?.[k];
-            if (v === undefined || v === null) c.addJsonPatch(JsonPatch.add(at, {}));
+        if (!(c instanceof ApiObject) || injected.has(c) || opts.exclude?.(c)) continue;
+        // A List (e.g. an Included `kind: List` document) is judged item by item, nested ones too.
+        const targets: { pointer: string; obj: Record<string, any>; at: string }[] = [];
+        const walk = (o: any, pointer: string, at: string): void => {
+          if (o && typeof o.kind === 'string' && o.kind.endsWith('List') && Array.isArray(o.items)) {
+            o.items.forEach((item: unknown, i: number) => walk(item, `${pointer}/items/${i}`, `${at}items[${i}].`));
+          } else if (o && typeof o.kind === 'string' && POD_SPEC_PATHS[o.kind]) {
+            targets.push({ pointer, obj: o, at });
           }
-          c.addJsonPatch(JsonPatch.add(`${at}/runtimeClassName`, className));
-          injected.add(c);
+        };
+        walk(c.toJson(), '', '');
+        let patched = false;
+        for (const { pointer, obj, at } of targets) {
+          const path = POD_SPEC_PATHS[obj.kind]!;
+          const current = path.reduce<any>((v, k) => v?.[k], obj)?.runtimeClassName;
+          const label = `${c.node.path} (${obj.kind} ${obj.metadata?.name ?? c.name}) ${at}${path.join('.')}.runtimeClassName`;
+          const verdict = runtimeClassVerdict(current, allowed);
+          if (verdict === 'gvisor') continue;
+          if (verdict === 'other') {
+            errors.push(new GvisorIacError('SANDBOX_ESCAPE', label, current, 'is not an allowed gVisor RuntimeClass, so the pods would run outside the sandbox',
+              `use ${[...allowed].map((n) => JSON.stringify(n)).join(' or ')} (or add the class to allowedRuntimeClassNames)`).message);
+          } else if (mode === 'deny') {
+            errors.push(new GvisorIacError('SANDBOX_ESCAPE', label, current, 'is not set, so the pods would run outside gVisor',
+              `set runtimeClassName: "${className}" (or enforce with mode "inject")`).message);
+          } else {
+            // Create missing levels (a template without a spec), then the field.
+            let ptr = pointer;
+            let v: any = obj;
+            for (const k of path) {
+              ptr += `/${k}`;
+              v = v?.[k];
+              if (v === undefined || v === null) c.addJsonPatch(JsonPatch.add(ptr, {}));
+            }
+            c.addJsonPatch(JsonPatch.add(`${ptr}/runtimeClassName`, className));
+            patched = true;
+          }
         }
+        if (patched) injected.add(c);
       }
       return errors;
     },

@@ -33,17 +33,23 @@ function child(obj: Record<string, any>, key: string): Record<string, any> {
   return obj[key];
 }
 
-function fillContainer(c: Record<string, any>, path: string, tmp: { volume: string } | undefined): boolean {
+/** No privilege escalation and drop ALL, where absent (every kind of container). */
+function fillSecurityContext(c: Record<string, any>): Record<string, any> {
   const sc = child(c, 'securityContext');
   sc.allowPrivilegeEscalation ??= false;
+  const caps = child(sc, 'capabilities');
+  if (!Array.isArray(caps.drop)) caps.drop = ['ALL'];
+  else if (!caps.drop.includes('ALL')) caps.drop = [...caps.drop, 'ALL'];
+  return sc;
+}
+
+function fillContainer(c: Record<string, any>, path: string, tmp: { volume: string } | undefined): boolean {
+  const sc = fillSecurityContext(c);
   let writesRoot = false;
   if (sc.readOnlyRootFilesystem === undefined) {
     sc.readOnlyRootFilesystem = true;
     writesRoot = true;
   }
-  const caps = child(sc, 'capabilities');
-  if (!Array.isArray(caps.drop)) caps.drop = ['ALL'];
-  else if (!caps.drop.includes('ALL')) caps.drop = [...caps.drop, 'ALL'];
   c.resources = resolveResources(c.resources, `${path}.resources`, DEFAULTS.containerResources);
   const mounts: any[] = Array.isArray(c.volumeMounts) ? c.volumeMounts : [];
   const hasTmp = mounts.some((m) => m?.mountPath === DEFAULTS.tmpMountPath || m?.mountPath === `${DEFAULTS.tmpMountPath}/`);
@@ -101,6 +107,10 @@ export function sandboxObjects(objects: readonly unknown[], options: SandboxOpti
         // Bad quantities are a typed error naming objects[index] and the field (never half-filled output).
         if (fillContainer(c, `objects[${index}].${pod.path}.${kind}[${i}]`, tmp)) needsTmp = true;
       });
+    }
+    // Ephemeral (debug) containers take no resources or mounts here; their securityContext is filled alike.
+    if (Array.isArray(spec.ephemeralContainers)) {
+      for (const c of spec.ephemeralContainers) if (isObject(c)) fillSecurityContext(c);
     }
     if (needsTmp && !names.has(tmp.volume)) spec.volumes = [...volumes, { name: tmp.volume, emptyDir: { sizeLimit: DEFAULTS.tmpSizeLimit } }];
     return obj;

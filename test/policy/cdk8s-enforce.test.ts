@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { ApiObject, App, Chart, Helm, Include } from 'cdk8s';
@@ -58,6 +59,26 @@ describe('cdk8s enforceGvisor (chart-wide)', () => {
       expect(e.message).toContain('test/runc (Deployment runc) spec.template.spec.runtimeClassName: "runc" is not an allowed gVisor RuntimeClass, so the pods would run outside the sandbox; use "gvisor" or "gvisor-kvm" (or add the class to allowedRuntimeClassNames)');
       expect(e.message).not.toContain('kvm (Deployment kvm)');
       expect(e.message).not.toContain('agent');
+    }
+  });
+
+  test('pods inside an Included List (nested too) are judged item by item', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gvisor-iac-list-'));
+    try {
+      const file = path.join(dir, 'list.yaml');
+      const list = { apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }, { apiVersion: 'v1', kind: 'List', items: [deployment()] }] };
+      fs.writeFileSync(file, JSON.stringify(list));
+      const { app, chart } = newChart();
+      enforceGvisor(chart, { mode: 'inject' });
+      new Include(chart, 'list', { url: file });
+      const [out] = synthApp(app);
+      expect(out.items[1].items[0].spec.template.spec.runtimeClassName).toBe('gvisor');
+      const denied = newChart();
+      enforceGvisor(denied.chart, { mode: 'deny' });
+      new Include(denied.chart, 'list', { url: file });
+      expect(thrown(() => denied.app.synthYaml()).message).toContain('test/list/object0-list (Deployment plain) items[1].items[0].spec.template.spec.runtimeClassName: (missing) is not set');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 

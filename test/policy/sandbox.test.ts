@@ -66,6 +66,12 @@ describe('sandboxObjects', () => {
     expect(bare.objects[0]!.spec.template.spec.runtimeClassName).toBe('gvisor');
   });
 
+  test('ephemeral containers get the securityContext filled too', () => {
+    const r = sandboxObjects([pod({ containers: [{ name: 'a', image: 'a:1' }], ephemeralContainers: [{ name: 'debug', image: 'busybox:1', securityContext: { capabilities: { drop: ['NET_RAW'] } } }] })]);
+    expect(r.refused).toEqual([]);
+    expect(r.objects[0]!.spec.ephemeralContainers).toEqual([{ name: 'debug', image: 'busybox:1', securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['NET_RAW', 'ALL'] } } }]);
+  });
+
   test('bad quantities are a typed error naming the object and the field', () => {
     const e = thrown(() => sandboxObjects([pod({ containers: [{ name: 'a', image: 'a:1', resources: { limits: { cpu: 'lots' } } }] })]));
     expect(e).toBeInstanceOf(GvisorIacError);
