@@ -60,6 +60,8 @@ interface Origin { readonly doc: Document; readonly prefix: (string | number)[];
 
 /**
  * Reads YAML or JSON manifests (JSON is YAML): every document of every file,
+ * with `<<` merge keys resolved as kubectl's YAML 1.1 parser does (so
+ * `<<: {hostPID: true}` cannot hide a field), duplicate keys refused,
  * skipping empty ones; a `List` (`kind: List` or `*List` with `items`)
  * contributes its items. Throws ManifestParseError on a syntax error.
  */
@@ -69,7 +71,7 @@ export function loadManifests(files: readonly { name: string; text: string }[]):
   const origins: Origin[] = [];
   for (const { name, text } of files) {
     const starts = lineStarts(text);
-    parseAllDocuments(text).forEach((doc, d) => {
+    parseAllDocuments(text, { merge: true }).forEach((doc, d) => {
       if (!(doc instanceof Document)) throw new ManifestParseError(name, 'is not YAML');
       const error = doc.errors[0];
       if (error) throw new ManifestParseError(name, `document ${d + 1}: ${error.message.split('\n')[0]}`);

@@ -123,6 +123,15 @@ describe('gvisor-iac check (in process)', () => {
     expect(runCli(['check', '--suppress', 'GVISOR-001', annotated('')]).stdout).toMatch(/^\(options\): error SUPPRESS-001 suppressions\["GVISOR-001"\]: "GVISOR-001" is suppressed without a reason/);
   });
 
+  test('merge keys cannot hide a field (kubectl resolves them); duplicate keys are refused', () => {
+    const merged = file('merge.yaml', 'apiVersion: v1\nkind: Pod\nmetadata: { name: m }\nspec:\n  <<: { hostPID: true }\n  runtimeClassName: gvisor\n  containers: []\n');
+    expect(JSON.parse(runCli(['check', '--pack', 'pss-baseline', '--format', 'json', merged]).stdout).map((f: any) => [f.ruleId, f.path])).toEqual([['PSS-B-002', 'spec.hostPID']]);
+    const dup = file('dup.yaml', 'apiVersion: v1\nkind: Pod\nmetadata: { name: d }\nspec:\n  hostPID: false\n  hostPID: true\n');
+    const r = runCli(['check', dup]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/document 1: Map keys must be unique/);
+  });
+
   test('JSON input, empty documents and a multi-file run', () => {
     const json = file('pod.json', JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'j' }, spec: { containers: [] } }));
     const yaml = file('empty.yaml', '---\n---\n# nothing\n');
