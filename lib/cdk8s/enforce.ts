@@ -63,7 +63,7 @@ export function enforceGvisor(scope: Construct, props: EnforceGvisorProps): void
         const walk = (o: any, pointer: string, at: string): void => {
           if (o && typeof o.kind === 'string' && o.kind.endsWith('List') && Array.isArray(o.items)) {
             o.items.forEach((item: unknown, i: number) => walk(item, `${pointer}/items/${i}`, `${at}items[${i}].`));
-          } else if (o && typeof o.kind === 'string' && POD_SPEC_PATHS[o.kind]) {
+          } else if (o && typeof o.kind === 'string' && Object.prototype.hasOwnProperty.call(POD_SPEC_PATHS, o.kind)) {
             targets.push({ pointer, obj: o, at });
           }
         };

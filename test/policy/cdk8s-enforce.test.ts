@@ -27,8 +27,9 @@ describe('cdk8s enforceGvisor (chart-wide)', () => {
     new Include(chart, 'foreign', { url: FOREIGN });
     new SandboxedDeployment(chart, 'mine', { containers: [{ name: 'c', image: 'c:1' }] });
     new ApiObject(chart, 'pod', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bare' } });
+    new ApiObject(chart, 'odd', { apiVersion: 'example.com/v1', kind: 'constructor', metadata: { name: 'odd' } });
     const objects = synthApp(app);
-    expect(classes(objects)).toEqual(['Deployment/plain=gvisor', 'Deployment/web=gvisor', 'Service/web=-', 'Deployment/mine=gvisor', 'Pod/bare=gvisor']);
+    expect(classes(objects)).toEqual(['Deployment/plain=gvisor', 'Deployment/web=gvisor', 'Service/web=-', 'Deployment/mine=gvisor', 'Pod/bare=gvisor', 'constructor/odd=-']);
     // Injection only adds the field: the rest of the included object is as written.
     const web = objects[1];
     expect(web.spec.template.spec.containers).toEqual([{ name: 'web', image: 'nginxinc/nginx-unprivileged:1.27', ports: [{ containerPort: 8080 }] }]);
