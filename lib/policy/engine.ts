@@ -42,7 +42,7 @@ interface ActiveRule {
 export function resolvePacks(packs: readonly (PackName | Pack)[] = DEFAULT_PACKS): ActiveRule[] {
   const seen = new Map<string, ActiveRule>();
   for (const p of packs) {
-    const pack: Pack | undefined = typeof p === 'string' ? PACKS[p] : p;
+    const pack: Pack | undefined = typeof p === 'string' ? (Object.prototype.hasOwnProperty.call(PACKS, p) ? PACKS[p] : undefined) : p;
     if (!pack) throw new GvisorIacError('INVALID_VALUE', 'packs', p, 'is not a policy pack', `use one of ${Object.keys(PACKS).join(', ')}`);
     for (const rule of pack.rules) {
       if (!seen.has(rule.id)) seen.set(rule.id, { rule, severity: pack.severities?.[rule.id] ?? rule.severity });

@@ -61,6 +61,7 @@ describe('packs', () => {
     const e = thrown(() => checkObjects([], { packs: ['pss-strict' as never] }));
     expect(e).toBeInstanceOf(GvisorIacError);
     expect(e.message).toBe('packs: "pss-strict" is not a policy pack; use one of gvisor, pss-baseline, pss-restricted, hardening, tenancy, untrusted');
+    expect(thrown(() => checkObjects([], { packs: ['constructor' as never] })).message).toMatch(/^packs: "constructor" is not a policy pack/);
   });
 });
 
