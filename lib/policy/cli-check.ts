@@ -27,6 +27,7 @@ Options:
   --suppress ID:REASON      suppress a rule for every object (repeatable; a reason is required)
   --runtime-class NAME      a RuntimeClass that counts as gVisor (repeatable; sandbox fills the first; default gvisor)
   --handler NAME            a CRI handler that counts as gVisor (repeatable; default runsc, gvisor)
+  --no-annotation-suppressions   ignore the objects' own suppress annotations (untrusted authors)
 
 Suppress on one object: metadata.annotations["gvisor-iac.dev/suppress"]: "ID: reason[, ID: reason]".
 Exit status: 0 passed; 1 a finding reached --fail-on (check) or something was refused (sandbox); 2 usage or input error.
@@ -67,6 +68,7 @@ function checkOptions(values: Record<string, any>): CheckOptions {
     ...(values['runtime-class'] ? { runtimeClassNames: values['runtime-class'] } : {}),
     ...(values.handler ? { gvisorHandlers: values.handler } : {}),
     ...(Object.keys(suppressions).length ? { suppressions } : {}),
+    ...(values['no-annotation-suppressions'] ? { annotationSuppressions: false } : {}),
   };
 }
 
@@ -88,6 +90,7 @@ export function runPolicyCommand(command: 'check' | 'sandbox', argv: string[], s
         'suppress': { type: 'string', multiple: true },
         'runtime-class': { type: 'string', multiple: true },
         'handler': { type: 'string', multiple: true },
+        'no-annotation-suppressions': { type: 'boolean' },
       },
     });
     if (values.help) return { code: 0, stdout: CHECK_HELP, stderr: '' };

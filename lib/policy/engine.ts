@@ -31,6 +31,13 @@ export interface CheckOptions {
    * @default - none
    */
   readonly suppressions?: Readonly<Record<string, string>>;
+  /**
+   * Honour the objects' own `gvisor-iac.dev/suppress` annotations. Turn off
+   * when the manifests come from someone who should not waive their own
+   * findings (the annotations are then ignored, not reported).
+   * @default true
+   */
+  readonly annotationSuppressions?: boolean;
 }
 
 interface ActiveRule {
@@ -147,7 +154,7 @@ export function checkObjects(objects: readonly unknown[], options: CheckOptions 
     }
     const local = new Map(globalSuppressions);
     const annotation = isObject(obj.metadata) && isObject(obj.metadata.annotations) ? obj.metadata.annotations[SUPPRESS_ANNOTATION] : undefined;
-    if (annotation !== undefined) {
+    if (annotation !== undefined && options.annotationSuppressions !== false) {
       const path = `metadata.annotations["${SUPPRESS_ANNOTATION}"]`;
       const written = parseSuppressions(String(annotation));
       if (written.length === 0) checkEntry({ id: '', reason: '' }, prefix + path, known, findings, object);

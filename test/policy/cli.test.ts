@@ -120,6 +120,9 @@ describe('gvisor-iac check (in process)', () => {
     const bad = runCli(['check', '--pack', 'gvisor', '--format', 'json', annotated('GVISOR-001')]);
     expect(bad.code).toBe(1);
     expect(JSON.parse(bad.stdout).map((f: any) => [f.ruleId, f.line, f.suppressed])).toEqual([['SUPPRESS-001', 6, undefined], ['GVISOR-001', 8, undefined]]);
+    const ignored = runCli(['check', '--pack', 'gvisor', '--no-annotation-suppressions', '--format', 'json', annotated('GVISOR-001: trust me')]);
+    expect(ignored.code).toBe(1);
+    expect(JSON.parse(ignored.stdout).map((f: any) => [f.ruleId, f.suppressed])).toEqual([['GVISOR-001', undefined]]);
     expect(runCli(['check', '--suppress', 'GVISOR-001', annotated('')]).stdout).toMatch(/^\(options\): error SUPPRESS-001 suppressions\["GVISOR-001"\]: "GVISOR-001" is suppressed without a reason/);
   });
 
