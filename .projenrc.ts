@@ -216,6 +216,10 @@ project.addTask('test:pulumi', {
   description: '`pulumi up` for real through the Automation API, against the test cluster',
   exec: 'jest --config test/pulumi-up/jest.config.json --runInBand',
 });
+project.addTask('helm:build', {
+  description: 'Build (cached) the helm CLI from its Go module into .tools/bin (for the cdk8s Helm enforcement test)',
+  exec: 'bash test/cluster/build/helm.sh',
+});
 project.addTask('rules', {
   description: 'Regenerate RULES.md from the policy rules in lib/policy (a test keeps it in sync)',
   exec: 'ts-node --project test/tsconfig.json scripts/rules-md.ts',

@@ -99,7 +99,8 @@ describe('cdk8s enforceGvisor (chart-wide)', () => {
     expect(thrown(() => enforceGvisor(chart, { mode: 'inject', runtimeClassName: 'Bad_Class' })).message).toMatch(/^props\.runtimeClassName: "Bad_Class"/);
   });
 
-  const helm = process.env.HELM ?? ['/tmp/helm-build/helm', '/usr/local/bin/helm', '/usr/bin/helm'].find((p) => fs.existsSync(p));
+  // helm from `npx projen helm:build` (.tools/bin, built from the Go module), $HELM, or the system's.
+  const helm = process.env.HELM ?? [path.join(__dirname, '..', '..', '.tools', 'bin', 'helm'), '/usr/local/bin/helm', '/usr/bin/helm'].find((p) => fs.existsSync(p));
   (helm ? test : test.skip)('Helm charts (helm template) are covered too', () => {
     const { app, chart } = newChart();
     enforceGvisor(chart, { mode: 'inject' });
