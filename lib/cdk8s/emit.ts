@@ -1,15 +1,58 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { KubeObject, Manifests, dependencies, isClusterScoped, objectKey, podSpecOf } from '../core';
+import { KubeObject, Manifests, ObjectRegistry, dependencies, isClusterScoped, objectKey, podSpecOf } from '../core';
+
+/** One registry of emitted objects per cdk8s app (the construct tree's root). */
+const REGISTRIES = new WeakMap<IConstruct, ObjectRegistry>();
+
+/** The registry of the app `scope` belongs to; the first call also installs the app-wide check at synth. */
+function registryOf(scope: IConstruct): ObjectRegistry {
+  const root = scope.node.root;
+  let registry = REGISTRIES.get(root);
+  if (!registry) {
+    registry = new ObjectRegistry();
+    REGISTRIES.set(root, registry);
+    root.node.addValidation({ validate: () => assertNoDuplicateApiObjects(root) });
+  }
+  return registry;
+}
+
+/**
+ * At synth, once per app: every ApiObject of the app — gvisor-iac's and any
+ * other (raw ApiObjects, cdk8s-plus, imported constructs) — is indexed again,
+ * so that an object of the user's that collides with one of gvisor-iac's
+ * (a Namespace named like a tenant, a Deployment named like a workload) is
+ * refused too. Throws `DuplicateObjectError` naming both ApiObjects' paths,
+ * out of `app.synth()`, before any manifest is written; one linear pass.
+ */
+function assertNoDuplicateApiObjects(root: IConstruct): string[] {
+  const all = new ObjectRegistry();
+  for (const c of root.node.findAll()) {
+    if (!(c instanceof ApiObject)) continue;
+    all.claim([{ apiVersion: c.apiVersion, kind: c.kind, metadata: { name: c.name, namespace: c.metadata.namespace } }], c.node.path);
+  }
+  return [];
+}
 
 /**
  * The one cdk8s emitter: turns core objects into ApiObjects under `scope`,
  * with deterministic ids, apply-order dependencies (within the set and on
  * `dependsOn`), and the main object as `scope.node.defaultChild` so that
  * `ApiObject.of(construct)` reaches it.
+ *
+ * First it claims the objects in the app's registry: an object (API group,
+ * kind, namespace, name) that another gvisor-iac construct of the same app
+ * already emits is refused with a `DuplicateObjectError` naming both node
+ * paths, and `scope` is taken out of the tree again.
  */
 export function emitManifests(scope: Construct, manifests: Manifests, dependsOn: readonly IConstruct[] = []): ApiObject[] {
   const chartNamespace = Chart.of(scope).namespace;
+  try {
+    registryOf(scope).claim(manifests.objects, scope.node.path, chartNamespace);
+  } catch (e) {
+    scope.node.scope?.node.tryRemoveChild(scope.node.id);
+    throw e;
+  }
   const apiObjects = manifests.objects.map((obj: KubeObject) => {
     const apiObject = new ApiObject(scope, objectKey(obj), obj);
     // cdk8s gives every object the chart's namespace; cluster-scoped ones must not carry it.

@@ -3,6 +3,7 @@ export * from './quantity';
 export * from './validate';
 export * from './defaults';
 export * from './manifest';
+export * from './object-registry';
 export * from './metadata';
 export * from './scheduling';
 export * from './overrides';

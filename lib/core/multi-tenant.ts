@@ -8,7 +8,7 @@ import { ManifestOverride, applyOverrides } from './overrides';
 import { runtimeClassName } from './pod-spec';
 import { parseQuantity } from './quantity';
 import { RuntimeClassRef } from './runtime-class';
-import { tenantAdmissionPolicy, tenantServicePolicy } from './tenant-admission';
+import { tenantAdmissionPolicy, tenantObjectPolicy } from './tenant-admission';
 import { TenantNetworkSettings, tenantNetworkPolicies } from './tenant-network';
 import { ClusterDnsProps, MULTI_TENANT_DEFAULTS, SANDBOX_LABEL, TENANT_LABEL, TenantProps } from './tenant-props';
 import { tenantRbac } from './tenant-rbac';
@@ -139,7 +139,7 @@ export function renderMultiTenantSandbox(props: MultiTenantSandboxProps, id: str
       ...tenantRbac(t, labels),
     );
   }
-  objects.push(...tenantAdmissionPolicy(policyName, name, rcName, labels), ...tenantServicePolicy(`${name}-deny-external-ips`, name, labels));
+  objects.push(...tenantAdmissionPolicy(policyName, name, rcName, labels), ...tenantObjectPolicy(`${name}-restrict-tenant-objects`, name, labels));
   const sorted = sortForApply(objects);
   const primary = sorted.findIndex((o) => o.kind === 'ValidatingAdmissionPolicy' && o.metadata.name === policyName);
   const manifests = applyOverrides({ objects: sorted, primary }, props.overrides, `${path}.overrides`);

@@ -2,27 +2,94 @@
  * The address ranges every egress choice is built from, shared by all
  * sandbox constructs (UntrustedCodeSandbox, MultiTenantSandbox, …), and the
  * one way they are carved out of an allowed network.
+ *
+ * The never-reachable list, its sources and what it leaves to the operator
+ * are documented in docs/never-reachable.md; keep the two in step.
  */
 import type { IPBlock } from 'kubernetes-types/networking/v1';
-import { IpNetwork, networkContains, parseCidr } from './cidr';
+import { IpNetwork, formatIp, networkContains, parseCidr } from './cidr';
+
+/** One published node-local endpoint (or range of them) that a sandboxed pod may never reach. */
+export interface NodeLocalEndpoint {
+  /** The network, as a canonical CIDR. */
+  readonly cidr: string;
+  /** Whose endpoint it is and what it serves. */
+  readonly what: string;
+}
+
+/**
+ * Node-local metadata, credential and platform-agent endpoints of the major
+ * clouds, in their native form (sources in docs/never-reachable.md).
+ * Every IPv4 entry is also carved out in each of its IPv6 spellings (see
+ * `IPV4_EMBEDDINGS`).
+ */
+export const NODE_LOCAL_ENDPOINTS: readonly NodeLocalEndpoint[] = [
+  {
+    cidr: '169.254.0.0/16',
+    what: 'IPv4 link-local: the instance metadata service of AWS, GCP, Azure, Oracle, DigitalOcean, OpenStack, Akamai/Linode, Hetzner, IBM (169.254.169.254), '
+      + 'the ECS task credential endpoint (169.254.170.2), the EKS Pod Identity agent (169.254.170.23), Scaleway (169.254.42.42), Tencent (169.254.0.23)',
+  },
+  { cidr: '100.100.100.200/32', what: 'Alibaba Cloud instance metadata service' },
+  { cidr: '168.63.129.16/32', what: 'Azure WireServer (VM agent, health probes, platform DNS)' },
+  { cidr: '192.0.0.192/32', what: 'Oracle Cloud Classic / Cloud@Customer instance metadata service' },
+  { cidr: 'fe80::/10', what: 'IPv6 link-local, including OpenStack and Akamai/Linode metadata at fe80::a9fe:a9fe' },
+  { cidr: 'fd00:ec2::/32', what: 'AWS instance services over IPv6: IMDS (fd00:ec2::254), EKS Pod Identity agent (fd00:ec2::23), DNS (::253), NTP (::123)' },
+  { cidr: 'fd20:ce::254/128', what: 'Google Cloud metadata server over IPv6' },
+  { cidr: 'fd00:c1::a9fe:a9fe/128', what: 'Oracle Cloud (OCI) instance metadata service over IPv6' },
+  { cidr: 'fd00:a9fe:a9fe::1/128', what: 'Akamai/Linode metadata service over IPv6' },
+  { cidr: 'fd00:42::42/128', what: 'Scaleway instance metadata over IPv6' },
+  { cidr: 'fd00:100::100:200/128', what: 'Alibaba Cloud instance metadata over IPv6 (as reported; carved out as a precaution)' },
+];
+
+/**
+ * The IPv6 spellings of an IPv4 address that a pod's IPv6 socket, the node,
+ * or a translator on the way may turn back into that IPv4 address: the
+ * prefix the 32 IPv4 bits follow, and where they start (bit offset from the
+ * top of the 128-bit address).
+ */
+export const IPV4_EMBEDDINGS: readonly { readonly prefix: string; readonly offset: number; readonly what: string }[] = [
+  { prefix: '::ffff:0:0/96', offset: 96, what: 'IPv4-mapped (RFC 4291)' },
+  { prefix: '::ffff:0:0:0/96', offset: 96, what: 'IPv4-translated (SIIT, RFC 6145)' },
+  { prefix: '::/96', offset: 96, what: 'IPv4-compatible (deprecated, RFC 4291)' },
+  { prefix: '64:ff9b::/96', offset: 96, what: 'NAT64 well-known prefix (RFC 6052)' },
+  { prefix: '2002::/16', offset: 16, what: '6to4 (RFC 3056)' },
+];
+
+/** `v4` written inside the IPv6 `embedding`: the IPv6 network that holds exactly its addresses. */
+export function embedIpv4(v4: IpNetwork, embedding: { readonly prefix: string; readonly offset: number }): IpNetwork {
+  const base = parseCidr(embedding.prefix, 'IPV4_EMBEDDINGS');
+  // eslint-disable-next-line no-bitwise -- address arithmetic: the IPv4 bits go below the prefix
+  const address = base.address | (v4.address << BigInt(128 - embedding.offset - 32));
+  const prefix = embedding.offset + v4.prefix;
+  return { family: 6, address, prefix, text: `${formatIp(6, address)}/${prefix}` };
+}
+
+const parseAll = (list: readonly string[], name: string): readonly IpNetwork[] => list.map((c) => parseCidr(c, name));
+
+/** Networks in address order (IPv4 first), then shorter prefixes first. */
+function byAddress(list: readonly IpNetwork[]): IpNetwork[] {
+  return [...list].sort((a, b) => a.family - b.family || (a.address < b.address ? -1 : a.address > b.address ? 1 : a.prefix - b.prefix));
+}
+
+function neverReachable(): readonly IpNetwork[] {
+  const native = NODE_LOCAL_ENDPOINTS.map((e) => parseCidr(e.cidr, 'NODE_LOCAL_ENDPOINTS'));
+  const embedded = native.filter((n) => n.family === 4).flatMap((v4) => IPV4_EMBEDDINGS.map((e) => embedIpv4(v4, e)));
+  const unique = new Map<string, IpNetwork>();
+  for (const n of [...native, ...embedded]) unique.set(n.text, n);
+  return byAddress([...unique.values()]);
+}
+
+/** Every never-reachable network, parsed, in address order. */
+export const NEVER_REACHABLE: readonly IpNetwork[] = neverReachable();
 
 /**
  * Addresses a sandboxed pod may never reach, whatever egress it is given:
- * the IPv4 link-local range (169.254.169.254 is the metadata server of AWS,
- * GCP, Azure, OCI and others; 169.254.170.2 is ECS's credential endpoint),
- * Alibaba Cloud's metadata address, Azure's WireServer, the IPv6 link-local range, AWS's IPv6
- * metadata address, and the IPv4 link-local range written as an IPv4-mapped
- * or NAT64 IPv6 address.
+ * `NODE_LOCAL_ENDPOINTS` (cloud metadata servers, credential agents, Azure's
+ * WireServer, the IPv4 and IPv6 link-local ranges) and every IPv4 one of
+ * them written as an IPv4-mapped, IPv4-translated, IPv4-compatible, NAT64
+ * (64:ff9b::/96) or 6to4 IPv6 address. Canonical CIDRs, in address order.
  */
-export const NEVER_REACHABLE_CIDRS: readonly string[] = [
-  '100.100.100.200/32',
-  '168.63.129.16/32',
-  '169.254.0.0/16',
-  '64:ff9b::a9fe:0/112',
-  '::ffff:a9fe:0/112',
-  'fd00:ec2::254/128',
-  'fe80::/10',
-];
+export const NEVER_REACHABLE_CIDRS: readonly string[] = NEVER_REACHABLE.map((n) => n.text);
 
 /**
  * What "the public internet" leaves out besides `NEVER_REACHABLE_CIDRS`:
@@ -48,10 +115,6 @@ export const NON_PUBLIC_CIDRS: readonly string[] = [
   'ff00::/8',
 ];
 
-const parseAll = (list: readonly string[], name: string): readonly IpNetwork[] => list.map((c) => parseCidr(c, name));
-
-/** `NEVER_REACHABLE_CIDRS`, parsed once. */
-export const NEVER_REACHABLE: readonly IpNetwork[] = parseAll(NEVER_REACHABLE_CIDRS, 'NEVER_REACHABLE_CIDRS');
 /** `NON_PUBLIC_CIDRS`, parsed once. */
 export const NON_PUBLIC: readonly IpNetwork[] = parseAll(NON_PUBLIC_CIDRS, 'NON_PUBLIC_CIDRS');
 
@@ -63,16 +126,28 @@ export function neverReachableContaining(net: IpNetwork): IpNetwork | undefined 
   return NEVER_REACHABLE.find((n) => networkContains(n, net));
 }
 
+/** Carve-outs already computed, per excluded list (by identity) and allowed network. */
+const CARVED = new WeakMap<readonly IpNetwork[], Map<string, readonly string[]>>();
+
 /**
  * `cidr` as a NetworkPolicy ipBlock with `excluded` carved out: the excluded
  * networks strictly inside it, minimal (duplicates and networks covered by
- * another excluded one dropped), in the order given.
+ * another excluded one dropped), in the order given. Results are cached per
+ * `excluded` array, so callers pass the same array for the same list.
  */
 export function ipBlockWithout(cidr: IpNetwork, excluded: readonly IpNetwork[]): IPBlock {
-  const unique = excluded.filter((x, i) => excluded.findIndex((y) => y.text === x.text) === i);
-  const except = unique
-    .filter((x) => !unique.some((y) => y !== x && networkContains(y, x)))
-    .filter((x) => x.prefix > cidr.prefix && networkContains(cidr, x))
-    .map((x) => x.text);
-  return except.length ? { cidr: cidr.text, except } : { cidr: cidr.text };
+  let cache = CARVED.get(excluded);
+  if (!cache) {
+    cache = new Map();
+    CARVED.set(excluded, cache);
+  }
+  let except = cache.get(cidr.text);
+  if (!except) {
+    const inside = excluded.filter((x) => x.prefix > cidr.prefix && networkContains(cidr, x));
+    const seen = new Set<string>();
+    const unique = inside.filter((x) => !seen.has(x.text) && seen.add(x.text));
+    except = unique.filter((x) => !unique.some((y) => y !== x && networkContains(y, x))).map((x) => x.text);
+    cache.set(cidr.text, except);
+  }
+  return except.length ? { cidr: cidr.text, except: [...except] } : { cidr: cidr.text };
 }

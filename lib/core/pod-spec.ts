@@ -7,7 +7,7 @@ import { DEFAULTS } from './defaults';
 import { GvisorIacError } from './errors';
 import { prune } from './manifest';
 import { parseQuantity } from './quantity';
-import { RuntimeClassRef } from './runtime-class';
+import { RuntimeClassRef, assertGvisorHandler } from './runtime-class';
 import { validateTolerations } from './scheduling';
 import {
   assertArray, assertBoolean, assertDnsLabel, assertDnsSubdomain, assertInteger, assertKnownKeys, assertLabels, assertOneOf,
@@ -126,6 +126,8 @@ export function runtimeClassName(rc: RuntimeClassRef | string | undefined, path:
   if (rc === undefined) return DEFAULTS.runtimeClassName;
   if (typeof rc === 'string') return assertDnsSubdomain(rc, path);
   assertPlainObject(rc, path);
+  // A hand-made reference may name a handler too: it must be gVisor's, as in GvisorRuntimeClass.
+  if (rc.handler !== undefined) assertGvisorHandler(assertDnsLabel(rc.handler, `${path}.handler`), `${path}.handler`, rc.handlerIsGvisor === true);
   return assertDnsSubdomain(rc.name, `${path}.name`);
 }
 

@@ -28,9 +28,22 @@ export interface GvisorRuntimeClassProps {
   readonly name?: string;
   /**
    * CRI handler the nodes' container runtime knows (containerd `runtimes.<handler>`).
+   * Only gVisor's handler names are accepted: `runsc`, `gvisor` (GKE
+   * Sandbox), and either followed by `-<variant>` (`runsc-kvm`,
+   * `gvisor-debug`). Any other name needs `handlerIsGvisor: true`.
    * @default "runsc" ("gvisor" with preset "gke")
    */
   readonly handler?: string;
+  /**
+   * Declares that `handler`, a name that is not one of gVisor's
+   * (`runsc`, `gvisor`, `runsc-*`, `gvisor-*`), runs gVisor on the nodes.
+   * Pods and the tenant admission policy trust this class by name alone, so
+   * a class whose handler is really runc would run them unsandboxed: the
+   * library refuses such names unless you vouch for them here. Runtimes
+   * known not to be gVisor (`runc`, `crun`, `kata-*`, …) stay refused.
+   * @default false
+   */
+  readonly handlerIsGvisor?: boolean;
   /**
    * `overhead.podFixed`. `false` emits no overhead (not recommended: quotas
    * and the scheduler then ignore the sandbox's own memory).
@@ -74,6 +87,8 @@ export interface RuntimeClassRef {
   readonly name: string;
   /** Handler, when known. */
   readonly handler?: string;
+  /** `true` when `handler` is not a gVisor handler name but was declared to run gVisor (`handlerIsGvisor`). */
+  readonly handlerIsGvisor?: boolean;
   /** Per-pod overhead, when known (used to size quotas). */
   readonly overhead?: { readonly cpu: string; readonly memory: string };
   /** Node selector the class adds to pods, when known. */
@@ -87,7 +102,7 @@ export interface RuntimeClassManifests extends Manifests {
   readonly ref: RuntimeClassRef;
 }
 
-const KNOWN = ['name', 'handler', 'podOverhead', 'nodeSelector', 'tolerations', 'labels', 'annotations', 'preset', 'existing'] as const;
+const KNOWN = ['name', 'handler', 'handlerIsGvisor', 'podOverhead', 'nodeSelector', 'tolerations', 'labels', 'annotations', 'preset', 'existing'] as const;
 
 /**
  * Builds a gVisor RuntimeClass (`node.k8s.io/v1`) from props, validating
@@ -99,6 +114,10 @@ export function renderRuntimeClass(props: GvisorRuntimeClassProps = {}, path = '
   const gke = preset === 'gke';
   const name = assertDnsSubdomain(props.name ?? (gke ? GKE_SANDBOX.runtimeClassName : DEFAULTS.runtimeClassName), `${path}.name`);
   const handler = assertDnsLabel(props.handler ?? (gke ? GKE_SANDBOX.handler : DEFAULTS.runtimeHandler), `${path}.handler`);
+  if (props.handlerIsGvisor !== undefined && typeof props.handlerIsGvisor !== 'boolean') {
+    throw new GvisorIacError('INVALID_TYPE', `${path}.handlerIsGvisor`, props.handlerIsGvisor, 'is not a boolean', 'use true to declare that a custom handler name runs gVisor');
+  }
+  const vouched = assertGvisorHandler(handler, `${path}.handler`, props.handlerIsGvisor === true);
   const overhead = resolveOverhead(props.podOverhead, `${path}.podOverhead`, gke);
   const nodeSelector =
     assertLabels(props.nodeSelector, `${path}.nodeSelector`) ?? (gke ? { [GKE_SANDBOX.nodeLabel.key]: GKE_SANDBOX.nodeLabel.value } : undefined);
@@ -114,6 +133,7 @@ export function renderRuntimeClass(props: GvisorRuntimeClassProps = {}, path = '
   const ref: RuntimeClassRef = prune({
     name,
     handler,
+    handlerIsGvisor: vouched ? true : undefined,
     overhead,
     nodeSelector: nodeSelector && Object.keys(nodeSelector).length ? nodeSelector : undefined,
     tolerations,
@@ -129,6 +149,45 @@ export function renderRuntimeClass(props: GvisorRuntimeClassProps = {}, path = '
     scheduling: ref.nodeSelector || tolerations ? { nodeSelector: ref.nodeSelector, tolerations } : undefined,
   });
   return { ref, objects: [rc], primary: 0 };
+}
+
+/**
+ * Handler names that are gVisor's: `runsc` (gVisor's own name for its
+ * runtime, what `runsc install` and the containerd quick start configure),
+ * `gvisor` (GKE Sandbox's handler), and either followed by `-<variant>`
+ * (the convention for a second gVisor runtime with other flags, e.g.
+ * `runsc-kvm`, `runsc-debug`).
+ */
+export const GVISOR_HANDLER_PATTERN = /^(runsc|gvisor)(-[a-z0-9]([-a-z0-9]*[a-z0-9])?)?$/;
+
+/**
+ * Handler names of runtimes that are known not to be gVisor (OCI runtimes
+ * without a sandbox, VM sandboxes, WebAssembly shims): refused even with
+ * `handlerIsGvisor`, which cannot make them gVisor.
+ */
+export const NOT_GVISOR_HANDLER_PATTERN = /^(runc|crun|youki|runj|krun|nvidia|kata|kata-.*|runhcs-.*|wasm.*|spin|slight|lunatic|firecracker|fc)$/;
+
+/**
+ * Refuses (`SANDBOX_ESCAPE`) a RuntimeClass handler that is not gVisor's,
+ * unless `vouched` (the caller's explicit `handlerIsGvisor: true`) and the
+ * name is not a runtime known to be something else. Returns whether the
+ * name passed only because it was vouched for.
+ */
+export function assertGvisorHandler(handler: string, path: string, vouched: boolean): boolean {
+  if (NOT_GVISOR_HANDLER_PATTERN.test(handler)) {
+    throw new GvisorIacError(
+      'SANDBOX_ESCAPE', path, handler,
+      'names a runtime that is not gVisor: pods naming this class would run unsandboxed, yet pods and the tenant admission policy trust the class by its name',
+      `use "${DEFAULTS.runtimeHandler}" (or "${GKE_SANDBOX.handler}" on GKE Sandbox); handlerIsGvisor cannot vouch for "${handler}"`,
+    );
+  }
+  if (GVISOR_HANDLER_PATTERN.test(handler)) return false;
+  if (vouched) return true;
+  throw new GvisorIacError(
+    'SANDBOX_ESCAPE', path, handler,
+    'is not a gVisor handler name (runsc, gvisor, runsc-*, gvisor-*): pods and the tenant admission policy trust this class by its name, so a handler that is not gVisor would run them unsandboxed',
+    `use "${DEFAULTS.runtimeHandler}" (or "${GKE_SANDBOX.handler}" on GKE Sandbox), or set handlerIsGvisor: true if the nodes' "${handler}" runtime is gVisor`,
+  );
 }
 
 /** A reference to a RuntimeClass by name (no object emitted), e.g. one created by a cluster add-on. */

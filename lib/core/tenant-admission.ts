@@ -92,21 +92,83 @@ export function tenantAdmissionPolicy(name: string, sandboxName: string, runtime
   });
 }
 
+/** Users the PersistentVolume binder runs as (kube-controller-manager with and without per-controller credentials). */
+export const PV_BINDER_USERS: readonly string[] = ['system:kube-controller-manager', 'system:serviceaccount:kube-system:persistent-volume-binder'];
+
 /**
- * A second shared policy and binding for Services in tenant namespaces:
- * `spec.externalIPs` is refused. A Service with external IPs makes every
- * node's kube-proxy capture traffic for those addresses from any pod in the
- * cluster, so one tenant could intercept another's (or the cluster's)
- * outbound connections (CVE-2020-8554).
+ * Ingress annotation keys (any letter case) that make a shared ingress
+ * controller run configuration the tenant wrote (`*-snippet`, `*-snippets`:
+ * raw nginx/haproxy/traefik config, CVE-2021-25742, CVE-2023-5044) or fetch a
+ * URL the tenant chose from the controller's own network position
+ * (`auth-url`, `mirror-target`, `mirror-uri`, `mirror-host`), e.g. the
+ * metadata server.
  */
-export function tenantServicePolicy(name: string, sandboxName: string, labels: Record<string, string>): KubeObject[] {
-  return denyingPolicy(name, sandboxName, labels, {
-    resourceRules: [{ apiGroups: [''], resources: ['services'] }],
-    validations: [{
-      expression: '!has(object.spec.externalIPs) || size(object.spec.externalIPs) == 0',
+export const INGRESS_DEPUTY_ANNOTATION_PATTERN = '(?i)(snippet|auth-url|mirror-(target|uri|host))';
+
+/**
+ * The confused-deputy validations: objects a tenant may write that make a
+ * cluster component (kube-proxy, an ingress controller, the PersistentVolume
+ * binder) act for the tenant outside its namespace.
+ */
+function deputyValidations(): Record<string, string>[] {
+  const kind = (k: string) => `request.kind.kind != '${k}'`;
+  const annotations = 'object.metadata.annotations';
+  return [
+    {
+      expression: `${kind('Service')} || !has(object.spec.externalIPs) || size(object.spec.externalIPs) == 0`,
       message: 'Services in tenant namespaces must not set spec.externalIPs (they would capture traffic for those addresses from every pod in the cluster): remove spec.externalIPs and use a LoadBalancer or an Ingress',
       reason: 'Forbidden',
-    }],
+    },
+    {
+      expression: `${kind('Service')} || ((!has(object.spec.type) || object.spec.type != 'ExternalName') && (!has(object.spec.externalName) || object.spec.externalName == ''))`,
+      message: 'Services of type ExternalName are not allowed in tenant namespaces (a shared ingress controller or proxy would connect to any host they name, the cloud metadata server included; CVE-2021-25740): use a Service with a selector, or ask the cluster operator for an egress rule',
+      reason: 'Forbidden',
+    },
+    {
+      expression: `${kind('Ingress')} || !has(${annotations}) || ${annotations}.all(k, !k.matches('${INGRESS_DEPUTY_ANNOTATION_PATTERN}')`
+        + ` && !(k.matches('(?i)secret$') && ${annotations}[k].contains('/')))`,
+      message: 'Ingresses in tenant namespaces must not carry annotations that make the shared ingress controller run tenant-written configuration (*-snippet), fetch a tenant-chosen URL (auth-url, mirror-target, mirror-uri, mirror-host) or read a Secret of another namespace (a *secret annotation naming namespace/name): remove them',
+      reason: 'Forbidden',
+    },
+    {
+      expression: `${kind('Ingress')} || ((!has(object.spec.defaultBackend) || !has(object.spec.defaultBackend.resource))`
+        + ' && (!has(object.spec.rules) || object.spec.rules.all(r, !has(r.http) || r.http.paths.all(p, !has(p.backend.resource)))))',
+      message: 'Ingress backends in tenant namespaces must be Services: remove backend.resource (and defaultBackend.resource)',
+      reason: 'Forbidden',
+    },
+    {
+      expression: `${kind('PersistentVolumeClaim')} || !has(object.spec.volumeName) || object.spec.volumeName == ''`
+        + " || (request.operation == 'UPDATE' && has(oldObject.spec.volumeName) && oldObject.spec.volumeName == object.spec.volumeName)"
+        + ` || request.userInfo.username in [${PV_BINDER_USERS.map((u) => `'${u}'`).join(', ')}]`,
+      message: 'PersistentVolumeClaims in tenant namespaces must not name a PersistentVolume (spec.volumeName would bind a volume provisioned for someone else, or a node directory): remove spec.volumeName and let the storage class provision one',
+      reason: 'Forbidden',
+    },
+    {
+      expression: `${kind('PersistentVolumeClaim')} || !has(object.spec.dataSourceRef) || !has(object.spec.dataSourceRef.namespace)`
+        + ' || object.spec.dataSourceRef.namespace == request.namespace',
+      message: 'PersistentVolumeClaims in tenant namespaces must not copy data from another namespace: remove spec.dataSourceRef.namespace',
+      reason: 'Forbidden',
+    },
+  ];
+}
+
+/**
+ * A second shared policy and binding, for what a tenant may write besides
+ * pods: Services with `spec.externalIPs` (kube-proxy on every node would
+ * capture traffic for those addresses from any pod, CVE-2020-8554) or of
+ * type `ExternalName` (a shared ingress controller would proxy to any host,
+ * CVE-2021-25740); Ingresses with controller annotations that run
+ * tenant-written config, fetch tenant-chosen URLs or read other namespaces'
+ * Secrets, or with non-Service backends; PersistentVolumeClaims that name a
+ * PersistentVolume or copy from another namespace.
+ */
+export function tenantObjectPolicy(name: string, sandboxName: string, labels: Record<string, string>): KubeObject[] {
+  return denyingPolicy(name, sandboxName, labels, {
+    resourceRules: [
+      { apiGroups: [''], resources: ['services', 'persistentvolumeclaims'] },
+      { apiGroups: ['networking.k8s.io'], resources: ['ingresses'] },
+    ],
+    validations: deputyValidations(),
   });
 }
 

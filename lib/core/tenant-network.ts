@@ -22,9 +22,16 @@ export interface TenantNetworkSettings {
 }
 
 
-/** `cidr` with every never-reachable range (and `extra`) strictly inside it carved out. */
-function ipBlock(cidr: IpNetwork, extra: readonly IpNetwork[] = []): NetworkPolicyPeer {
-  return { ipBlock: ipBlockWithout(cidr, [...NEVER_REACHABLE, ...extra]) };
+/** What `egress: "internet"` excludes for these settings, built once per settings object (ipBlockWithout caches per list). */
+const INTERNET_EXCLUDED = new WeakMap<TenantNetworkSettings, readonly IpNetwork[]>();
+
+function internetExcluded(settings: TenantNetworkSettings): readonly IpNetwork[] {
+  let list = INTERNET_EXCLUDED.get(settings);
+  if (!list) {
+    list = [...NEVER_REACHABLE, ...NON_PUBLIC, ...settings.internetExcept];
+    INTERNET_EXCLUDED.set(settings, list);
+  }
+  return list;
 }
 
 /** The egress peers of a tenant beyond DNS and its namespace (empty for "none"). */
@@ -32,12 +39,10 @@ export function egressPeers(tenant: ResolvedTenant, settings: TenantNetworkSetti
   switch (tenant.egress.kind) {
     case 'none':
       return [];
-    case 'internet': {
-      const excluded = [...NON_PUBLIC, ...settings.internetExcept];
-      return ANYWHERE.map((any) => ipBlock(any, excluded));
-    }
+    case 'internet':
+      return ANYWHERE.map((any) => ({ ipBlock: ipBlockWithout(any, internetExcluded(settings)) }));
     case 'cidrs':
-      return tenant.egress.cidrs.map((c) => ipBlock(c));
+      return tenant.egress.cidrs.map((c) => ({ ipBlock: ipBlockWithout(c, NEVER_REACHABLE) }));
   }
 }
 

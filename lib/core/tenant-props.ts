@@ -70,6 +70,17 @@ export interface TenantProps {
   readonly egressPorts?: TenantEgressPort[];
   /** Pods of the tenant may talk to each other (ingress and egress inside the namespace). @default true */
   readonly allowIntraNamespace?: boolean;
+  /**
+   * Tenant admins may create and change Ingresses. An Ingress makes the
+   * cluster's shared ingress controller (outside gVisor, with its own network
+   * position and usually every Secret of the cluster in reach) act for the
+   * tenant: the admission policy refuses the annotations and backends known
+   * to abuse that, but the controller's own hardening (e.g. ingress-nginx
+   * `allow-snippet-annotations: false`, host ownership between tenants) is
+   * the operator's. Without it tenant admins can read Ingresses only.
+   * @default false
+   */
+  readonly allowIngress?: boolean;
   /** Users/groups who get the tenant-admin Role in the namespace. @default - none (no Role/RoleBinding emitted) */
   readonly admins?: TenantAdmins;
   /**
@@ -101,6 +112,7 @@ export const MULTI_TENANT_DEFAULTS = {
   serviceAccountName: 'workload',
   egress: 'none',
   allowIntraNamespace: true,
+  allowIngress: false,
   dns: { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } },
   quota: {
     cpu: '4',

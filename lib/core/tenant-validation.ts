@@ -23,12 +23,13 @@ export interface ResolvedTenant {
   readonly egress: { kind: 'none' } | { kind: 'internet' } | { kind: 'cidrs'; cidrs: readonly IpNetwork[] };
   readonly egressPorts?: readonly NetworkPolicyPort[];
   readonly allowIntraNamespace: boolean;
+  readonly allowIngress: boolean;
   readonly admins: { users: readonly string[]; groups: readonly string[] };
   readonly serviceAccountName: string;
   readonly labels: Record<string, string>;
 }
 
-const TENANT_KEYS = ['name', 'quota', 'egress', 'egressPorts', 'allowIntraNamespace', 'admins', 'containerDefaults', 'serviceAccountName', 'labels'] as const;
+const TENANT_KEYS = ['name', 'quota', 'egress', 'egressPorts', 'allowIntraNamespace', 'allowIngress', 'admins', 'containerDefaults', 'serviceAccountName', 'labels'] as const;
 const QUOTA_KEYS = ['cpu', 'memory', 'pods', 'services', 'loadBalancers', 'nodePorts', 'persistentVolumeClaims', 'storage', 'configMaps', 'secrets', 'hard'] as const;
 /** Friendly quota field → the `spec.hard` keys it sets. */
 const QUOTA_FIELDS: Record<Exclude<keyof TenantQuota, 'hard'>, readonly string[]> = {
@@ -74,6 +75,7 @@ export function resolveTenant(t: TenantProps, path: string, prefix: string, over
     egress: resolveEgress(t.egress, `${path}.egress`),
     egressPorts: checkEgressPorts(t.egressPorts, `${path}.egressPorts`),
     allowIntraNamespace: t.allowIntraNamespace === undefined ? MULTI_TENANT_DEFAULTS.allowIntraNamespace : assertBoolean(t.allowIntraNamespace, `${path}.allowIntraNamespace`),
+    allowIngress: t.allowIngress === undefined ? MULTI_TENANT_DEFAULTS.allowIngress : assertBoolean(t.allowIngress, `${path}.allowIngress`),
     admins: resolveAdmins(t.admins, `${path}.admins`),
     serviceAccountName: t.serviceAccountName === undefined ? MULTI_TENANT_DEFAULTS.serviceAccountName : assertDnsLabel(t.serviceAccountName, `${path}.serviceAccountName`),
     labels: assertLabels(t.labels, `${path}.labels`) ?? {},

@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import { KubeObject, Manifests, assertString, isClusterScoped } from '../core';
-import { assertEmittable, emitManifests } from './emit';
+import { assertEmittable, claimObjects, emitManifests } from './emit';
 import { liftInputs, restoreInputs, substitute } from './inputs';
 
 /** What a component registers, fully validated before its constructor calls `super`. */
@@ -52,8 +52,9 @@ export function prepareManifests<P>(
 }
 
 /**
- * Base of the Pulumi sandbox components: registers the prepared objects as
- * children through the one emitter, then `registerOutputs`. The caller's
+ * Base of the Pulumi sandbox components: claims the prepared objects in the
+ * program's registry (refusing one another component already registers),
+ * registers them as children through the one emitter, then `registerOutputs`. The caller's
  * `opts` go to the component only; children get `{ parent: this }` and
  * inherit provider(s), `protect` and `transforms` through it.
  */
@@ -70,6 +71,7 @@ export abstract class SandboxComponent extends pulumi.ComponentResource {
   ) {
     super(type, name, {}, opts);
     const { objects } = prepared.manifests;
+    claimObjects(this, type, name, objects);
     this.resources = emitManifests(this, name, prepared.manifests, prepared.dependsOn);
     this.objects = objects.map(identity);
     this.namespaces = [...new Set(objects.flatMap((o) => (o.kind === 'Namespace' ? [o.metadata.name] : isClusterScoped(o.kind) || !o.metadata.namespace ? [] : [o.metadata.namespace])))];

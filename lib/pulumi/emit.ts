@@ -10,7 +10,7 @@ import * as nodev1 from '@pulumi/kubernetes/node/v1';
 import * as policyv1 from '@pulumi/kubernetes/policy/v1';
 import * as rbacv1 from '@pulumi/kubernetes/rbac/v1';
 import * as pulumi from '@pulumi/pulumi';
-import { GvisorIacError, KubeObject, Manifests, applyRank, dependencies, objectKey } from '../core';
+import { GvisorIacError, KubeObject, Manifests, ObjectRegistry, applyRank, dependencies, objectKey } from '../core';
 
 type ResourceClass = new (name: string, args: any, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
 
@@ -115,4 +115,36 @@ export function emitManifests(
     resources[i] = new Resource(childName(name, obj), obj, on.length ? { parent, dependsOn: on } : { parent });
   }
   return resources;
+}
+
+/**
+ * Registries of emitted objects: one per program (the engine connection,
+ * `pulumi.runtime.getMonitor()`) and Kubernetes provider — the same name in
+ * two clusters is two objects.
+ */
+const REGISTRIES = new WeakMap<object, Map<unknown, ObjectRegistry>>();
+const NO_MONITOR = {};
+const DEFAULT_PROVIDER = Symbol('default provider');
+
+/**
+ * Claims `objects` for the component `type`/`name` in the registry of its
+ * program and Kubernetes provider, before any child is registered: an
+ * object (API group, kind, namespace, name) that another gvisor-iac
+ * component already registers through the same provider is refused with a
+ * `DuplicateObjectError` naming both (`<type>::<name>`, the tail of their URNs).
+ */
+export function claimObjects(component: pulumi.ComponentResource, type: string, name: string, objects: readonly KubeObject[]): void {
+  const monitor = (pulumi.runtime.getMonitor() as object | undefined) ?? NO_MONITOR;
+  let byProvider = REGISTRIES.get(monitor);
+  if (!byProvider) {
+    byProvider = new Map();
+    REGISTRIES.set(monitor, byProvider);
+  }
+  const provider = component.getProvider('kubernetes:core/v1:Pod') ?? DEFAULT_PROVIDER;
+  let registry = byProvider.get(provider);
+  if (!registry) {
+    registry = new ObjectRegistry();
+    byProvider.set(provider, registry);
+  }
+  registry.claim(objects, `${type}::${name}`);
 }

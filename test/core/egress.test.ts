@@ -17,11 +17,19 @@ const DNS_RULE = {
 const PUBLIC_V4 = {
   ipBlock: {
     cidr: '0.0.0.0/0',
-    except: ['0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '168.63.129.16/32', '169.254.0.0/16', '172.16.0.0/12', '192.168.0.0/16', '224.0.0.0/4', '240.0.0.0/4'],
+    except: ['0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '168.63.129.16/32', '169.254.0.0/16', '172.16.0.0/12', '192.0.0.192/32', '192.168.0.0/16', '224.0.0.0/4', '240.0.0.0/4'],
   },
 };
 const PUBLIC_V6 = {
-  ipBlock: { cidr: '::/0', except: ['::1/128', '::ffff:0:0/96', '64:ff9b::/96', '64:ff9b:1::/48', 'fc00::/7', 'fe80::/10', 'ff00::/8'] },
+  ipBlock: {
+    cidr: '::/0',
+    except: [
+      '::1/128', '::6464:64c8/128', '::a83f:8110/128', '::a9fe:0/112', '::c000:c0/128', '::ffff:0:0/96',
+      '::ffff:0:6464:64c8/128', '::ffff:0:a83f:8110/128', '::ffff:0:a9fe:0/112', '::ffff:0:c000:c0/128',
+      '64:ff9b::/96', '64:ff9b:1::/48', '2002:6464:64c8::/48', '2002:a83f:8110::/48', '2002:a9fe::/32', '2002:c000:c0::/48',
+      'fc00::/7', 'fe80::/10', 'ff00::/8',
+    ],
+  },
 };
 
 const pod = { namespace: 'runs', labels: { 'gvisor-iac.dev/run': 'r1' } };
@@ -66,9 +74,9 @@ describe('egressRules', () => {
       to: [
         { ipBlock: { cidr: '169.0.0.0/8', except: ['169.254.0.0/16'] } },
         { ipBlock: { cidr: '100.64.0.0/10', except: ['100.100.100.200/32'] } },
-        { ipBlock: { cidr: '0.0.0.0/0', except: ['100.100.100.200/32', '168.63.129.16/32', '169.254.0.0/16'] } },
-        { ipBlock: { cidr: '::/0', except: ['::ffff:a9fe:0/112', '64:ff9b::a9fe:0/112', 'fd00:ec2::254/128', 'fe80::/10'] } },
-        { ipBlock: { cidr: 'fc00::/7', except: ['fd00:ec2::254/128'] } },
+        { ipBlock: { cidr: '0.0.0.0/0', except: ['100.100.100.200/32', '168.63.129.16/32', '169.254.0.0/16', '192.0.0.192/32'] } },
+        { ipBlock: { cidr: '::/0', except: NEVER_REACHABLE_CIDRS.filter((c) => c.includes(':')) } },
+        { ipBlock: { cidr: 'fc00::/7', except: ['fd00:42::42/128', 'fd00:c1::a9fe:a9fe/128', 'fd00:100::100:200/128', 'fd00:ec2::/32', 'fd00:a9fe:a9fe::1/128', 'fd20:ce::254/128'] } },
       ],
     }]);
   });
@@ -104,7 +112,7 @@ describe('egressRules', () => {
     ['a bare address', { cidrs: ['8.8.8.8'] }, 'INVALID_CIDR', 'p.cidrs[0]', 'write "8.8.8.8/32"'],
     ['the metadata address', { cidrs: ['169.254.169.254/32'] }, 'SANDBOX_ESCAPE', 'p.cidrs[0]', 'lies inside 169.254.0.0/16, which sandboxed pods may never reach'],
     ['the link-local range', { cidrs: ['8.8.8.8/32', '169.254.0.0/16'] }, 'SANDBOX_ESCAPE', 'p.cidrs[1]', 'lies inside 169.254.0.0/16'],
-    ['the AWS IPv6 metadata address', { cidrs: ['fd00:ec2::254/128'] }, 'SANDBOX_ESCAPE', 'p.cidrs[0]', 'lies inside fd00:ec2::254/128'],
+    ['the AWS IPv6 metadata address', { cidrs: ['fd00:ec2::254/128'] }, 'SANDBOX_ESCAPE', 'p.cidrs[0]', 'lies inside fd00:ec2::/32'],
     ['IPv6 link-local', { cidrs: ['fe80::/64'] }, 'SANDBOX_ESCAPE', 'p.cidrs[0]', 'lies inside fe80::/10'],
     ['the metadata address, IPv4-mapped', { cidrs: ['::ffff:169.254.169.254/128'] }, 'SANDBOX_ESCAPE', 'p.cidrs[0]', 'lies inside ::ffff:a9fe:0/112'],
     ['the metadata address, through NAT64', { cidrs: ['64:ff9b::a9fe:a9fe/128'] }, 'SANDBOX_ESCAPE', 'p.cidrs[0]', 'lies inside 64:ff9b::a9fe:0/112'],

@@ -42,7 +42,7 @@ describe('properties over random tenant sets (1–50 tenants, random options)', 
       const policy = objects.find((o) => o.kind === 'ValidatingAdmissionPolicy' && o.metadata.name === m.policyName)!;
       const binding = objects.find((o) => o.kind === 'ValidatingAdmissionPolicyBinding' && o.metadata.name === m.policyName)!;
       // Two shared policies whatever the number of tenants: gVisor pods, and no Service externalIPs.
-      expect(objects.filter((o) => o.kind === 'ValidatingAdmissionPolicy').map((o) => o.metadata.name)).toEqual([m.policyName, 'sandbox-deny-external-ips']);
+      expect(objects.filter((o) => o.kind === 'ValidatingAdmissionPolicy').map((o) => o.metadata.name)).toEqual([m.policyName, 'sandbox-restrict-tenant-objects']);
       expect(m.namespaces).toEqual(tenants.map((t) => `${prefix}${t.name}`));
 
       for (const ns of m.namespaces) {

@@ -41,7 +41,7 @@ describe('invalid props fail before anything is emitted, naming field, value and
     ['host bits', t({ egress: ['203.0.113.7/24'] }), 'INVALID_CIDR', 'write "203.0.113.0/24" for the network'],
     ['metadata address', t({ egress: ['169.254.169.254/32'] }), 'SANDBOX_ESCAPE', 'props.tenants[0].egress[0]: "169.254.169.254/32" lies in 169.254.0.0/16, which is never reachable'],
     ['link-local range', t({ egress: ['203.0.113.0/24', '169.254.0.0/16'] }), 'SANDBOX_ESCAPE', 'props.tenants[0].egress[1]'],
-    ['AWS IPv6 metadata', t({ egress: ['fd00:ec2::254/128'] }), 'SANDBOX_ESCAPE', 'lies in fd00:ec2::254/128'],
+    ['AWS IPv6 metadata', t({ egress: ['fd00:ec2::254/128'] }), 'SANDBOX_ESCAPE', 'lies in fd00:ec2::/32'],
     ['IPv6 link-local', t({ egress: ['fe80::/64'] }), 'SANDBOX_ESCAPE', 'lies in fe80::/10'],
     ['duplicate CIDR', t({ egress: ['203.0.113.0/24', '203.0.113.0/24'] }), 'DUPLICATE_NAME', 'props.tenants[0].egress[1]: "203.0.113.0/24" is listed twice'],
     ['empty egressPorts', t({ egress: 'internet', egressPorts: [] }), 'INVALID_VALUE', 'props.tenants[0].egressPorts: [] is empty; omit egressPorts to allow every port'],

@@ -19,7 +19,7 @@ describe('renderMultiTenantSandbox: what one tenant gets by default', () => {
     expect(m.objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`)).toEqual([
       'Namespace//tenant-a',
       'ValidatingAdmissionPolicy//tenants-require-gvisor',
-      'ValidatingAdmissionPolicy//tenants-deny-external-ips',
+      'ValidatingAdmissionPolicy//tenants-restrict-tenant-objects',
       'ServiceAccount/tenant-a/workload',
       'ResourceQuota/tenant-a/tenant-quota',
       'LimitRange/tenant-a/container-defaults',
@@ -27,7 +27,7 @@ describe('renderMultiTenantSandbox: what one tenant gets by default', () => {
       'NetworkPolicy/tenant-a/allow-dns',
       'NetworkPolicy/tenant-a/allow-same-namespace',
       'ValidatingAdmissionPolicyBinding//tenants-require-gvisor',
-      'ValidatingAdmissionPolicyBinding//tenants-deny-external-ips',
+      'ValidatingAdmissionPolicyBinding//tenants-restrict-tenant-objects',
     ]);
     expect(m.objects[m.primary!]!.metadata.name).toBe('tenants-require-gvisor');
     assertAllSchemaValid(m.objects);
@@ -126,8 +126,18 @@ describe('tenant options', () => {
       policyTypes: ['Egress'],
       egress: [{
         to: [
-          { ipBlock: { cidr: '0.0.0.0/0', except: ['168.63.129.16/32', '169.254.0.0/16', '0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '224.0.0.0/4', '240.0.0.0/4'] } },
-          { ipBlock: { cidr: '::/0', except: ['fe80::/10', '::1/128', '::ffff:0:0/96', '64:ff9b::/96', '64:ff9b:1::/48', 'fc00::/7', 'ff00::/8'] } },
+          { ipBlock: { cidr: '0.0.0.0/0', except: ['168.63.129.16/32', '169.254.0.0/16', '192.0.0.192/32', '0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '224.0.0.0/4', '240.0.0.0/4'] } },
+          {
+            ipBlock: {
+              cidr: '::/0',
+              except: [
+                '::6464:64c8/128', '::a83f:8110/128', '::a9fe:0/112', '::c000:c0/128',
+                '::ffff:0:6464:64c8/128', '::ffff:0:a83f:8110/128', '::ffff:0:a9fe:0/112', '::ffff:0:c000:c0/128',
+                '2002:6464:64c8::/48', '2002:a83f:8110::/48', '2002:a9fe::/32', '2002:c000:c0::/48', 'fe80::/10',
+                '::1/128', '::ffff:0:0/96', '64:ff9b::/96', '64:ff9b:1::/48', 'fc00::/7', 'ff00::/8',
+              ],
+            },
+          },
         ],
       }],
     });
@@ -135,7 +145,7 @@ describe('tenant options', () => {
 
   test('internetExcept adds cluster ranges in public space to the "internet" exclusions', () => {
     const spec = policyNamed(one({ egress: 'internet' }, { internetExcept: ['203.0.113.0/24', '2001:db8::/32', '10.1.0.0/16'] }).objects, 'allow-egress')!.spec;
-    expect(spec.egress[0].to[0].ipBlock.except).toEqual(['168.63.129.16/32', '169.254.0.0/16', '0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '224.0.0.0/4', '240.0.0.0/4', '203.0.113.0/24']);
+    expect(spec.egress[0].to[0].ipBlock.except).toEqual(['168.63.129.16/32', '169.254.0.0/16', '192.0.0.192/32', '0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '224.0.0.0/4', '240.0.0.0/4', '203.0.113.0/24']);
     expect(spec.egress[0].to[1].ipBlock.except).toContain('2001:db8::/32');
   });
 
@@ -144,7 +154,7 @@ describe('tenant options', () => {
     expect(spec.egress[0].to).toEqual([
       { ipBlock: { cidr: '203.0.113.0/24' } },
       { ipBlock: { cidr: '169.0.0.0/8', except: ['169.254.0.0/16'] } },
-      { ipBlock: { cidr: 'fd00::/8', except: ['fd00:ec2::254/128'] } },
+      { ipBlock: { cidr: 'fd00::/8', except: ['fd00:42::42/128', 'fd00:c1::a9fe:a9fe/128', 'fd00:100::100:200/128', 'fd00:ec2::/32', 'fd00:a9fe:a9fe::1/128', 'fd20:ce::254/128'] } },
       { ipBlock: { cidr: '2001:db8::/32' } },
     ]);
   });

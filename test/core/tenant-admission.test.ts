@@ -9,8 +9,8 @@ type Any = Record<string, any>;
 const sandbox = renderMultiTenantSandbox({ tenants: [{ name: 'tenant-a' }, { name: 'tenant-b' }] }, 'tenants');
 const policy = sandbox.objects.find((o) => o.kind === 'ValidatingAdmissionPolicy' && o.metadata.name === sandbox.policyName)! as Any;
 const binding = sandbox.objects.find((o) => o.kind === 'ValidatingAdmissionPolicyBinding' && o.metadata.name === sandbox.policyName)! as Any;
-const servicePolicy = sandbox.objects.find((o) => o.kind === 'ValidatingAdmissionPolicy' && o.metadata.name === 'tenants-deny-external-ips')! as Any;
-const serviceBinding = sandbox.objects.find((o) => o.kind === 'ValidatingAdmissionPolicyBinding' && o.metadata.name === 'tenants-deny-external-ips')! as Any;
+const servicePolicy = sandbox.objects.find((o) => o.kind === 'ValidatingAdmissionPolicy' && o.metadata.name === 'tenants-restrict-tenant-objects')! as Any;
+const serviceBinding = sandbox.objects.find((o) => o.kind === 'ValidatingAdmissionPolicyBinding' && o.metadata.name === 'tenants-restrict-tenant-objects')! as Any;
 const nsLabels = (ns: string): Record<string, string> => (sandbox.objects.find((o) => o.kind === 'Namespace' && o.metadata.name === ns)?.metadata.labels ?? {});
 
 const containers = [{ name: 'app', image: 'registry.example.com/app:1.0' }];

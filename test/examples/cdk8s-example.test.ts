@@ -40,10 +40,10 @@ describe('examples/cdk8s', () => {
       'RuntimeClass/gvisor',
       'ServiceAccount/tenant-a/workload',
       'ServiceAccount/tenant-b/workload',
-      'ValidatingAdmissionPolicy/tenants-deny-external-ips',
       'ValidatingAdmissionPolicy/tenants-require-gvisor',
-      'ValidatingAdmissionPolicyBinding/tenants-deny-external-ips',
+      'ValidatingAdmissionPolicy/tenants-restrict-tenant-objects',
       'ValidatingAdmissionPolicyBinding/tenants-require-gvisor',
+      'ValidatingAdmissionPolicyBinding/tenants-restrict-tenant-objects',
     ]);
   });
 

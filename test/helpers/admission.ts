@@ -19,6 +19,8 @@ const RESOURCES: Record<string, { group: string; version: string; resource: stri
   ReplicationController: { group: '', version: 'v1', resource: 'replicationcontrollers' },
   Service: { group: '', version: 'v1', resource: 'services' },
   ConfigMap: { group: '', version: 'v1', resource: 'configmaps' },
+  PersistentVolumeClaim: { group: '', version: 'v1', resource: 'persistentvolumeclaims' },
+  Ingress: { group: 'networking.k8s.io', version: 'v1', resource: 'ingresses' },
   Deployment: { group: 'apps', version: 'v1', resource: 'deployments' },
   StatefulSet: { group: 'apps', version: 'v1', resource: 'statefulsets' },
   DaemonSet: { group: 'apps', version: 'v1', resource: 'daemonsets' },
@@ -34,6 +36,8 @@ export interface AdmissionRequest {
   /** Labels of the object's namespace as stored (kubernetes.io/metadata.name is added, as the API server does). */
   readonly namespaceLabels: Record<string, string>;
   readonly subResource?: string;
+  /** Who asks. @default { username: 'tenant-admin', groups: ['system:authenticated'] } */
+  readonly userInfo?: { readonly username: string; readonly groups: readonly string[] };
 }
 
 export interface AdmissionDecision {
@@ -118,7 +122,7 @@ export function admit(policy: Any, binding: Any, req: AdmissionRequest): Admissi
       name: req.object.metadata.name,
       namespace: ns,
       operation: req.operation,
-      userInfo: { username: 'tenant-admin', groups: ['system:authenticated'] },
+      userInfo: req.userInfo ?? { username: 'tenant-admin', groups: ['system:authenticated'] },
       dryRun: false,
     },
     namespaceObject: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: nsLabels } },
