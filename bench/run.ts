@@ -8,8 +8,11 @@
  *    same manifests, both synthesised to YAML by cdk8s.
  * 3. MultiTenantSandbox with 50 tenants (validation, quota arithmetic, CIDR
  *    carving, admission policy) vs. deep-copying its finished objects.
+ * 4. `gvisor-iac check` over 10,000 objects as a whole process vs. a process
+ *    that only parses the same YAML (bench/check-process.ts; target ≤ 1.5x).
  */
 import { ApiObject, App, Chart } from 'cdk8s';
+import { checkProcessBench } from './check-process';
 import { SandboxedDeployment } from '../lib/cdk8s';
 import { TenantProps, renderMultiTenantSandbox, renderSandboxedDeployment } from '../lib/core';
 
@@ -81,6 +84,7 @@ const results: Result[] = [
   compare('core: MultiTenantSandbox with 50 tenants vs. deep-copy of its objects', 15,
     () => structuredClone(tenantObjects),
     () => renderMultiTenantSandbox({ tenants }, 'tenants')),
+  checkProcessBench(3),
 ];
 
 for (const r of results) {

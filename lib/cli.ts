@@ -7,6 +7,7 @@ import {
   mergeDockerDaemonConfig, readDaemonJsonFile, renderComposeService, renderContainerdConfig, renderRunscToml, renderRunscWrapper,
   runscFlags, runscPreset,
 } from './node';
+import { runPolicyCommand } from './policy/cli-check';
 
 export const CLI_HELP = `Usage: gvisor-iac <command> [options]
 
@@ -20,6 +21,8 @@ Commands:
   docker           Docker daemon.json with the runsc runtime
   compose          Docker Compose service fragment (runtime: runsc)
   presets          the presets and their trade-offs
+  check            check Kubernetes manifests against the policy packs (gvisor-iac check --help)
+  sandbox          write Kubernetes manifests back sandboxed in gVisor (gvisor-iac sandbox --help)
 
 runsc options (runsc-flags, runsc-toml, runsc-wrapper, docker):
   --preset NAME               hardened (default) | untrusted-code | performance | none
@@ -194,6 +197,7 @@ function render(command: string, values: Record<string, unknown>, onWarning: (w:
 
 /** Runs the CLI on `argv` (without `node` and the script) and returns what it printed. */
 export function runCli(argv: string[]): CliResult {
+  if (argv[0] === 'check' || argv[0] === 'sandbox') return runPolicyCommand(argv[0], argv.slice(1));
   let stderr = '';
   try {
     const { values, positionals } = parseArgs({

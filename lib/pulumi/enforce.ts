@@ -1,5 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import { DEFAULTS, GvisorIacError, POD_SPEC_PATHS, assertArray, assertDnsSubdomain, assertKnownKeys, assertOneOf, assertPlainObject } from '../core';
+import { runtimeClassVerdict } from '../policy/rules/gvisor-runtime-class-name';
 
 /** Options of `enforceGvisor` / `gvisorTransform`. */
 export interface EnforceGvisorOptions {
@@ -78,13 +79,14 @@ export function gvisorTransform(options: EnforceGvisorOptions): pulumi.ResourceT
     const label = `${args.name} (${args.type}) ${where.path.join('.')}.runtimeClassName`;
     const fix = (spec: Record<string, unknown>): Record<string, unknown> => {
       const current = spec.runtimeClassName;
-      if (current === undefined || current === null || current === '') {
+      // The decision is the policy's rule GVISOR-001 (the same one `gvisor-iac check` runs).
+      if (runtimeClassVerdict(current, allowed) === 'absent') {
         if (where.patch) return spec;
         if (mode === 'inject') return { ...spec, runtimeClassName: className };
         throw new GvisorIacError('SANDBOX_ESCAPE', label, current, 'is not set, so the pods would run outside gVisor', `set runtimeClassName: "${className}" (or enforce with mode "inject")`);
       }
       const checked = mapInput(current, (name) => {
-        if (typeof name === 'string' && allowed.has(name)) return name;
+        if (runtimeClassVerdict(name, allowed) === 'gvisor') return name;
         throw new GvisorIacError('SANDBOX_ESCAPE', label, name, 'is not an allowed gVisor RuntimeClass, so the pods would run outside the sandbox',
           `use ${[...allowed].map((n) => JSON.stringify(n)).join(' or ')} (or add the class to allowedRuntimeClassNames)`);
       });
