@@ -4,7 +4,7 @@ import { IpNetwork, parseCidr } from './cidr';
 import { GvisorIacError, fieldPath } from './errors';
 import { KubeObject, prune } from './manifest';
 import { objectMeta } from './metadata';
-import { ANYWHERE, NEVER_REACHABLE, NON_PUBLIC, ipBlockWithout, neverReachableContaining } from './network-ranges';
+import { ANYWHERE, NEVER_REACHABLE, NON_PUBLIC, ipBlockWithout, neverReachableContaining, refuseIpv4Mapped } from './network-ranges';
 import { assertArray, assertBoolean, assertInteger, assertKnownKeys, assertOneOf, assertPlainObject } from './validate';
 
 /**
@@ -108,6 +108,7 @@ export function egressRules(egress: SandboxEgress | undefined, path: string): Ne
     if (blocked) {
       throw new GvisorIacError('SANDBOX_ESCAPE', p, text, `lies inside ${blocked.text}, which sandboxed pods may never reach (cloud metadata / link-local)`, 'remove it; credentials of the node must stay out of reach of the sandbox');
     }
+    refuseIpv4Mapped(net, text, p);
     if (seen.has(text)) throw new GvisorIacError('INVALID_VALUE', p, text, 'is listed twice', 'list each network once');
     seen.add(text);
     return net;

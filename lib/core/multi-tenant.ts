@@ -4,6 +4,7 @@ import { DEFAULTS, MANAGED_BY_LABEL } from './defaults';
 import { GvisorIacError } from './errors';
 import { KubeObject, Manifests, sortForApply } from './manifest';
 import { deriveName, objectMeta } from './metadata';
+import { refuseIpv4Mapped } from './network-ranges';
 import { ManifestOverride, applyOverrides } from './overrides';
 import { runtimeClassName } from './pod-spec';
 import { parseQuantity } from './quantity';
@@ -189,7 +190,7 @@ function resolveNetwork(props: MultiTenantSandboxProps, path: string): TenantNet
   }
   const except = props.internetExcept === undefined ? [] : assertArray<unknown>(props.internetExcept, `${path}.internetExcept`);
   const internetExcept = except.map((c, i) => {
-    const cidr = parseCidr(c, `${path}.internetExcept[${i}]`);
+    const cidr = refuseIpv4Mapped(parseCidr(c, `${path}.internetExcept[${i}]`), c, `${path}.internetExcept[${i}]`);
     if (cidr.prefix === 0) throw new GvisorIacError('INVALID_CIDR', `${path}.internetExcept[${i}]`, c, 'excludes the whole address family', 'use egress "none" instead, or list narrower ranges');
     return cidr;
   });
