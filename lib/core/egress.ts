@@ -39,7 +39,8 @@ export interface SandboxEgressAllowList {
   /**
    * Allow these destination networks (e.g. `"203.0.113.0/24"`). The
    * never-reachable ranges are cut out of each; a network that lies inside
-   * one of them is refused.
+   * one of them is refused, and so is an IPv4-mapped one (`::ffff:0:0/96`
+   * and inside, which Kubernetes reads as IPv4: write the IPv4 form).
    * @default - none
    */
   readonly cidrs?: readonly string[];

@@ -45,7 +45,8 @@ export interface MultiTenantSandboxProps {
   /**
    * CIDRs that `egress: "internet"` excludes besides the built-in private,
    * link-local and metadata ranges — e.g. pod, Service or node ranges in
-   * public address space.
+   * public address space. An IPv4-mapped CIDR (`::ffff:0:0/96` and inside)
+   * is refused: Kubernetes reads it as IPv4, so write the IPv4 form.
    * @default - none
    */
   readonly internetExcept?: string[];

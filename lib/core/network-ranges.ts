@@ -97,7 +97,8 @@ export const NEVER_REACHABLE_CIDRS: readonly string[] = NEVER_REACHABLE.map((n) 
  * private, shared (CGNAT), loopback, "this network", multicast and reserved
  * IPv4 ranges, and loopback, IPv4-mapped, local NAT64, unique-local and
  * multicast IPv6 ranges — so that "internet" never means "the cluster and the
- * VPC it runs in".
+ * VPC it runs in". (`::ffff:0:0/96` is IPv4 to Kubernetes: `ipBlockWithout`
+ * never writes it into an IPv6 block; the IPv4 entries cover it.)
  */
 export const NON_PUBLIC_CIDRS: readonly string[] = [
   '0.0.0.0/8',

@@ -139,8 +139,8 @@ describe('an IPv4-mapped network a user lists is refused with its IPv4 form (Kub
   });
 
   test('an IPv6 network that merely contains ::ffff:0:0/96 is accepted, without the mapped carve-outs', () => {
-    const objects = renderUntrustedCodeSandbox({ image: 'python:3.12', egress: { cidrs: ['::/80'] } }, 'run').objects as Any[];
-    const block = objects.find((o) => o.kind === 'NetworkPolicy').spec.egress[0].to[0].ipBlock;
+    const objects: readonly Any[] = renderUntrustedCodeSandbox({ image: 'python:3.12', egress: { cidrs: ['::/80'] } }, 'run').objects;
+    const block = objects.find((o) => o.kind === 'NetworkPolicy')!.spec.egress[0].to[0].ipBlock;
     expect(block).toEqual({ cidr: '::/80', except: ['::6464:64c8/128', '::a83f:8110/128', '::a9fe:0/112', '::c000:c0/128'] });
   });
 });
