@@ -1,7 +1,8 @@
 /* eslint-disable no-bitwise -- masking random addresses to a prefix */
 /* fast-check arbitraries for egress choices and for destinations a sandbox must never reach. */
 import fc from 'fast-check';
-import type { SandboxEgress } from '../../lib/core';
+import { GvisorIacError, type SandboxEgress } from '../../lib/core';
+import { kubernetesBits } from './network-policy';
 
 const hex = (n: number) => n.toString(16);
 
@@ -62,3 +63,14 @@ export const forbiddenDestinationArb: fc.Arbitrary<string> = fc.oneof(
 
 /** A destination port, or none (any port). */
 export const portArb: fc.Arbitrary<number | undefined> = fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined });
+
+/**
+ * True when `e` refuses a listed IPv4-mapped network (`::ffff:0:0/96` and
+ * inside): Kubernetes reads those as IPv4, so the library asks for the IPv4
+ * form (`INVALID_CIDR`) instead of emitting them.
+ */
+export function isIpv4MappedRefusal(e: unknown): boolean {
+  if (!(e instanceof GvisorIacError) || e.code !== 'INVALID_CIDR') return false;
+  const v = e.value;
+  return typeof v === 'string' && v.includes(':') && kubernetesBits(v).bits.length === 32;
+}
