@@ -1,8 +1,8 @@
 /* eslint-disable no-bitwise -- masking random addresses to a prefix */
 /* fast-check arbitraries for egress choices and for destinations a sandbox must never reach. */
 import fc from 'fast-check';
-import { GvisorIacError, type SandboxEgress } from '../../lib/core';
 import { kubernetesBits } from './network-policy';
+import { GvisorIacError, type SandboxEgress } from '../../lib/core';
 
 const hex = (n: number) => n.toString(16);
 
