@@ -76,6 +76,8 @@ function celValidations(runtimeClassName: string) {
     },
     {
       expression: `!(has(${spec}.securityContext) && has(${spec}.securityContext.runAsUser) && ${spec}.securityContext.runAsUser == 0)`
+        // An explicit pod-level false is refused even when every container says true, as Pod Security does.
+        + ` && !(has(${spec}.securityContext) && has(${spec}.securityContext.runAsNonRoot) && !${spec}.securityContext.runAsNonRoot)`
         + ' && variables.containers.all(c, !has(c.securityContext) || !has(c.securityContext.runAsUser) || c.securityContext.runAsUser != 0)'
         + ` && ((has(${spec}.securityContext) && has(${spec}.securityContext.runAsNonRoot) && ${spec}.securityContext.runAsNonRoot)`
         + '   ? variables.containers.all(c, !has(c.securityContext) || !has(c.securityContext.runAsNonRoot) || c.securityContext.runAsNonRoot)'

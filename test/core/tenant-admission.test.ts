@@ -78,6 +78,10 @@ const ESCAPES: [string, (s: Any) => void, RegExp][] = [
   ['runAsUser 0 in an ephemeral container', (s) => (s.ephemeralContainers = [hardened('debug', { runAsUser: 0 })]), ROOT],
   ['runAsNonRoot unset everywhere', (s) => delete s.securityContext.runAsNonRoot, ROOT],
   ['runAsNonRoot false in the pod', (s) => (s.securityContext.runAsNonRoot = false), ROOT],
+  ['runAsNonRoot false in the pod, true in every container (Pod Security refuses the explicit false)', (s) => {
+    s.securityContext.runAsNonRoot = false;
+    s.containers[0].securityContext.runAsNonRoot = true;
+  }, ROOT],
   ['a pod securityContext with nothing but seccomp', (s) => (s.securityContext = { seccompProfile: { type: 'RuntimeDefault' } }), ROOT],
   ['a container that sets runAsNonRoot false under a non-root pod', (s) => (s.containers[0].securityContext.runAsNonRoot = false), ROOT],
   ['runAsNonRoot on one container only (pod unset)', (s) => {
