@@ -4,6 +4,7 @@ import { DEFAULTS, MANAGED_BY_LABEL } from './defaults';
 import { GvisorIacError } from './errors';
 import { KubeObject, Manifests, sortForApply } from './manifest';
 import { deriveName, objectMeta } from './metadata';
+import { refuseIpv4Mapped } from './network-ranges';
 import { ManifestOverride, applyOverrides } from './overrides';
 import { runtimeClassName } from './pod-spec';
 import { parseQuantity } from './quantity';
@@ -44,7 +45,8 @@ export interface MultiTenantSandboxProps {
   /**
    * CIDRs that `egress: "internet"` excludes besides the built-in private,
    * link-local and metadata ranges — e.g. pod, Service or node ranges in
-   * public address space.
+   * public address space. An IPv4-mapped CIDR (`::ffff:0:0/96` and inside)
+   * is refused: Kubernetes reads it as IPv4, so write the IPv4 form.
    * @default - none
    */
   readonly internetExcept?: string[];
@@ -189,7 +191,7 @@ function resolveNetwork(props: MultiTenantSandboxProps, path: string): TenantNet
   }
   const except = props.internetExcept === undefined ? [] : assertArray<unknown>(props.internetExcept, `${path}.internetExcept`);
   const internetExcept = except.map((c, i) => {
-    const cidr = parseCidr(c, `${path}.internetExcept[${i}]`);
+    const cidr = refuseIpv4Mapped(parseCidr(c, `${path}.internetExcept[${i}]`), c, `${path}.internetExcept[${i}]`);
     if (cidr.prefix === 0) throw new GvisorIacError('INVALID_CIDR', `${path}.internetExcept[${i}]`, c, 'excludes the whole address family', 'use egress "none" instead, or list narrower ranges');
     return cidr;
   });

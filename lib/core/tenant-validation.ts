@@ -4,7 +4,7 @@ import { resolveResources } from './container';
 import { DEFAULTS } from './defaults';
 import { checkEgressPorts } from './egress';
 import { GvisorIacError, fieldPath } from './errors';
-import { neverReachableContaining } from './network-ranges';
+import { neverReachableContaining, refuseIpv4Mapped } from './network-ranges';
 import { parseQuantity } from './quantity';
 import { MULTI_TENANT_DEFAULTS, TenantAdmins, TenantProps, TenantQuota } from './tenant-props';
 import {
@@ -173,7 +173,7 @@ function resolveEgress(e: unknown, path: string): ResolvedTenant['egress'] {
     if (inside) {
       throw new GvisorIacError('SANDBOX_ESCAPE', `${path}[${i}]`, c, `lies in ${inside.text}, which is never reachable from a tenant (link-local / cloud metadata)`, 'remove it; workloads that need cloud credentials should use workload identity');
     }
-    return cidr;
+    return refuseIpv4Mapped(cidr, c, `${path}[${i}]`);
   });
   const seen = new Set<string>();
   cidrs.forEach((c, i) => {
