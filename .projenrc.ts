@@ -157,7 +157,7 @@ project.eslint?.addRules({
 });
 // Frameworks are optional peers, so the frontends import them as dev/peer deps.
 project.eslint?.addRules({
-  'import/no-extraneous-dependencies': ['error', { devDependencies: ['test/**', 'examples/**', 'bench/**', '.projenrc.ts'], peerDependencies: true, optionalDependencies: false }],
+  'import/no-extraneous-dependencies': ['error', { devDependencies: ['test/**', 'examples/**', 'bench/**', 'projenrc/**', '.projenrc.ts'], peerDependencies: true, optionalDependencies: false }],
 });
 
 // Examples and benchmarks are type-checked and linted like tests.
@@ -208,6 +208,12 @@ project.addTask('pulumi:build', {
 project.addTask('test:pulumi', {
   description: '`pulumi up` for real through the Automation API, against the test cluster',
   exec: 'jest --config test/pulumi-up/jest.config.json --runInBand',
+});
+// The Kubernetes type table the core validates pass-through fields against,
+// generated from kubernetes-models (a devDependency: nothing of it ships).
+project.addTask('gen:k8s-schema', {
+  description: 'Regenerate lib/core/k8s-schema.generated.ts from kubernetes-models (after upgrading it)',
+  exec: 'ts-node --project test/tsconfig.json projenrc/k8s-schema.ts',
 });
 project.addTask('bench', {
   description: 'Benchmarks: ratios against in-process baselines',

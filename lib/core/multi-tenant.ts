@@ -5,6 +5,7 @@ import { GvisorIacError } from './errors';
 import { KubeObject, Manifests, sortForApply } from './manifest';
 import { deriveName, objectMeta } from './metadata';
 import { ManifestOverride, applyOverrides } from './overrides';
+import { emptyRecord, plainProps } from './plain-data';
 import { runtimeClassName } from './pod-spec';
 import { parseQuantity } from './quantity';
 import { RuntimeClassRef } from './runtime-class';
@@ -80,7 +81,8 @@ const PROTECTED_LABEL = (k: string) => k.startsWith('pod-security.kubernetes.io/
  * Builds a multi-tenant gVisor sandbox. Every input is validated before
  * anything is built; a bad tenant fails with a `GvisorIacError` naming it.
  */
-export function renderMultiTenantSandbox(props: MultiTenantSandboxProps, id: string, path = 'props'): MultiTenantManifests {
+export function renderMultiTenantSandbox(propsIn: MultiTenantSandboxProps, id: string, path = 'props'): MultiTenantManifests {
+  const props = plainProps(propsIn, path);
   assertKnownKeys(assertPlainObject(props, path), KNOWN, path);
   const name = props.name === undefined ? deriveName(id, `${path}.name`) : assertDnsLabel(props.name, `${path}.name`);
   const rcName = runtimeClassName(props.runtimeClass, `${path}.runtimeClass`);
@@ -177,7 +179,7 @@ function checkedLabels(value: unknown, path: string): Record<string, string> {
 }
 
 function resolveNetwork(props: MultiTenantSandboxProps, path: string): TenantNetworkSettings {
-  const dns = props.dns === undefined ? {} : assertPlainObject(props.dns, `${path}.dns`) as ClusterDnsProps;
+  const dns = props.dns === undefined ? emptyRecord<ClusterDnsProps>() : assertPlainObject(props.dns, `${path}.dns`) as ClusterDnsProps;
   assertKnownKeys(dns as Record<string, unknown>, ['namespace', 'podLabels'], `${path}.dns`);
   const dnsNamespace = dns.namespace === undefined ? MULTI_TENANT_DEFAULTS.dns.namespace : assertDnsLabel(dns.namespace, `${path}.dns.namespace`);
   let dnsPodLabels: Record<string, string> | undefined;

@@ -3,6 +3,7 @@ import type { RuntimeClass } from 'kubernetes-types/node/v1';
 import { DEFAULTS, GKE_SANDBOX, MANAGED_BY_LABEL } from './defaults';
 import { GvisorIacError } from './errors';
 import { KubeObject, Manifests, prune } from './manifest';
+import { plainProps } from './plain-data';
 import { parseQuantity } from './quantity';
 import { validateTolerations } from './scheduling';
 import { assertAnnotations, assertDnsLabel, assertDnsSubdomain, assertKnownKeys, assertLabels, assertOneOf, assertPlainObject } from './validate';
@@ -93,7 +94,8 @@ const KNOWN = ['name', 'handler', 'podOverhead', 'nodeSelector', 'tolerations', 
  * Builds a gVisor RuntimeClass (`node.k8s.io/v1`) from props, validating
  * everything first.
  */
-export function renderRuntimeClass(props: GvisorRuntimeClassProps = {}, path = 'props'): RuntimeClassManifests {
+export function renderRuntimeClass(propsIn: GvisorRuntimeClassProps = {}, path = 'props'): RuntimeClassManifests {
+  const props = plainProps(propsIn, path);
   assertKnownKeys(assertPlainObject(props, path), KNOWN, path);
   const preset = props.preset === undefined ? undefined : assertOneOf(props.preset, ['gke'] as const, `${path}.preset`);
   const gke = preset === 'gke';

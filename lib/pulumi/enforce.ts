@@ -1,5 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
-import { DEFAULTS, GvisorIacError, POD_SPEC_PATHS, assertArray, assertDnsSubdomain, assertKnownKeys, assertOneOf, assertPlainObject } from '../core';
+import {
+  DEFAULTS, GvisorIacError, POD_SPEC_PATHS, assertArray, assertDnsSubdomain, assertKnownKeys, assertOneOf, assertPlainObject, ownValue, plainProps,
+} from '../core';
 
 /** Options of `enforceGvisor` / `gvisorTransform`. */
 export interface EnforceGvisorOptions {
@@ -62,8 +64,11 @@ export function podSpecPath(type: string): { path: readonly string[]; patch: boo
  * resolve; secret-wrapped values stay secret.
  */
 export function gvisorTransform(options: EnforceGvisorOptions): pulumi.ResourceTransform {
-  const opts = assertPlainObject(options, 'options') as unknown as EnforceGvisorOptions;
-  assertKnownKeys(opts as unknown as Record<string, unknown>, ['mode', 'runtimeClassName', 'allowedRuntimeClassNames', 'exclude'], 'options');
+  // Own, plain data only (the `exclude` callback apart): options inherited from a polluted prototype are never read.
+  const raw = assertPlainObject(options, 'options');
+  const opts = plainProps(Object.fromEntries(Object.entries(raw).filter(([k]) => k !== 'exclude')), 'options') as Record<string, unknown>;
+  if (ownValue(raw, 'exclude') !== undefined) opts.exclude = ownValue(raw, 'exclude');
+  assertKnownKeys(opts, ['mode', 'runtimeClassName', 'allowedRuntimeClassNames', 'exclude'], 'options');
   const mode = assertOneOf(opts.mode, ['inject', 'deny'] as const, 'options.mode');
   const className = assertDnsSubdomain(opts.runtimeClassName ?? DEFAULTS.runtimeClassName, 'options.runtimeClassName');
   const allowed = new Set([className, ...(opts.allowedRuntimeClassNames === undefined ? [] : assertArray<string>(opts.allowedRuntimeClassNames, 'options.allowedRuntimeClassNames')
@@ -71,10 +76,11 @@ export function gvisorTransform(options: EnforceGvisorOptions): pulumi.ResourceT
   if (opts.exclude !== undefined && typeof opts.exclude !== 'function') {
     throw new GvisorIacError('INVALID_TYPE', 'options.exclude', opts.exclude, 'is not a function', 'pass (args) => boolean');
   }
+  const exclude = opts.exclude as EnforceGvisorOptions['exclude'];
 
   return (args) => {
     const where = podSpecPath(args.type);
-    if (!args.custom || !where || opts.exclude?.(args)) return undefined;
+    if (!args.custom || !where || exclude?.(args)) return undefined;
     const label = `${args.name} (${args.type}) ${where.path.join('.')}.runtimeClassName`;
     const fix = (spec: Record<string, unknown>): Record<string, unknown> => {
       const current = spec.runtimeClassName;
