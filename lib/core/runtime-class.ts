@@ -3,7 +3,7 @@ import type { RuntimeClass } from 'kubernetes-types/node/v1';
 import { DEFAULTS, GKE_SANDBOX, MANAGED_BY_LABEL } from './defaults';
 import { GvisorIacError } from './errors';
 import { KubeObject, Manifests, prune } from './manifest';
-import { plainProps } from './plain-data';
+import { ownValue, plainProps } from './plain-data';
 import { parseQuantity } from './quantity';
 import { validateTolerations } from './scheduling';
 import { assertAnnotations, assertDnsLabel, assertDnsSubdomain, assertKnownKeys, assertLabels, assertOneOf, assertPlainObject } from './validate';
@@ -128,7 +128,7 @@ export function renderRuntimeClass(propsIn: GvisorRuntimeClassProps = {}, path =
     metadata: { name, labels: { ...MANAGED_BY_LABEL, ...labels }, annotations: nonEmpty(annotations) },
     handler,
     overhead: overhead ? { podFixed: { cpu: overhead.cpu, memory: overhead.memory } } : undefined,
-    scheduling: ref.nodeSelector || tolerations ? { nodeSelector: ref.nodeSelector, tolerations } : undefined,
+    scheduling: ownValue(ref, 'nodeSelector') || tolerations ? { nodeSelector: ownValue(ref, 'nodeSelector') as Record<string, string> | undefined, tolerations } : undefined,
   });
   return { ref, objects: [rc], primary: 0 };
 }

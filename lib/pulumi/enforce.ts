@@ -83,7 +83,7 @@ export function gvisorTransform(options: EnforceGvisorOptions): pulumi.ResourceT
     if (!args.custom || !where || exclude?.(args)) return undefined;
     const label = `${args.name} (${args.type}) ${where.path.join('.')}.runtimeClassName`;
     const fix = (spec: Record<string, unknown>): Record<string, unknown> => {
-      const current = spec.runtimeClassName;
+      const current = ownValue(spec, 'runtimeClassName');
       if (current === undefined || current === null || current === '') {
         if (where.patch) return spec;
         if (mode === 'inject') return { ...spec, runtimeClassName: className };
@@ -146,7 +146,8 @@ function updateAt(obj: unknown, path: readonly string[], fn: (o: Record<string, 
     const o = value ?? {};
     if (path.length === 0) return fn(o);
     const [head, ...rest] = path as [string, ...string[]];
-    const next = updateAt(o[head], rest, fn, patch);
-    return next === o[head] ? o : { ...o, [head]: next };
+    const here = ownValue(o, head);
+    const next = updateAt(here, rest, fn, patch);
+    return next === here ? o : { ...o, [head]: next };
   });
 }
