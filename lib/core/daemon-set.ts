@@ -1,5 +1,5 @@
 import type { DaemonSet, DaemonSetUpdateStrategy } from 'kubernetes-types/apps/v1';
-import { checkK8sValue } from './k8s-types';
+import { checkK8sField } from './k8s-types';
 import { KubeObject, Manifests, prune } from './manifest';
 import { objectMeta } from './metadata';
 import { applyOverrides } from './overrides';
@@ -28,7 +28,7 @@ export const DAEMON_SET_PROP_KEYS = ['updateStrategy', 'minReadySeconds', 'revis
 export function renderSandboxedDaemonSet(propsIn: SandboxedDaemonSetProps, id: string, path = 'props'): Manifests {
   const props = plainProps(propsIn, path);
   const { identity, selector, podLabels } = workloadIdentity(props, id, path, DAEMON_SET_PROP_KEYS);
-  checkK8sValue(props.updateStrategy, '#AppsV1DaemonSetUpdateStrategy', `${path}.updateStrategy`);
+  for (const key of DAEMON_SET_PROP_KEYS) checkK8sField('AppsV1DaemonSetSpec', key, props[key], `${path}.${key}`);
   const spec = buildSandboxedPodSpec(props, path);
   const daemonSet: DaemonSet & KubeObject = prune({
     apiVersion: 'apps/v1',

@@ -1,6 +1,6 @@
 import type { Deployment, DeploymentStrategy } from 'kubernetes-types/apps/v1';
 import { DEFAULTS } from './defaults';
-import { checkK8sValue } from './k8s-types';
+import { checkK8sField } from './k8s-types';
 import { KubeObject, Manifests, prune } from './manifest';
 import { objectMeta } from './metadata';
 import { applyOverrides } from './overrides';
@@ -33,7 +33,7 @@ export const DEPLOYMENT_PROP_KEYS = ['replicas', 'strategy', 'minReadySeconds', 
 export function renderSandboxedDeployment(propsIn: SandboxedDeploymentProps, id: string, path = 'props'): Manifests {
   const props = plainProps(propsIn, path);
   const { identity, selector, podLabels } = workloadIdentity(props, id, path, DEPLOYMENT_PROP_KEYS);
-  checkK8sValue(props.strategy, '#AppsV1DeploymentStrategy', `${path}.strategy`);
+  for (const key of DEPLOYMENT_PROP_KEYS) checkK8sField('AppsV1DeploymentSpec', key, props[key], `${path}.${key}`);
   const spec = buildSandboxedPodSpec(props, path);
   const deployment: Deployment & KubeObject = prune({
     apiVersion: 'apps/v1',

@@ -1,5 +1,6 @@
 import type { Job } from 'kubernetes-types/batch/v1';
 import { DEFAULTS } from './defaults';
+import { checkK8sField } from './k8s-types';
 import { KubeObject, Manifests, prune } from './manifest';
 import { objectMeta } from './metadata';
 import { applyOverrides } from './overrides';
@@ -31,6 +32,7 @@ export const JOB_PROP_KEYS = ['backoffLimit', 'activeDeadlineSeconds', 'ttlSecon
 export function renderSandboxedJob(propsIn: SandboxedJobProps, id: string, path = 'props'): Manifests {
   const props = plainProps(propsIn, path);
   const { identity, podLabels } = workloadIdentity(props, id, path, JOB_PROP_KEYS);
+  for (const key of JOB_PROP_KEYS) if (key !== 'restartPolicy') checkK8sField('BatchV1JobSpec', key, props[key], `${path}.${key}`);
   const restartPolicy = props.restartPolicy === undefined ? 'Never' : assertOneOf(props.restartPolicy, ['Never', 'OnFailure'] as const, `${path}.restartPolicy`);
   const spec = buildSandboxedPodSpec(props, path, { restartPolicy });
   const job: Job & KubeObject = prune({

@@ -52,12 +52,7 @@ function copy(value: unknown, path: string, ancestors: Set<object>, depth: numbe
     throw new GvisorIacError('INVALID_TYPE', path, null, 'is null', 'omit the field instead of setting it to null');
   }
   const obj = value as object;
-  if (ancestors.has(obj)) {
-    throw new GvisorIacError('INVALID_VALUE', path, '(a cycle)', 'contains itself', 'pass a tree of plain data, without cycles');
-  }
-  if (depth >= MAX_PROPS_DEPTH) {
-    throw new GvisorIacError('INVALID_VALUE', path, '(deeply nested data)', `nests more than ${MAX_PROPS_DEPTH} levels deep`, 'pass Kubernetes-shaped data');
-  }
+  checkTree(obj, path, ancestors, depth);
   ancestors.add(obj);
   try {
     if (Array.isArray(obj)) {
@@ -80,6 +75,19 @@ function copy(value: unknown, path: string, ancestors: Set<object>, depth: numbe
     return out;
   } finally {
     ancestors.delete(obj);
+  }
+}
+
+/**
+ * Refuses a cycle (`obj` among its own `ancestors`) and nesting deeper than
+ * {@link MAX_PROPS_DEPTH}, with the errors every walk over props gives.
+ */
+export function checkTree(obj: object, path: string, ancestors: ReadonlySet<object>, depth: number): void {
+  if (ancestors.has(obj)) {
+    throw new GvisorIacError('INVALID_VALUE', path, '(a cycle)', 'contains itself', 'pass a tree of plain data, without cycles');
+  }
+  if (depth >= MAX_PROPS_DEPTH) {
+    throw new GvisorIacError('INVALID_VALUE', path, '(deeply nested data)', `nests more than ${MAX_PROPS_DEPTH} levels deep`, 'pass Kubernetes-shaped data');
   }
 }
 

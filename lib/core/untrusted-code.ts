@@ -4,6 +4,7 @@ import { assertImage, resolveResources, resourceKind } from './container';
 import { NAME_LABEL, UNTRUSTED_CODE_DEFAULTS } from './defaults';
 import { SandboxEgress, sandboxNetworkPolicy } from './egress';
 import { GvisorIacError, fieldPath } from './errors';
+import { checkK8sField } from './k8s-types';
 import { KubeObject, Manifests, prune } from './manifest';
 import { ObjectIdentityProps, objectMeta, resolveIdentity } from './metadata';
 import { ManifestOverride, applyOverrides } from './overrides';
@@ -105,6 +106,7 @@ export function renderUntrustedCodeSandbox(propsIn: UntrustedCodeSandboxProps, i
   const code = checkCode(props.code, `${path}.code`);
   const codeMountPath = checkMountPath(props.codeMountPath, `${path}.codeMountPath`);
   const env = checkEnv(props.env, `${path}.env`);
+  for (const key of ['activeDeadlineSeconds', 'ttlSecondsAfterFinished'] as const) checkK8sField('BatchV1JobSpec', key, props[key], `${path}.${key}`);
   const activeDeadlineSeconds = optionalInteger(props.activeDeadlineSeconds, `${path}.activeDeadlineSeconds`, 1) ?? UNTRUSTED_CODE_DEFAULTS.activeDeadlineSeconds;
   const ttlSecondsAfterFinished = optionalInteger(props.ttlSecondsAfterFinished, `${path}.ttlSecondsAfterFinished`) ?? UNTRUSTED_CODE_DEFAULTS.ttlSecondsAfterFinished;
   const strings = (v: unknown, field: string) => (v === undefined ? undefined : assertArray<unknown>(v, `${path}.${field}`).map((s, i) => stringValue(s, fieldPath(`${path}.${field}`, i))));

@@ -179,6 +179,8 @@ function editDistance(a: string, b: string): number {
 
 /** The known name closest to `key`: a small edit distance, or a long shared prefix. */
 function closestName(key: string, known: readonly string[]): string | undefined {
+  // A typo is short; comparing a megabyte-long key with every known name would take minutes.
+  if (key.length > 200) return undefined;
   const lower = key.toLowerCase();
   const ranked = known.map((k) => ({ k, d: editDistance(lower, k.toLowerCase()) })).sort((x, y) => x.d - y.d);
   const best = ranked[0];
