@@ -240,7 +240,8 @@ const junkValue = fc.oneof(
   {
     weight: 6,
     arbitrary: fc.anything({
-      maxDepth: 3, withNullPrototype: true, withBigInt: true, withDate: true, withMap: true, withSet: true, withTypedArray: true, withSparseArray: true, withBoxedValues: true,
+      maxDepth: 3, withNullPrototype: true, withBigInt: true, withDate: true, withMap: true, withSet: true,
+      withTypedArray: true, withSparseArray: true, withBoxedValues: true,
     }),
   },
   { weight: 1, arbitrary: fc.constantFrom<unknown>(() => 1, Symbol('s'), Number.NaN, -1, 2 ** 31, 0.5, '', ' ', '__proto__', 'Unconfined', 'unconfined', '169.254.169.254', 'a'.repeat(10_000)) },
