@@ -236,13 +236,12 @@ function mutate(value: any, where: Array<string | number>, junk: unknown, key?: 
   return copy;
 }
 
+const JUNK_FLAGS = ['withNullPrototype', 'withBigInt', 'withDate', 'withMap', 'withSet', 'withTypedArray', 'withSparseArray', 'withBoxedValues'];
+const JUNK_OPTIONS = { maxDepth: 3, ...Object.fromEntries(JUNK_FLAGS.map((f) => [f, true])) };
 const junkValue = fc.oneof(
   {
     weight: 6,
-    arbitrary: fc.anything({
-      maxDepth: 3, withNullPrototype: true, withBigInt: true, withDate: true, withMap: true, withSet: true,
-      withTypedArray: true, withSparseArray: true, withBoxedValues: true,
-    }),
+    arbitrary: fc.anything(JUNK_OPTIONS),
   },
   { weight: 1, arbitrary: fc.constantFrom<unknown>(() => 1, Symbol('s'), Number.NaN, -1, 2 ** 31, 0.5, '', ' ', '__proto__', 'Unconfined', 'unconfined', '169.254.169.254', 'a'.repeat(10_000)) },
   { weight: 1, arbitrary: fc.constantFrom<unknown>({ host: '169.254.169.254', port: 80 }, { type: 'unconfined' }, { privileged: true }, [{ name: 'x' }], { hostPath: { path: '/' } }) },
