@@ -127,13 +127,22 @@ export function checkK8sObject(value: unknown, typeName: string, path: string): 
   if (!isPlainRecord(value)) {
     throw new GvisorIacError('INVALID_TYPE', path, value, `is not an object (Kubernetes ${typeName.replace(/^(Core|Apps|Meta)V1/, '')})`, `pass an object for ${path}`);
   }
-  assertKnownKeys(value, Object.keys(def.fields), path);
+  assertKnownKeys(value, fieldNames(def), path);
   for (const req of (ownValue(def, 'required') as readonly string[] | undefined) ?? []) {
     if (ownValue(value, req) === undefined) {
       throw new GvisorIacError('REQUIRED', fieldPath(path, req), undefined, `is required by Kubernetes ${typeName.replace(/^(Core|Apps|Meta)V1/, '')}`, `set ${fieldPath(path, req)}`);
     }
   }
   for (const key of Object.keys(value)) checkK8sValue(value[key], def.fields[key]!, fieldPath(path, key));
+}
+
+const FIELD_NAMES = new WeakMap<K8sTypeDef, readonly string[]>();
+
+/** The field names of a type (computed once per type). */
+function fieldNames(def: K8sTypeDef): readonly string[] {
+  let names = FIELD_NAMES.get(def);
+  if (!names) FIELD_NAMES.set(def, (names = Object.keys(def.fields)));
+  return names;
 }
 
 function checkInteger(value: unknown, path: string, [min, max]: readonly [number, number]): void {
