@@ -135,7 +135,7 @@ export function renderRuntimeClass(propsIn: GvisorRuntimeClassProps = {}, path =
 
 /** A reference to a RuntimeClass by name (no object emitted), e.g. one created by a cluster add-on. */
 export function runtimeClassRef(name: string, options: { podOverhead?: PodOverhead } = {}): RuntimeClassRef {
-  return renderRuntimeClass({ name, existing: true, podOverhead: options.podOverhead ?? false }).ref;
+  return renderRuntimeClass({ name, existing: true, podOverhead: (ownValue(options, 'podOverhead') as PodOverhead | undefined) ?? false }).ref;
 }
 
 function resolveOverhead(value: PodOverhead | false | undefined, path: string, gke: boolean): { cpu: string; memory: string } | undefined {

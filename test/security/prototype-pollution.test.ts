@@ -8,7 +8,7 @@ import { mockPulumi, settle } from '../helpers/pulumi';
 import { newChart, synthApp } from '../helpers/synth';
 import {
   K8S_TYPES, PROTOTYPE_KEYS, POD_SPEC_PROP_KEYS, WORKLOAD_PROP_KEYS, applyOverrides, egressRules, plainProps, renderEdgeSandbox,
-  renderMultiTenantSandbox, renderRuntimeClass, renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod, renderUntrustedCodeSandbox,
+  renderMultiTenantSandbox, renderRuntimeClass, runtimeClassRef, renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod, renderUntrustedCodeSandbox,
 } from 'gvisor-iac';
 import * as cdk8sFrontend from 'gvisor-iac/cdk8s';
 import * as pulumiFrontend from 'gvisor-iac/pulumi';
@@ -177,6 +177,19 @@ describe('a polluted Object.prototype changes nothing any construct emits', () =
     const before = direct();
     const after = polluted(Object.assign({}, ...POLLUTIONS.map(([, p]) => p)), direct);
     expect(after).toBe(before);
+  });
+
+  test('GvisorRuntimeClass.fromName and runtimeClassRef read only their own options', () => {
+    const refs = () => JSON.stringify([
+      cdk8sFrontend.GvisorRuntimeClass.fromName(newChart().chart, 'rc', 'corp-gvisor').ref,
+      runtimeClassRef('corp-gvisor'),
+      runtimeClassRef('corp-gvisor', { podOverhead: { cpu: '1' } }),
+    ]);
+    mockPulumi();
+    const pulumiRef = () => JSON.stringify(pulumiFrontend.GvisorRuntimeClass.fromName('rc', 'corp-gvisor').ref);
+    const before = [refs(), pulumiRef()];
+    expect(polluted({ podOverhead: { cpu: '64', memory: '1Ti' }, cpu: '64', memory: '1Ti' }, () => [refs(), pulumiRef()])).toEqual(before);
+    expect(before[0]).not.toContain('64');
   });
 
   test('the Pulumi gvisorTransform reads only its own options', () => {
