@@ -8,7 +8,8 @@ import { mockPulumi, settle } from '../helpers/pulumi';
 import { newChart, synthApp } from '../helpers/synth';
 import {
   K8S_TYPES, PROTOTYPE_KEYS, POD_SPEC_PROP_KEYS, WORKLOAD_PROP_KEYS, applyOverrides, egressRules, plainProps, renderEdgeSandbox,
-  renderMultiTenantSandbox, renderRuntimeClass, runtimeClassRef, renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod, renderUntrustedCodeSandbox,
+  renderMultiTenantSandbox, renderRuntimeClass, runtimeClassRef, renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod,
+  renderUntrustedCodeSandbox,
 } from 'gvisor-iac';
 import * as cdk8sFrontend from 'gvisor-iac/cdk8s';
 import * as pulumiFrontend from 'gvisor-iac/pulumi';
