@@ -164,7 +164,7 @@ project.eslint?.addRules({
 });
 // Frameworks are optional peers, so the frontends import them as dev/peer deps.
 project.eslint?.addRules({
-  'import/no-extraneous-dependencies': ['error', { devDependencies: ['test/**', 'examples/**', 'bench/**', 'scripts/**', '.projenrc.ts'], peerDependencies: true, optionalDependencies: false }],
+  'import/no-extraneous-dependencies': ['error', { devDependencies: ['test/**', 'examples/**', 'bench/**', 'scripts/**', 'projenrc/**', '.projenrc.ts'], peerDependencies: true, optionalDependencies: false }],
 });
 
 // Examples and benchmarks are type-checked and linted like tests.
@@ -223,6 +223,12 @@ project.addTask('helm:build', {
 project.addTask('rules', {
   description: 'Regenerate RULES.md from the policy rules in lib/policy (a test keeps it in sync)',
   exec: 'ts-node --project test/tsconfig.json scripts/rules-md.ts',
+});
+// The Kubernetes type table the core validates pass-through fields against,
+// generated from kubernetes-models (a devDependency: nothing of it ships).
+project.addTask('gen:k8s-schema', {
+  description: 'Regenerate lib/core/k8s-schema.generated.ts from kubernetes-models (after upgrading it)',
+  exec: 'ts-node --project test/tsconfig.json projenrc/k8s-schema.ts',
 });
 project.addTask('bench', {
   description: 'Benchmarks: ratios against in-process baselines',

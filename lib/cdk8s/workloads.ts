@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import {
-  KubeObject, Manifests, RuntimeClassRef, SandboxedDeploymentProps as CoreDeploymentProps, SandboxedJobProps as CoreJobProps,
+  KubeObject, Manifests, RuntimeClassRef, ownValue, SandboxedDeploymentProps as CoreDeploymentProps, SandboxedJobProps as CoreJobProps,
   SandboxedPodProps as CorePodProps, renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod,
 } from '../core';
 import { emitManifests, renderOrRemove } from './emit';
@@ -52,7 +52,8 @@ export abstract class SandboxConstruct extends Construct {
     scope: Construct, id: string, props: { readonly runtimeClass?: RuntimeClassInput } | undefined, render: (props: never, id: string) => Manifests,
   ) {
     super(scope, id);
-    const { ref, dependsOn } = resolveRuntimeClass(props?.runtimeClass);
+    // Own properties only: a prop inherited from a polluted Object.prototype must not pick the RuntimeClass.
+    const { ref, dependsOn } = resolveRuntimeClass(ownValue(props, 'runtimeClass') as RuntimeClassInput | undefined);
     const manifests = renderOrRemove(scope, id, () => render({ ...props, runtimeClass: ref } as never, id));
     this.apiObjects = emitManifests(this, manifests, dependsOn);
     this.apiObject = this.apiObjects[manifests.primary ?? 0]!;

@@ -5,6 +5,7 @@ import { GvisorIacError, fieldPath } from './errors';
 import { KubeObject, prune } from './manifest';
 import { objectMeta } from './metadata';
 import { ANYWHERE, NEVER_REACHABLE, NON_PUBLIC, ipBlockWithout, neverReachableContaining, refuseIpv4Mapped } from './network-ranges';
+import { emptyRecord, plainProps } from './plain-data';
 import { assertArray, assertBoolean, assertInteger, assertKnownKeys, assertOneOf, assertPlainObject } from './validate';
 
 /**
@@ -93,8 +94,9 @@ export function checkEgressPorts(value: unknown, path: string): NetworkPolicyPor
  */
 export function egressRules(egress: SandboxEgress | undefined, path: string): NetworkPolicyEgressRule[] {
   const choice: SandboxEgressAllowList = egress === undefined || typeof egress === 'string'
-    ? MODES[assertOneOf(egress ?? 'none', ['none', 'dns', 'internet'] as const, path, 'use "none", "dns", "internet" or { dns?, internet?, cidrs?, ports? }')]
-    : assertPlainObject(egress, path);
+    // A null-prototype copy: a mode's absent fields never come from a polluted Object.prototype.
+    ? Object.assign(emptyRecord(), MODES[assertOneOf(egress ?? 'none', ['none', 'dns', 'internet'] as const, path, 'use "none", "dns", "internet" or { dns?, internet?, cidrs?, ports? }')])
+    : assertPlainObject(plainProps(egress, path), path);
   assertKnownKeys(choice as Record<string, unknown>, ['dns', 'internet', 'cidrs', 'ports'], path);
   const dns = choice.dns === undefined ? false : assertBoolean(choice.dns, `${path}.dns`);
   const internet = choice.internet === undefined ? false : assertBoolean(choice.internet, `${path}.internet`);

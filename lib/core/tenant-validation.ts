@@ -5,6 +5,7 @@ import { DEFAULTS } from './defaults';
 import { checkEgressPorts } from './egress';
 import { GvisorIacError, fieldPath } from './errors';
 import { neverReachableContaining, refuseIpv4Mapped } from './network-ranges';
+import { emptyRecord } from './plain-data';
 import { parseQuantity } from './quantity';
 import { MULTI_TENANT_DEFAULTS, TenantAdmins, TenantProps, TenantQuota } from './tenant-props';
 import {
@@ -96,9 +97,9 @@ function quotaKind(key: string): 'cpu' | 'memory' | 'count' {
 
 /** Builds `spec.hard` from the friendly fields and the raw map, validating every quantity. */
 function resolveQuota(q: TenantQuota | undefined, path: string): Record<string, string> {
-  const quota = q === undefined ? {} : assertPlainObject(q, path) as TenantQuota;
+  const quota = q === undefined ? emptyRecord<TenantQuota>() : assertPlainObject(q, path) as TenantQuota;
   assertKnownKeys(quota as Record<string, unknown>, QUOTA_KEYS, path);
-  const hard: Record<string, string> = {};
+  const hard = emptyRecord<Record<string, string>>();
   for (const [field, keys] of Object.entries(QUOTA_FIELDS) as [keyof typeof QUOTA_FIELDS, readonly string[]][]) {
     const given = quota[field];
     const p = `${path}.${field}`;

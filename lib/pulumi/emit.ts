@@ -112,7 +112,8 @@ export function emitManifests(
     const obj = objects[i]!;
     const Resource = KINDS[`${obj.apiVersion}/${obj.kind}`]!.resource();
     const on = [...deps[i]!.map((j) => resources[j]!), ...dependsOn];
-    resources[i] = new Resource(childName(name, obj), obj, on.length ? { parent, dependsOn: on } : { parent });
+    // Null-prototype args: the typed class reads every field it knows (`args.scheduling`…), and an absent one must not come from a polluted Object.prototype.
+    resources[i] = new Resource(childName(name, obj), Object.assign(Object.create(null), obj), on.length ? { parent, dependsOn: on } : { parent });
   }
   return resources;
 }

@@ -1,5 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
-import { DEFAULTS, GvisorIacError, POD_SPEC_PATHS, assertArray, assertDnsSubdomain, assertKnownKeys, assertOneOf, assertPlainObject } from '../core';
+import {
+  DEFAULTS, GvisorIacError, POD_SPEC_PATHS, assertArray, assertDnsSubdomain, assertKnownKeys, assertOneOf, assertPlainObject, ownValue, plainProps,
+} from '../core';
 import { runtimeClassVerdict } from '../policy/rules/gvisor-runtime-class-name';
 
 /** Options of `enforceGvisor` / `gvisorTransform`. */
@@ -63,8 +65,11 @@ export function podSpecPath(type: string): { path: readonly string[]; patch: boo
  * resolve; secret-wrapped values stay secret.
  */
 export function gvisorTransform(options: EnforceGvisorOptions): pulumi.ResourceTransform {
-  const opts = assertPlainObject(options, 'options') as unknown as EnforceGvisorOptions;
-  assertKnownKeys(opts as unknown as Record<string, unknown>, ['mode', 'runtimeClassName', 'allowedRuntimeClassNames', 'exclude'], 'options');
+  // Own, plain data only (the `exclude` callback apart): options inherited from a polluted prototype are never read.
+  const raw = assertPlainObject(options, 'options');
+  const opts = plainProps(Object.fromEntries(Object.entries(raw).filter(([k]) => k !== 'exclude')), 'options') as Record<string, unknown>;
+  if (ownValue(raw, 'exclude') !== undefined) opts.exclude = ownValue(raw, 'exclude');
+  assertKnownKeys(opts, ['mode', 'runtimeClassName', 'allowedRuntimeClassNames', 'exclude'], 'options');
   const mode = assertOneOf(opts.mode, ['inject', 'deny'] as const, 'options.mode');
   const className = assertDnsSubdomain(opts.runtimeClassName ?? DEFAULTS.runtimeClassName, 'options.runtimeClassName');
   const allowed = new Set([className, ...(opts.allowedRuntimeClassNames === undefined ? [] : assertArray<string>(opts.allowedRuntimeClassNames, 'options.allowedRuntimeClassNames')
@@ -72,13 +77,14 @@ export function gvisorTransform(options: EnforceGvisorOptions): pulumi.ResourceT
   if (opts.exclude !== undefined && typeof opts.exclude !== 'function') {
     throw new GvisorIacError('INVALID_TYPE', 'options.exclude', opts.exclude, 'is not a function', 'pass (args) => boolean');
   }
+  const exclude = opts.exclude as EnforceGvisorOptions['exclude'];
 
   return (args) => {
     const where = podSpecPath(args.type);
-    if (!args.custom || !where || opts.exclude?.(args)) return undefined;
+    if (!args.custom || !where || exclude?.(args)) return undefined;
     const label = `${args.name} (${args.type}) ${where.path.join('.')}.runtimeClassName`;
     const fix = (spec: Record<string, unknown>): Record<string, unknown> => {
-      const current = spec.runtimeClassName;
+      const current = ownValue(spec, 'runtimeClassName');
       // The decision is the policy's rule GVISOR-001 (the same one `gvisor-iac check` runs).
       if (runtimeClassVerdict(current, allowed) === 'absent') {
         if (where.patch) return spec;
@@ -142,7 +148,8 @@ function updateAt(obj: unknown, path: readonly string[], fn: (o: Record<string, 
     const o = value ?? {};
     if (path.length === 0) return fn(o);
     const [head, ...rest] = path as [string, ...string[]];
-    const next = updateAt(o[head], rest, fn, patch);
-    return next === o[head] ? o : { ...o, [head]: next };
+    const here = ownValue(o, head);
+    const next = updateAt(here, rest, fn, patch);
+    return next === here ? o : { ...o, [head]: next };
   });
 }
