@@ -44,7 +44,7 @@ runsc-toml:     --binary-name PATH  --root PATH  --log-level LEVEL  --log-path P
 runsc-wrapper:  --runsc-path PATH (default /usr/local/bin/runsc)
 containerd:     --schema 2|3 (default 2)  --mode drop-in|file  --handler NAME (default runsc)
                 --shim runsc|runc (default runsc)  --runsc-config-path PATH  --runsc-binary PATH
-                --pod-annotation GLOB (repeatable)  --systemd-cgroup BOOL
+                --pod-annotation GLOB (repeatable)  --systemd-cgroup BOOL  --sandbox-image REF
 docker:         --path PATH (default /usr/local/bin/runsc)  --runtime-name NAME (default runsc)
                 --base FILE (existing daemon.json to merge into)  --default-runtime BOOL
 compose:        --service NAME (default app)  --image IMAGE  --runtime-name NAME  --hardened BOOL
@@ -56,7 +56,7 @@ Exit status: 0 printed; 1 invalid options (message on stderr); 2 usage error.
 const STRING_OPTIONS = [
   'preset', 'release', 'platform', 'network', 'file-access', 'file-access-mounts', 'overlay2', 'directfs', 'host-uds', 'host-fifo', 'net-raw',
   'nvproxy', 'oci-seccomp', 'systemd-cgroup', 'debug', 'debug-log', 'strace', 'binary-name', 'root', 'log-level', 'log-path', 'runsc-path',
-  'schema', 'mode', 'handler', 'shim', 'runsc-config-path', 'runsc-binary', 'path', 'runtime-name', 'base', 'default-runtime', 'service', 'image', 'hardened',
+  'schema', 'mode', 'handler', 'shim', 'runsc-config-path', 'runsc-binary', 'sandbox-image', 'path', 'runtime-name', 'base', 'default-runtime', 'service', 'image', 'hardened',
 ] as const;
 const MULTIPLE = ['extra-flag', 'pod-annotation', 'acknowledge'] as const;
 
@@ -67,7 +67,7 @@ const COMMAND_OPTIONS: Record<string, readonly string[]> = {
   'runsc-flags': RUNSC_CLI,
   'runsc-toml': [...RUNSC_CLI, 'binary-name', 'root', 'log-level', 'log-path', 'acknowledge'],
   'runsc-wrapper': [...RUNSC_CLI, 'runsc-path', 'acknowledge'],
-  'containerd': ['schema', 'mode', 'handler', 'shim', 'runsc-config-path', 'runsc-binary', 'pod-annotation', 'systemd-cgroup', 'acknowledge'],
+  'containerd': ['schema', 'mode', 'handler', 'shim', 'runsc-config-path', 'runsc-binary', 'pod-annotation', 'systemd-cgroup', 'sandbox-image', 'acknowledge'],
   'docker': [...RUNSC_CLI, 'path', 'runtime-name', 'base', 'default-runtime', 'acknowledge'],
   'compose': ['service', 'image', 'runtime-name', 'hardened'],
   'presets': ['release'],
@@ -164,6 +164,7 @@ function render(command: string, values: Record<string, unknown>, onWarning: (w:
         runscBinary: str(values, 'runsc-binary'),
         podAnnotations: values['pod-annotation'] as string[] | undefined,
         systemdCgroup: bool(values, 'systemd-cgroup'),
+        sandboxImage: str(values, 'sandbox-image'),
       });
     }
     case 'docker': {

@@ -72,13 +72,22 @@ export interface ContainerdConfigOptions extends NodeWarningOptions {
   readonly keepDefaultRuntime?: boolean;
   /**
    * Raw keys merged into the CRI plugin's table (escape hatch), e.g.
-   * `{ sandbox_image: 'registry.k8s.io/pause:3.9' }` for schema 2. A key that
+   * `{ cni: { conf_dir: '/etc/cni/net.d' } }`. A key that
    * the renderer sets is refused. Note that containerd 1.x replaces the whole
    * CRI plugin table of the main config with an imported one: carry the
    * node's other CRI settings here.
    * @default - none
    */
   readonly criPluginConfig?: Record<string, unknown>;
+  /**
+   * The pod sandbox ("pause") image, for nodes that cannot pull
+   * `registry.k8s.io/pause` (air-gapped, or a mirror): schema 2 writes the
+   * CRI plugin's `sandbox_image`, schema 3 the images plugin's
+   * (`io.containerd.cri.v1.images`) `pinned_images.sandbox`. containerd pulls
+   * it only when it is not already in its image store.
+   * @default - unset: containerd's built-in pause image
+   */
+  readonly sandboxImage?: string;
   /** `root` (only with `mode: 'file'`). @default - containerd's default (`/var/lib/containerd`) */
   readonly root?: string;
   /** `state` (only with `mode: 'file'`). @default - containerd's default (`/run/containerd`) */
@@ -91,7 +100,7 @@ export interface ContainerdConfigOptions extends NodeWarningOptions {
 
 const KNOWN = [
   'schema', 'mode', 'handler', 'shim', 'runscConfigPath', 'runscBinary', 'podAnnotations', 'systemdCgroup', 'keepDefaultRuntime',
-  'criPluginConfig', 'root', 'state', 'address', 'imports', ...WARNING_OPTION_NAMES,
+  'criPluginConfig', 'sandboxImage', 'root', 'state', 'address', 'imports', ...WARNING_OPTION_NAMES,
 ] as const;
 
 /** The CRI plugin that owns `containerd.runtimes` in each schema. */
@@ -100,7 +109,12 @@ export const CRI_RUNTIME_PLUGIN: Record<ContainerdSchema, string> = {
   3: 'io.containerd.cri.v1.runtime',
 };
 
+/** The plugin that owns the pinned sandbox image in schema 3 (containerd 2.x). */
+export const CRI_IMAGES_PLUGIN_V3 = 'io.containerd.cri.v1.images';
+
 export const DEFAULT_RUNSC_CONFIG_PATH = '/etc/containerd/runsc.toml';
+/** An image reference: [registry/]path[:tag][@sha256:digest], lowercase path components. */
+const IMAGE_REFERENCE = /^(?:[A-Za-z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:[._-]+[a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-]+[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 const ANNOTATION_GLOB = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9*])?(\/[A-Za-z0-9*]([-A-Za-z0-9_.*]*)?)?$|^\*$/;
 
 function mergeRaw(target: Record<string, unknown>, raw: Record<string, unknown>, path: string): void {
@@ -163,6 +177,13 @@ export function renderContainerdConfig(options: ContainerdConfigOptions = {}): s
   podAnnotations?.forEach((a, i) => {
     if (!ANNOTATION_GLOB.test(a)) throw new GvisorIacError('INVALID_VALUE', `podAnnotations[${i}]`, a, 'is not an annotation key or glob', 'use keys such as "dev.gvisor.*"');
   });
+  let sandboxImage: string | undefined;
+  if (opts.sandboxImage !== undefined) {
+    if (typeof opts.sandboxImage !== 'string' || !IMAGE_REFERENCE.test(opts.sandboxImage)) {
+      throw new GvisorIacError('INVALID_VALUE', 'sandboxImage', opts.sandboxImage, 'is not an image reference', 'use a reference such as "registry.k8s.io/pause:3.10.1" or "mirror.example/pause@sha256:…"');
+    }
+    sandboxImage = opts.sandboxImage;
+  }
   const systemdCgroup = opts.systemdCgroup === undefined ? undefined : assertBoolean(opts.systemdCgroup, 'systemdCgroup');
   const keepDefault = opts.keepDefaultRuntime === undefined ? true : assertBoolean(opts.keepDefaultRuntime, 'keepDefaultRuntime');
 
@@ -190,6 +211,7 @@ export function renderContainerdConfig(options: ContainerdConfigOptions = {}): s
   runtimes[handler] = runtime;
   containerd.runtimes = runtimes;
   const plugin: Record<string, unknown> = { containerd };
+  if (sandboxImage !== undefined && schema === 2) plugin.sandbox_image = sandboxImage;
   if (opts.criPluginConfig !== undefined) mergeRaw(plugin, assertPlainObject(opts.criPluginConfig, 'criPluginConfig'), 'criPluginConfig');
 
   const doc: Record<string, unknown> = { version: schema };
@@ -200,6 +222,7 @@ export function renderContainerdConfig(options: ContainerdConfigOptions = {}): s
     if (opts.address !== undefined) doc.grpc = { address: assertAbsolutePath(opts.address, 'address', '/run/containerd/containerd.sock') };
   }
   doc.plugins = { [CRI_RUNTIME_PLUGIN[schema]]: plugin };
+  if (sandboxImage !== undefined && schema === 3) (doc.plugins as Record<string, unknown>)[CRI_IMAGES_PLUGIN_V3] = { pinned_images: { sandbox: sandboxImage } };
 
   reportWarnings(containerdConfigWarnings({ ...opts, podAnnotations }), opts);
   const what = mode === 'file' ? 'containerd config' : 'containerd drop-in (add its path to the main config\'s imports)';
