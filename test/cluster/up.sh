@@ -135,7 +135,9 @@ wait_for etcd 60 etcd etcd_health
 # --- kube-apiserver ----------------------------------------------------------
 # --allow-privileged stays true: refusing privileged pods is the job of the
 # library's admission policies, which the tests prove; a server-wide switch
-# would hide whether they work.
+# would hide whether they work. The endpoint reconciler is off: the
+# `kubernetes` Service cannot point at a loopback address (and nothing in the
+# cluster routes Service IPs: there is no kube-proxy).
 start_component "$STATE" kube-apiserver \
   --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$APISERVER_PORT" \
   --etcd-servers="https://127.0.0.1:$ETCD_PORT" --etcd-cafile="$STATE/ca.crt" \
@@ -151,6 +153,7 @@ start_component "$STATE" kube-apiserver \
   --kubelet-client-key="$STATE/apiserver-kubelet-client.key" \
   --kubelet-certificate-authority="$STATE/ca.crt" \
   --kubelet-preferred-address-types=InternalIP,Hostname \
+  --endpoint-reconciler-type=none \
   --allow-privileged=true --profiling=false --cert-dir="$STATE/apiserver-certs"
 wait_for kube-apiserver 180 kube-apiserver readyz "$STATE"
 
