@@ -15,7 +15,9 @@ const OTHER_NS = 'adm-two';
 const POLICY_ONLY_NS = 'adm-policy-only';
 const OTHER_CLASS = 'adm-other';
 
-const sandbox = renderMultiTenantSandbox({ name: SANDBOX, namespacePrefix: 'adm-', tenants: [{ name: 'one' }, { name: 'two' }] }, SANDBOX);
+// Room for the pods the controllers make from the admitted workloads (they stay Pending but count).
+const quota = { cpu: '64', memory: '128Gi', pods: 200 };
+const sandbox = renderMultiTenantSandbox({ name: SANDBOX, namespacePrefix: 'adm-', tenants: [{ name: 'one', quota }, { name: 'two', quota }] }, SANDBOX);
 const POLICY = sandbox.policyName;
 const SERVICE_POLICY = `${SANDBOX}-deny-external-ips`;
 

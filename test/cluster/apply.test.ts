@@ -42,7 +42,8 @@ describeCluster('kubectl apply --server-side of everything the library emits', (
     if (loose.length) kubectlOk(['delete', '--ignore-not-found', '--wait=true', '--timeout=60s', '-f', '-'], { input: asInput(loose) });
 
     const first = applyServerSide(objects);
-    expect(first.map(objectId)).toEqual(objects.map(objectId));
+    const kindAndName = (o: any) => `${o.kind}/${o.metadata.name}`;
+    expect(first.map(kindAndName)).toEqual(objects.map(kindAndName));
 
     const second = applyServerSide(objects);
     expect(second.map(fingerprint)).toEqual(first.map(fingerprint));
