@@ -73,12 +73,12 @@ export function releaseFromVersionOutput(out: string): RunscRelease {
   }
 
   const overlayDir = () => fs.mkdtempSync(path.join(dir, 'overlay-'));
-  const combos: Array<[string, () => RunscOptions, RegExp, ('do' | 'run')?]> = [
-    ['default platform is systrap', () => ({}), /Platform: systrap/],
-    ['platform systrap', () => ({ platform: 'systrap' }), /Platform: systrap/],
-    ['platform ptrace', () => ({ platform: 'ptrace' }), /Platform: ptrace/],
-    ['directfs on', () => ({ directfs: true }), /Directfs: true/],
-    ['directfs off', () => ({ directfs: false }), /Directfs: false/],
+  const combos: Array<[string, () => RunscOptions, RegExp, 'do' | 'run']> = [
+    ['default platform is systrap', () => ({}), /Platform: systrap/, 'do'],
+    ['platform systrap', () => ({ platform: 'systrap' }), /Platform: systrap/, 'do'],
+    ['platform ptrace', () => ({ platform: 'ptrace' }), /Platform: ptrace/, 'do'],
+    ['directfs on', () => ({ directfs: true }), /Directfs: true/, 'do'],
+    ['directfs off', () => ({ directfs: false }), /Directfs: false/, 'do'],
     ['overlay2 unset: root:self is the default', () => ({}), /Overlay: root:self/, 'run'],
     ['overlay2 root:self', () => ({ overlay2: 'root:self' }), /Overlay: root:self/, 'run'],
     ['overlay2 root:memory', () => ({ overlay2: 'root:memory' }), /Overlay: root:memory/, 'run'],
@@ -86,8 +86,8 @@ export function releaseFromVersionOutput(out: string): RunscRelease {
     ['overlay2 root:dir=<dir>', () => ({ overlay2: `root:dir=${overlayDir()}` as RunscOptions['overlay2'] }), /Overlay: root:dir=\//, 'run'],
     ['overlay2 root:memory,size=64m', () => ({ overlay2: 'root:memory,size=64m' }), /Overlay: root:memory,size=64m/, 'run'],
     ['overlay2 none', () => ({ overlay2: 'none' }), /Overlay: none/, 'run'],
-    ['network none', () => ({ network: 'none' }), /Network: none/],
-    ['hardened + everything isolating', () => ({ ...runscPreset('untrusted-code', release), platform: 'systrap', overlay2: 'root:memory' }), /Network: none/],
+    ['network none', () => ({ network: 'none' }), /Network: none/, 'do'],
+    ['hardened + everything isolating', () => ({ ...runscPreset('untrusted-code', release), platform: 'systrap', overlay2: 'root:memory' }), /Network: none/, 'do'],
   ];
 
   test.each(combos)('%s: accepted, boots, and runsc logs it', (_title, options, logged, how) => {
