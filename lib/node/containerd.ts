@@ -114,7 +114,10 @@ export const CRI_IMAGES_PLUGIN_V3 = 'io.containerd.cri.v1.images';
 
 export const DEFAULT_RUNSC_CONFIG_PATH = '/etc/containerd/runsc.toml';
 /** An image reference: [registry/]path[:tag][@sha256:digest], lowercase path components. */
-const IMAGE_REFERENCE = /^(?:[A-Za-z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:[._-]+[a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-]+[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+const PATH_COMPONENT = '[a-z0-9]+(?:[._-]+[a-z0-9]+)*';
+const IMAGE_REFERENCE = new RegExp(
+  `^(?:[A-Za-z0-9.-]+(?::\\d+)?/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`,
+);
 const ANNOTATION_GLOB = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9*])?(\/[A-Za-z0-9*]([-A-Za-z0-9_.*]*)?)?$|^\*$/;
 
 function mergeRaw(target: Record<string, unknown>, raw: Record<string, unknown>, path: string): void {
@@ -222,7 +225,9 @@ export function renderContainerdConfig(options: ContainerdConfigOptions = {}): s
     if (opts.address !== undefined) doc.grpc = { address: assertAbsolutePath(opts.address, 'address', '/run/containerd/containerd.sock') };
   }
   doc.plugins = { [CRI_RUNTIME_PLUGIN[schema]]: plugin };
-  if (sandboxImage !== undefined && schema === 3) (doc.plugins as Record<string, unknown>)[CRI_IMAGES_PLUGIN_V3] = { pinned_images: { sandbox: sandboxImage } };
+  if (sandboxImage !== undefined && schema === 3) {
+    (doc.plugins as Record<string, unknown>)[CRI_IMAGES_PLUGIN_V3] = { pinned_images: { sandbox: sandboxImage } };
+  }
 
   reportWarnings(containerdConfigWarnings({ ...opts, podAnnotations }), opts);
   const what = mode === 'file' ? 'containerd config' : 'containerd drop-in (add its path to the main config\'s imports)';

@@ -28,10 +28,16 @@ const server = (text: string) => ({
 });
 const client = { name: 'main', image: BUSYBOX, command: ['sleep', '3600'] };
 
-/** wget from a pod; the page text, or "blocked" when no connection was made in time. */
+/** A shell line that GETs http://HOST:PORT/ with nc and prints the body's last line, or "blocked". */
+const httpGet = (url: string) => {
+  const { hostname, port } = new URL(url);
+  return `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 4 ${hostname} ${port || 80} | tail -n 1 | grep . || echo blocked`;
+};
+
+/** An HTTP GET from a pod: the page text, or "blocked" when no connection was made in time. */
 function fetchFrom(namespace: string, pod: string, url: string): string {
-  const r = exec(namespace, pod, ['wget', '-q', '-O', '-', '-T', '4', url]);
-  return r.status === 0 ? r.stdout.trim() : 'blocked';
+  const r = exec(namespace, pod, ['sh', '-c', httpGet(url)]);
+  return r.status === 0 ? r.stdout.trim() : `exec failed: ${r.stderr}`;
 }
 
 function sh(cmd: string): void {
@@ -100,7 +106,7 @@ describeNode('NetworkPolicies enforced on the test node (issue 11: 4)', () => {
         ],
       });
     });
-    clusterScoped = tenants.filter((o) => !o.metadata.namespace && o.kind !== 'Namespace').map((o) => `${o.kind.toLowerCase()}/${o.metadata.name}`);
+    clusterScoped = tenants.filter((o) => !o.metadata.namespace && !['Namespace', 'RuntimeClass'].includes(o.kind)).map((o) => `${o.kind.toLowerCase()}/${o.metadata.name}`);
     applyServerSide([restrictedNamespace(OPEN), ...tenants]);
     applyServerSide(synth((c) => {
       const pod = (id: string, namespace: string, container: any, sa?: string) =>
@@ -171,7 +177,7 @@ describeNode('NetworkPolicies enforced on the test node (issue 11: 4)', () => {
         command: ['sh', '/code/fetch.sh'],
         resources: { limits: { cpu: '250m', memory: '128Mi' } },
         ...(egress ? { egress } : {}),
-        code: { 'fetch.sh': `sleep 5; wget -q -O - -T 4 ${url('server-open')} || echo blocked\n` },
+        code: { 'fetch.sh': `sleep 5; ${httpGet(url('server-open'))}\n` },
       });
     }));
     await jobCondition(OPEN, name, 'Complete');

@@ -79,10 +79,10 @@ describeNode('node renderers on current gVisor and containerd 2.x (issue 11: 5)'
 
   onOwnNode('overlay2: with "none" the container\'s writes reach the host\'s rootfs, with root:memory they stay in the sandbox', () => {
     const snapshots = path.join(state as string, 'node', 'containerd', 'root', 'io.containerd.snapshotter.v1.overlayfs', 'snapshots');
-    const landed = (marker: string) => fs.readdirSync(snapshots).some((s) => fs.existsSync(path.join(snapshots, s, 'fs', marker)));
+    const landed = (marker: string) => fs.readdirSync(snapshots).some((s) => fs.existsSync(path.join(snapshots, s, 'fs', 'home', 'sandbox', marker)));
     for (const [handler, reachesHost] of [['runsc-overlay-none', true], ['runsc-overlay-memory', false]] as const) {
       const marker = `overlay-probe-${handler}`;
-      execOk(NS, handler, ['sh', '-c', `echo probe > /${marker} && cat /${marker}`]);
+      execOk(NS, handler, ['sh', '-c', `echo probe > /home/sandbox/${marker} && cat /home/sandbox/${marker}`]);
       expect([handler, landed(marker)]).toEqual([handler, reachesHost]);
     }
   });

@@ -5,7 +5,7 @@
 #                              here from images/pause.c
 #   gvisor-iac.test/busybox:1  Debian's busybox-static with every applet linked
 #                              into /bin (sh, sleep, id, uname, dmesg, wget, nc …),
-#                              /etc/passwd with uid 1000 "sandbox"
+#                              /etc/passwd with uid 1000 "sandbox" (home /home/sandbox, mode 1777)
 # Result: .tools/images/{pause,busybox}.tar (links into the cache).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -60,6 +60,9 @@ build_images() {
   local bb=$root/busybox
   mkdir -p "$bb"/{bin,etc,tmp,proc,sys,dev,root,home/sandbox}
   chmod 1777 "$bb/tmp"
+  # The sandbox user's home is writable (the image's one place a non-root
+  # process may write when the root filesystem is not read-only).
+  chmod 1777 "$bb/home/sandbox"
   cp "$BUSYBOX" "$bb/bin/busybox"
   chmod 755 "$bb/bin/busybox"
   local applet

@@ -6,7 +6,7 @@ import { App, Chart } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { NODE_HANDLERS } from './handlers';
 import { GvisorRuntimeClass } from '../../../lib/cdk8s';
-import { CLUSTER_REQUIRED, UNAVAILABLE_ENV, applyServerSide, isOwnCluster, kubectl, kubectlJson, kubectlOk, waitFor } from '../helpers/cluster';
+import { CLUSTER_REQUIRED, KubectlResult, UNAVAILABLE_ENV, applyServerSide, isOwnCluster, kubectl, kubectlJson, kubectlOk, waitFor } from '../helpers/cluster';
 
 /** The node suites' test image (see test/cluster/build/images.sh). */
 export const BUSYBOX = 'gvisor-iac.test/busybox:1';
@@ -88,7 +88,7 @@ export function podsWith(namespace: string, selector: Record<string, string>): a
 }
 
 /** Runs a command in a container; returns status and output (no throw). */
-export function exec(namespace: string, pod: string, command: string[], container?: string): { status: number | null; stdout: string; stderr: string } {
+export function exec(namespace: string, pod: string, command: string[], container?: string): KubectlResult {
   return kubectl(['-n', namespace, 'exec', pod, ...(container ? ['-c', container] : []), '--', ...command], { timeoutMs: 60_000 });
 }
 
