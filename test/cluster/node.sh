@@ -31,6 +31,9 @@ NODE_IP=10.87.255.1
 SANDBOX_IMAGE=gvisor-iac.test/pause:1
 # Stop order: dependants first.
 NODE_COMPONENTS=(kube-network-policies kubelet containerd)
+# The node claims host-wide names (bridge, node IP, kubelet port): one node per
+# machine. This file names the state directory of the node that holds them.
+HOST_LOCK=${GVISOR_IAC_NODE_LOCK:-/run/gvisor-iac-node.owner}
 
 say() { printf '[node] %s\n' "$*" >&2; }
 fail() { printf '[node] error: %s\n' "$*" >&2; exit 1; }
@@ -236,7 +239,15 @@ up() {
     say "node $NODE_NAME already running"
     return 0
   fi
+  if [ -f "$HOST_LOCK" ]; then
+    local owner
+    owner=$(cat "$HOST_LOCK")
+    if [ "$owner" != "$STATE" ] && [ -d "$owner/node" ]; then
+      fail "another gvisor-iac node (state $owner) runs on this machine; stop it first (node.sh down $owner)"
+    fi
+  fi
   mkdir -p "$NODE" "$PIDS" "$LOGS" "$NODE/kubelet" "$NODE/logs"
+  printf '%s\n' "$STATE" >"$HOST_LOCK"
 
   # Kernel: packets bridged between pods pass netfilter (the enforcer's
   # nftables hooks see pod-to-pod traffic), and the node routes pod traffic.
@@ -301,6 +312,12 @@ kill_tree() {
 
 down() {
   local c m
+  if [ -f "$HOST_LOCK" ] && [ "$(cat "$HOST_LOCK")" != "$STATE" ] && [ -d "$(cat "$HOST_LOCK")/node" ]; then
+    # Another node holds the host-wide names: stop only what this state started.
+    for c in "${NODE_COMPONENTS[@]}"; do stop "$c"; done
+    say "host-wide network setup belongs to $(cat "$HOST_LOCK"); left alone"
+    return 0
+  fi
   for c in "${NODE_COMPONENTS[@]}"; do stop "$c"; done
   # Sandboxes outlive containerd: stop the ones under our runsc roots.
   if [ -d "$NODE/runsc-root" ] && [ -x "$TOOLS_BIN/runsc" ]; then
@@ -347,6 +364,7 @@ down() {
   case $NODE in
     */node) rm -rf "$NODE" 2>/dev/null || say "some of $NODE could not be removed" ;;
   esac
+  if [ "$(cat "$HOST_LOCK" 2>/dev/null)" = "$STATE" ]; then rm -f "$HOST_LOCK"; fi
   say "node stopped"
 }
 
