@@ -83,8 +83,27 @@ class MetadataListener {
   }
 }
 
+/**
+ * Why the node cannot enforce NetworkPolicies, when node.sh found out (the
+ * kernel lacks what the enforcer needs), or undefined.
+ */
+function enforcementUnsupported(): string | undefined {
+  const state = ownStateDir();
+  const file = state ? path.join(state, 'node', 'enforcer.unsupported') : undefined;
+  return file && fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : undefined;
+}
+
 describeNode('NetworkPolicies enforced on the test node (issue 11: 4)', () => {
   const onOwnNode = ownStateDir() ? test : test.skip;
+  const unsupported = enforcementUnsupported();
+  // An enforcement check: skipped (with the reason) only where node.sh proved
+  // the kernel cannot run the enforcer; everywhere else it must hold.
+  const enforced = unsupported ? test.skip : test;
+  const enforcedOnOwnNode = unsupported || !ownStateDir() ? test.skip : test;
+  if (unsupported) {
+    // eslint-disable-next-line no-console
+    console.warn(`NetworkPolicy enforcement checks skipped: ${unsupported}`);
+  }
   const metadata = new MetadataListener();
   const ip: Record<string, string> = {};
   let clusterScoped: string[] = [];
@@ -142,7 +161,7 @@ describeNode('NetworkPolicies enforced on the test node (issue 11: 4)', () => {
     expect(fetchFrom(TENANT_B, 'client-b', url('server-b'))).toBe('tenant-b');
   });
 
-  test.each([
+  enforced.each([
     ['tenant b -> tenant a', TENANT_B, 'client-b', 'server-a'],
     ['tenant a -> tenant b', TENANT_A, 'client-a', 'server-b'],
     ['no-policy namespace -> tenant a (ingress default deny)', OPEN, 'client-open', 'server-a'],
@@ -150,7 +169,7 @@ describeNode('NetworkPolicies enforced on the test node (issue 11: 4)', () => {
     expect(fetchFrom(ns, from, url(to))).toBe('blocked');
   });
 
-  test('egress "none" (the tenant default) blocks traffic leaving the tenant', () => {
+  enforced('egress "none" (the tenant default) blocks traffic leaving the tenant', () => {
     expect(fetchFrom(TENANT_A, 'client-a', url('server-open'))).toBe('blocked');
   });
 
@@ -158,8 +177,11 @@ describeNode('NetworkPolicies enforced on the test node (issue 11: 4)', () => {
     expect(fetchFrom(TENANT_B, 'client-b', url('server-open'))).toBe('open');
   });
 
-  onOwnNode('the metadata address: reachable without policies, never from a tenant (not even with egress 0.0.0.0/0)', () => {
+  onOwnNode('the metadata stand-in answers pods without policies (the listener and its route are real)', () => {
     expect(fetchFrom(OPEN, 'client-open', `http://${METADATA_IP}/`)).toBe('metadata-secret');
+  });
+
+  enforcedOnOwnNode('the metadata address is never reachable from a tenant (not even with egress 0.0.0.0/0)', () => {
     expect(fetchFrom(TENANT_A, 'client-a', `http://${METADATA_IP}/`)).toBe('blocked');
     expect(fetchFrom(TENANT_B, 'client-b', `http://${METADATA_IP}/`)).toBe('blocked');
   });
@@ -167,7 +189,7 @@ describeNode('NetworkPolicies enforced on the test node (issue 11: 4)', () => {
   test.each([
     ['egress none (default): the run cannot connect anywhere', 'none', undefined, 'blocked'],
     ['egress to the pod network on port 8080: the run reaches the server', 'cidrs', { cidrs: ['10.0.0.0/8'], ports: [{ port: 8080 }] }, 'open'],
-  ] as const)('UntrustedCodeSandbox, %s', async (_what, id, egress, expected) => {
+  ].filter(([, id]) => id !== 'none' || !unsupported) as Array<[string, string, any, string]>)('UntrustedCodeSandbox, %s', async (_what, id, egress, expected) => {
     const name = `fetch-${id}`;
     applyServerSide(synth((c) => {
       new UntrustedCodeSandbox(c, name, {

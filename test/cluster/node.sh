@@ -300,6 +300,21 @@ up() {
   wait_until "node $NODE_NAME to be Ready" 180 node_ready
   sleep 1
   pid_alive kube-network-policies || fail "kube-network-policies exited; see $LOGS/kube-network-policies.log"
+  # kube-network-policies sends new connections to an nfqueue from nftables
+  # (the nft `queue` expression). Kernels built without CONFIG_NFT_QUEUE (this
+  # VM's) refuse its rules: then nothing is enforced. Record that for the suites.
+  rm -f "$NODE/enforcer.unsupported"
+  local i
+  for i in $(seq 1 20); do
+    if grep -q '"syncing nftables rules" error=' "$LOGS/kube-network-policies.log" 2>/dev/null; then
+      printf 'kube-network-policies cannot program nftables on this kernel (%s): %s\n' "$(uname -r)" \
+        "$(grep -A1 '"syncing nftables rules" error=' "$LOGS/kube-network-policies.log" | tail -1 | tr -s ' \t' ' ')" \
+        >"$NODE/enforcer.unsupported"
+      say "WARNING: $(cat "$NODE/enforcer.unsupported") — NetworkPolicies are NOT enforced on this node"
+      break
+    fi
+    sleep 0.5
+  done
   say "node $NODE_NAME Ready (InternalIP $NODE_IP, pods $POD_SUBNET, gVisor runtime classes applied)"
 }
 
