@@ -60,15 +60,21 @@ let memo: Promise<PulumiEnv> | undefined;
  */
 function bridgeUnhandledRejections(): void {
   const real = runInThisContext('process') as NodeJS.Process;
-  const saved = real.listeners('unhandledRejection');
   const forward = (reason: unknown, promise: Promise<unknown>): void => { process.emit('unhandledRejection', reason, promise); };
-  real.removeAllListeners('unhandledRejection');
-  real.on('unhandledRejection', forward);
+  let saved: Function[] = [];
+  beforeAll(() => {
+    saved = real.listeners('unhandledRejection');
+    real.removeAllListeners('unhandledRejection');
+    real.on('unhandledRejection', forward);
+  });
   afterAll(() => {
     real.off('unhandledRejection', forward);
     for (const l of saved) real.on('unhandledRejection', l as (...a: unknown[]) => void);
   });
 }
+
+// Registered when a test file imports this module (hooks must be defined synchronously).
+bridgeUnhandledRejections();
 
 /**
  * One offline Pulumi environment per test file: the built CLI, a temporary
@@ -76,7 +82,6 @@ function bridgeUnhandledRejections(): void {
  * version the @pulumi/kubernetes SDK asks for, a file backend, a passphrase.
  */
 export function pulumiEnv(): Promise<PulumiEnv> {
-  if (!memo) bridgeUnhandledRejections();
   memo ??= (async () => {
     for (const b of ['pulumi', 'pulumi-resource-kubernetes', 'kubectl']) {
       if (!existsSync(path.join(TOOLS_BIN, b))) throw new Error(`${b} is missing in .tools/bin (run: npm run pulumi:build and npm run cluster:build)`);
