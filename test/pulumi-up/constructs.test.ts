@@ -3,7 +3,7 @@
 // nothing, destroy removes them all.
 import * as pulumi from '@pulumi/pulumi';
 import { Stack } from '@pulumi/pulumi/automation';
-import { EventLog, PulumiEnv, clientView, inlineStack, live, missingOrDifferent, pulumiEnv, registerSkipAwait } from './harness';
+import { EventLog, PulumiEnv, clientView, gone, inlineStack, live, missingOrDifferent, pulumiEnv, registerSkipAwait } from './harness';
 import {
   EdgeSandbox,
   GvisorRuntimeClass,
@@ -77,7 +77,7 @@ describe('each Pulumi construct goes up and down on its own stack', () => {
 
       const destroyed = await stack.destroy();
       expect(destroyed.summary.resourceChanges).toEqual({ delete: kube.length + 3 });
-      expect(kube.filter((r) => live(env, clientView(r.inputs)) !== undefined).map((r) => r.urn)).toEqual([]);
+      await gone(env, kube.map((r) => clientView(r.inputs)));
     } finally {
       await stack.destroy().catch(() => undefined);
       await stack.workspace.removeStack(stackName).catch(() => undefined);

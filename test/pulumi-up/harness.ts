@@ -180,6 +180,17 @@ export function live(env: PulumiEnv, o: { apiVersion: string; kind: string; meta
   return out ? JSON.parse(out) : undefined;
 }
 
+/** Waits (up to 2 minutes) until the server holds none of `objects`; fails naming those left. */
+export async function gone(env: PulumiEnv, objects: readonly any[]): Promise<void> {
+  let left: string[] = [];
+  for (let i = 0; i < 60; i++) {
+    left = objects.filter((o) => live(env, o) !== undefined).map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`);
+    if (left.length === 0) return;
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  expect(left).toEqual([]);
+}
+
 /** Metadata the API server (or an admission step) sets, never the client. */
 const SERVER_METADATA = ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'managedFields', 'selfLink', 'deletionTimestamp', 'finalizers'];
 
