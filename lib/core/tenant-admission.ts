@@ -167,15 +167,19 @@ export const INGRESS_DEPUTY_ANNOTATION_PATTERN = '(?i)(snippet|auth-url|mirror-(
  */
 function deputyValidations(): Record<string, string>[] {
   const kind = (k: string) => `request.kind.kind != '${k}'`;
+  // One policy matches three kinds and the API server type-checks every
+  // expression against each of them: the spec is read as dyn, so a field of
+  // one kind is no type error for the others (each expression is guarded by
+  // its kind first).
   const annotations = 'object.metadata.annotations';
   return [
     {
-      expression: `${kind('Service')} || !has(object.spec.externalIPs) || size(object.spec.externalIPs) == 0`,
+      expression: `${kind('Service')} || !has(dyn(object.spec).externalIPs) || size(dyn(object.spec).externalIPs) == 0`,
       message: 'Services in tenant namespaces must not set spec.externalIPs (they would capture traffic for those addresses from every pod in the cluster): remove spec.externalIPs and use a LoadBalancer or an Ingress',
       reason: 'Forbidden',
     },
     {
-      expression: `${kind('Service')} || ((!has(object.spec.type) || object.spec.type != 'ExternalName') && (!has(object.spec.externalName) || object.spec.externalName == ''))`,
+      expression: `${kind('Service')} || ((!has(dyn(object.spec).type) || dyn(object.spec).type != 'ExternalName') && (!has(dyn(object.spec).externalName) || dyn(object.spec).externalName == ''))`,
       message: 'Services of type ExternalName are not allowed in tenant namespaces (a shared ingress controller or proxy would connect to any host they name, the cloud metadata server included; CVE-2021-25740): use a Service with a selector, or ask the cluster operator for an egress rule',
       reason: 'Forbidden',
     },
@@ -186,21 +190,21 @@ function deputyValidations(): Record<string, string>[] {
       reason: 'Forbidden',
     },
     {
-      expression: `${kind('Ingress')} || ((!has(object.spec.defaultBackend) || !has(object.spec.defaultBackend.resource))`
-        + ' && (!has(object.spec.rules) || object.spec.rules.all(r, !has(r.http) || r.http.paths.all(p, !has(p.backend.resource)))))',
+      expression: `${kind('Ingress')} || ((!has(dyn(object.spec).defaultBackend) || !has(dyn(object.spec).defaultBackend.resource))`
+        + ' && (!has(dyn(object.spec).rules) || dyn(object.spec).rules.all(r, !has(r.http) || r.http.paths.all(p, !has(p.backend.resource)))))',
       message: 'Ingress backends in tenant namespaces must be Services: remove backend.resource (and defaultBackend.resource)',
       reason: 'Forbidden',
     },
     {
-      expression: `${kind('PersistentVolumeClaim')} || !has(object.spec.volumeName) || object.spec.volumeName == ''`
-        + " || (request.operation == 'UPDATE' && has(oldObject.spec.volumeName) && oldObject.spec.volumeName == object.spec.volumeName)"
+      expression: `${kind('PersistentVolumeClaim')} || !has(dyn(object.spec).volumeName) || dyn(object.spec).volumeName == ''`
+        + " || (request.operation == 'UPDATE' && has(dyn(oldObject.spec).volumeName) && dyn(oldObject.spec).volumeName == dyn(object.spec).volumeName)"
         + ` || request.userInfo.username in [${PV_BINDER_USERS.map((u) => `'${u}'`).join(', ')}]`,
       message: 'PersistentVolumeClaims in tenant namespaces must not name a PersistentVolume (spec.volumeName would bind a volume provisioned for someone else, or a node directory): remove spec.volumeName and let the storage class provision one',
       reason: 'Forbidden',
     },
     {
-      expression: `${kind('PersistentVolumeClaim')} || !has(object.spec.dataSourceRef) || !has(object.spec.dataSourceRef.namespace)`
-        + ' || object.spec.dataSourceRef.namespace == request.namespace',
+      expression: `${kind('PersistentVolumeClaim')} || !has(dyn(object.spec).dataSourceRef) || !has(dyn(object.spec).dataSourceRef.namespace)`
+        + ' || dyn(object.spec).dataSourceRef.namespace == request.namespace',
       message: 'PersistentVolumeClaims in tenant namespaces must not copy data from another namespace: remove spec.dataSourceRef.namespace',
       reason: 'Forbidden',
     },

@@ -19,7 +19,7 @@ const OTHER_CLASS = 'adm-other';
 const quota = { cpu: '64', memory: '128Gi', pods: 200 };
 const sandbox = renderMultiTenantSandbox({ name: SANDBOX, namespacePrefix: 'adm-', tenants: [{ name: 'one', quota }, { name: 'two', quota }] }, SANDBOX);
 const POLICY = sandbox.policyName;
-const SERVICE_POLICY = `${SANDBOX}-deny-external-ips`;
+const SERVICE_POLICY = `${SANDBOX}-restrict-tenant-objects`;
 
 type Mutation = (spec: any) => void;
 /** A way out of the sandbox, and what the admission policy's refusal says (after the pod-spec path). */
@@ -72,7 +72,8 @@ describeCluster('admission in tenant namespaces (ValidatingAdmissionPolicy + Pod
     await freshNamespaces([TENANT_NS, OTHER_NS, POLICY_ONLY_NS]);
     applyServerSide([
       ...renderRuntimeClass().objects,
-      ...renderRuntimeClass({ name: OTHER_CLASS, handler: 'runc', podOverhead: false }).objects,
+      // A class that is not gVisor: the library refuses to render one, so it is written by hand.
+      { apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name: OTHER_CLASS }, handler: 'runc' },
       ...sandbox.objects,
       {
         apiVersion: 'v1',
@@ -211,6 +212,33 @@ describeCluster('admission in tenant namespaces (ValidatingAdmissionPolicy + Pod
       const r = create(service('external', { externalIPs: ips }), { dryRun: true });
       expect(stderrOf(r)).toEqual({ refused: true, stderr: expect.stringContaining(`ValidatingAdmissionPolicy '${SERVICE_POLICY}'`) });
       expect(r.stderr).toContain('must not set spec.externalIPs');
+    });
+
+    test.each([
+      ['an ExternalName Service', 'Service', { type: 'ExternalName', externalName: 'metadata.google.internal' }, 'Services of type ExternalName are not allowed'],
+      ['a ClusterIP Service that keeps an externalName', 'Service', { externalName: '169.254.169.254.nip.io' }, 'ExternalName'],
+    ])('%s is refused, naming the field', (_what, _kind, spec, text) => {
+      const s = service('deputy');
+      const r = create({ ...s, spec: { ...(s.spec as object), ...spec } }, { dryRun: true });
+      expect(stderrOf(r)).toEqual({ refused: true, stderr: expect.stringContaining(`ValidatingAdmissionPolicy '${SERVICE_POLICY}'`) });
+      expect(r.stderr).toContain(text);
+    });
+
+    test('an Ingress with a controller snippet annotation is refused', () => {
+      const r = create({
+        apiVersion: 'networking.k8s.io/v1', kind: 'Ingress',
+        metadata: { name: 'snippet', namespace: TENANT_NS, annotations: { 'nginx.ingress.kubernetes.io/server-snippet': 'location / { proxy_pass http://169.254.169.254; }' } },
+        spec: { rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'plain', port: { number: 80 } } } }] } }] },
+      }, { dryRun: true });
+      expect(stderrOf(r)).toEqual({ refused: true, stderr: expect.stringContaining('snippet') });
+    });
+
+    test('a PersistentVolumeClaim that names a PersistentVolume is refused', () => {
+      const r = create({
+        apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'pick', namespace: TENANT_NS },
+        spec: { volumeName: 'someone-elses', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+      }, { dryRun: true });
+      expect(stderrOf(r)).toEqual({ refused: true, stderr: expect.stringContaining('must not name a PersistentVolume') });
     });
 
     test('adding externalIPs to an existing Service is refused', () => {
