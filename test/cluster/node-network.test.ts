@@ -1,5 +1,7 @@
 // Issue 11, point 4: the NetworkPolicies the library emits are enforced on a
-// real node (kube-network-policies on the test node): default-deny between
+// real node (kube-network-policies on the test node, or kube-router's
+// iptables/ipset policy controller where the kernel cannot run the former —
+// node.sh names the one it runs in STATE_DIR/node/enforcer): default-deny between
 // tenants, egress "none" blocks, allowed egress works, and the cloud metadata
 // address stays unreachable — proven against a real listener on
 // 169.254.169.254 (in a network namespace this suite creates on the node)
@@ -93,6 +95,13 @@ function enforcementUnsupported(): string | undefined {
   return file && fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : undefined;
 }
 
+/** The enforcer node.sh runs (STATE_DIR/node/enforcer), or undefined. */
+function enforcerName(): string | undefined {
+  const state = ownStateDir();
+  const file = state ? path.join(state, 'node', 'enforcer') : undefined;
+  return file && fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : undefined;
+}
+
 describeNode('NetworkPolicies enforced on the test node (issue 11: 4)', () => {
   const onOwnNode = ownStateDir() ? test : test.skip;
   const unsupported = enforcementUnsupported();
@@ -151,6 +160,10 @@ describeNode('NetworkPolicies enforced on the test node (issue 11: 4)', () => {
   });
 
   const url = (pod: string) => `http://${ip[pod]}:8080/`;
+
+  enforcedOnOwnNode('the node runs an enforcer, and says which', () => {
+    expect(['kube-network-policies', 'kube-router']).toContain(enforcerName());
+  });
 
   test('without policies, pods reach each other (the network itself works)', () => {
     expect(fetchFrom(OPEN, 'client-open', url('server-open'))).toBe('open');

@@ -11,12 +11,16 @@
 # admin.kubeconfig, kubelet.kubeconfig, node-name, pids/, logs/).
 # Everything lives under STATE_DIR/node except: the bridge gviac0, the address
 # 10.87.255.1/32 on lo (the node's InternalIP), the nftables table
-# of the enforcer, and the sysctls net.ipv4.ip_forward and
+# of the enforcer (or, where the kernel cannot run it, kube-router's iptables
+# chains and ipsets), and the sysctls net.ipv4.ip_forward and
 # net.bridge.bridge-nf-call-iptables (their previous values are restored).
 #
 # Environment:
 #   GVISOR_IAC_POD_SUBNET   pod addresses (default 10.88.0.0/16; local only: no masquerading)
 #   GVISOR_IAC_KUBELET_PORT kubelet port on the node IP (default 10250)
+#   GVISOR_IAC_KUBE_ROUTER  1: where kube-network-policies cannot run, run
+#                           kube-router's policy controller instead (default 0:
+#                           opt-in until the network suite has passed with it)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -30,7 +34,7 @@ BRIDGE=gviac0
 NODE_IP=10.87.255.1
 SANDBOX_IMAGE=gvisor-iac.test/pause:1
 # Stop order: dependants first.
-NODE_COMPONENTS=(kube-network-policies kubelet containerd)
+NODE_COMPONENTS=(kube-router kube-network-policies kubelet containerd)
 # The node claims host-wide names (bridge, node IP, kubelet port): one node per
 # machine. This file names the state directory of the node that holds them.
 HOST_LOCK=${GVISOR_IAC_NODE_LOCK:-/run/gvisor-iac-node.owner}
@@ -222,6 +226,63 @@ shutdownGracePeriod: 0s
 KUBELET
 }
 
+# The fallback enforcer: kube-router's network policy controller alone
+# (iptables filter chains KUBE-ROUTER-*, KUBE-POD-FW-*, KUBE-NWPLCY-* and
+# ipsets KUBE-SRC-*/KUBE-DST-*). Fails, with the reason in KUBE_ROUTER_FAILED,
+# when it cannot run (binary or the ipset tool missing, or it exits or
+# programs no chains).
+KUBE_ROUTER_FAILED=
+start_kube_router() {
+  [ -x "$TOOLS_BIN/kube-router" ] || { KUBE_ROUTER_FAILED="kube-router is not built (npm run cluster:build)"; return 1; }
+  command -v ipset >/dev/null || { KUBE_ROUTER_FAILED="kube-router needs the ipset tool (apt-get install ipset)"; return 1; }
+  command -v iptables >/dev/null || { KUBE_ROUTER_FAILED="kube-router needs iptables"; return 1; }
+  local service_cidr
+  service_cidr=$(sed -n 's/^SERVICE_CIDR=//p' "$STATE/cluster.env" 2>/dev/null)
+  # Marks that this node created kube-router's chains and sets (down removes
+  # them only then).
+  touch "$NODE/kube-router.rules"
+  PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    start kube-router --kubeconfig="$ADMIN" --hostname-override="$NODE_NAME" \
+      --run-firewall=true --run-router=false --run-service-proxy=false \
+      --service-cluster-ip-range="${service_cidr:-10.96.0.0/12}" \
+      --health-port=0 --metrics-port=0 --iptables-sync-period=30s --v=1
+  local i
+  for i in $(seq 1 60); do
+    pid_alive kube-router || { KUBE_ROUTER_FAILED="kube-router exited: $(tail -3 "$LOGS/kube-router.log" | tr -s ' \t\n' ' ')"; return 1; }
+    iptables -S KUBE-ROUTER-FORWARD >/dev/null 2>&1 && return 0
+    sleep 0.5
+  done
+  KUBE_ROUTER_FAILED="kube-router programmed no KUBE-ROUTER-FORWARD chain in 30s; see $LOGS/kube-router.log"
+  stop kube-router
+  return 1
+}
+
+# Removes kube-router's filter rules and ipsets (only those of its prefixes,
+# and only when this node started it).
+clean_kube_router() {
+  [ -f "$NODE/kube-router.rules" ] || return 0
+  local chain rule set
+  for chain in INPUT FORWARD OUTPUT; do
+    iptables -S "$chain" 2>/dev/null | grep -E -- '-j KUBE-ROUTER-(INPUT|FORWARD|OUTPUT)( |$)' | while read -r rule; do
+      # shellcheck disable=SC2086 # the rule's own words
+      eval "iptables ${rule/-A /-D }" 2>/dev/null || true
+    done
+  done
+  for chain in $(iptables -S 2>/dev/null | awk '$1 == "-N" && $2 ~ /^KUBE-(ROUTER-(INPUT|FORWARD|OUTPUT)|POD-FW-|NWPLCY-)/ { print $2 }'); do
+    iptables -F "$chain" 2>/dev/null || true
+  done
+  for chain in $(iptables -S 2>/dev/null | awk '$1 == "-N" && $2 ~ /^KUBE-(ROUTER-(INPUT|FORWARD|OUTPUT)|POD-FW-|NWPLCY-)/ { print $2 }'); do
+    iptables -X "$chain" 2>/dev/null || true
+  done
+  if command -v ipset >/dev/null; then
+    for set in $(ipset list -n 2>/dev/null | grep -E '^(inet6:)?KUBE-(SRC|DST)-'); do
+      ipset destroy "$set" 2>/dev/null || true
+    done
+  fi
+  rm -f "$NODE/kube-router.rules"
+  say "removed kube-router's iptables chains and ipsets"
+}
+
 up() {
   local b
   for b in containerd ctr containerd-shim-runc-v2 runsc containerd-shim-runsc-v1 kubelet kubectl kube-network-policies; do
@@ -302,19 +363,34 @@ up() {
   pid_alive kube-network-policies || fail "kube-network-policies exited; see $LOGS/kube-network-policies.log"
   # kube-network-policies sends new connections to an nfqueue from nftables
   # (the nft `queue` expression). Kernels built without CONFIG_NFT_QUEUE (this
-  # VM's) refuse its rules: then nothing is enforced. Record that for the suites.
-  rm -f "$NODE/enforcer.unsupported"
-  local i
+  # VM's) refuse its rules: then it enforces nothing, and (when
+  # GVISOR_IAC_KUBE_ROUTER=1) the node runs kube-router's iptables/ipset policy
+  # controller in its place.
+  rm -f "$NODE/enforcer.unsupported" "$NODE/enforcer"
+  local i nft_error=
   for i in $(seq 1 20); do
     if grep -q '"syncing nftables rules" error=' "$LOGS/kube-network-policies.log" 2>/dev/null; then
-      printf 'kube-network-policies cannot program nftables on this kernel (%s): %s\n' "$(uname -r)" \
-        "$(grep -A1 '"syncing nftables rules" error=' "$LOGS/kube-network-policies.log" | tail -1 | tr -s ' \t' ' ')" \
-        >"$NODE/enforcer.unsupported"
-      say "WARNING: $(cat "$NODE/enforcer.unsupported") — NetworkPolicies are NOT enforced on this node"
+      nft_error=$(printf 'kube-network-policies cannot program nftables on this kernel (%s): %s' "$(uname -r)" \
+        "$(grep -A1 '"syncing nftables rules" error=' "$LOGS/kube-network-policies.log" | tail -1 | tr -s ' \t' ' ')")
       break
     fi
     sleep 0.5
   done
+  if [ -z "$nft_error" ]; then
+    echo kube-network-policies >"$NODE/enforcer"
+  else
+    stop kube-network-policies
+    if [ "${GVISOR_IAC_KUBE_ROUTER:-0}" = 1 ] && say "$nft_error; falling back to kube-router (iptables + ipset)" &&
+      start_kube_router; then
+      echo kube-router >"$NODE/enforcer"
+    else
+      [ "${GVISOR_IAC_KUBE_ROUTER:-0}" = 1 ] ||
+        KUBE_ROUTER_FAILED="the kube-router fallback is opt-in until proven on this VM (GVISOR_IAC_KUBE_ROUTER=1)"
+      printf '%s; %s\n' "$nft_error" "$KUBE_ROUTER_FAILED" >"$NODE/enforcer.unsupported"
+      say "WARNING: $(cat "$NODE/enforcer.unsupported") — NetworkPolicies are NOT enforced on this node"
+    fi
+  fi
+  [ -f "$NODE/enforcer" ] && say "NetworkPolicy enforcer: $(cat "$NODE/enforcer")"
   say "node $NODE_NAME Ready (InternalIP $NODE_IP, pods $POD_SUBNET, gVisor runtime classes applied)"
 }
 
@@ -334,6 +410,7 @@ down() {
     return 0
   fi
   for c in "${NODE_COMPONENTS[@]}"; do stop "$c"; done
+  clean_kube_router
   # Sandboxes outlive containerd: stop the ones under our runsc roots.
   if [ -d "$NODE/runsc-root" ] && [ -x "$TOOLS_BIN/runsc" ]; then
     for root in "$NODE"/runsc-root/*/; do
