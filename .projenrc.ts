@@ -34,7 +34,7 @@ const project = new typescript.TypeScriptProject({
   // Kubernetes API types the public signatures are written in.
   deps: ['kubernetes-types@^1.30.0', 'smol-toml@^1.4.0', 'yaml@^2.8.0', 'fast-json-patch@^3.1.1'],
   // Frameworks are optional peers: a cdk8s user never loads Pulumi and vice versa.
-  peerDeps: ['cdk8s@^2.68.0', 'constructs@^10.0.0', '@pulumi/pulumi@^3.140.0', '@pulumi/kubernetes@^4.18.0'],
+  peerDeps: ['cdk8s@^2.68.0', 'constructs@^10.0.0', '@pulumi/pulumi@^3.140.0', '@pulumi/kubernetes@^4.18.0', '@pulumi/policy@^1.21.0'],
   peerDependencyOptions: { pinnedDevDependency: false },
   devDeps: [
     'cdk8s@^2.70.0',
@@ -43,6 +43,8 @@ const project = new typescript.TypeScriptProject({
     // @pulumi/pulumi >= 3.249 needs Node 22; the dev copy stays on 3.248.x for Node 20.
     '@pulumi/pulumi@~3.248.0',
     '@pulumi/kubernetes@^4.34.0',
+    // 1.21 depends on @pulumi/pulumi ^3.204 (satisfied by the 3.248 dev copy) and runs on Node 20.
+    '@pulumi/policy@^1.21.0',
     // 4.x ships CommonJS (5.x is ESM-only, which jest's CommonJS runtime cannot load).
     'kubernetes-models@^4.5.1',
     '@bufbuild/cel@^0.6.0',
@@ -75,7 +77,7 @@ const project = new typescript.TypeScriptProject({
       paths: { 'gvisor-iac': ['../lib/index.ts'], 'gvisor-iac/*': ['../lib/*/index.ts'] },
     },
     // Type-check the examples' `gvisor-iac/...` imports against the sources.
-    include: ['../examples/**/*.ts', '../bench/**/*.ts', '../lib/**/*.ts'],
+    include: ['../examples/**/*.ts', '../bench/**/*.ts', '../scripts/**/*.ts', '../lib/**/*.ts'],
     exclude: ['../examples/**/dist/**', '../examples/**/imports/**'],
   },
   typecheckTests: true,
@@ -98,11 +100,11 @@ const project = new typescript.TypeScriptProject({
   },
   eslintOptions: {
     dirs: ['lib'],
-    devdirs: ['test', 'examples', 'bench'],
+    devdirs: ['test', 'examples', 'bench', 'scripts'],
     ignorePatterns: ['examples/**/dist/**', '*.js', '*.d.ts', 'node_modules/', 'dist/'],
   },
   gitignore: ['examples/**/dist/', '/bench-results/', '/.tools/'],
-  npmIgnoreOptions: { ignorePatterns: ['/examples/', '/bench/', '/.ci/'] },
+  npmIgnoreOptions: { ignorePatterns: ['/examples/', '/bench/', '/scripts/', '/.ci/'] },
 });
 
 // Subpath exports: the core (plus node renderers and policy) at the root, one
@@ -111,14 +113,16 @@ project.package.addField('exports', {
   '.': { types: './dist/index.d.ts', default: './dist/index.js' },
   './cdk8s': { types: './dist/cdk8s/index.d.ts', default: './dist/cdk8s/index.js' },
   './pulumi': { types: './dist/pulumi/index.d.ts', default: './dist/pulumi/index.js' },
+  './pulumi-policy': { types: './dist/pulumi-policy/index.d.ts', default: './dist/pulumi-policy/index.js' },
   './package.json': './package.json',
 });
 // TypeScript's classic "node" resolution (cdk8s and Pulumi project templates)
 // ignores "exports": typesVersions lets it find the subpaths' types too.
 project.package.addField('typesVersions', {
   '*': {
-    cdk8s: ['dist/cdk8s/index.d.ts'],
-    pulumi: ['dist/pulumi/index.d.ts'],
+    'cdk8s': ['dist/cdk8s/index.d.ts'],
+    'pulumi': ['dist/pulumi/index.d.ts'],
+    'pulumi-policy': ['dist/pulumi-policy/index.d.ts'],
   },
 });
 project.package.addField('peerDependenciesMeta', {
@@ -126,6 +130,7 @@ project.package.addField('peerDependenciesMeta', {
   'constructs': { optional: true },
   '@pulumi/pulumi': { optional: true },
   '@pulumi/kubernetes': { optional: true },
+  '@pulumi/policy': { optional: true },
 });
 
 // The core stays framework-free: lib/core and lib/node may not import cdk8s,
@@ -151,17 +156,19 @@ project.eslint?.addRules({
         { target: './lib/policy', from: './lib/pulumi' },
         { target: './lib/cdk8s', from: './lib/pulumi', message: 'gvisor-iac/cdk8s must never load Pulumi' },
         { target: './lib/pulumi', from: './lib/cdk8s', message: 'gvisor-iac/pulumi must never load cdk8s' },
+        { target: './lib/pulumi-policy', from: './lib/cdk8s', message: 'gvisor-iac/pulumi-policy must never load cdk8s' },
+        { target: './lib/cdk8s', from: './lib/pulumi-policy', message: 'gvisor-iac/cdk8s must never load Pulumi' },
       ],
     },
   ],
 });
 // Frameworks are optional peers, so the frontends import them as dev/peer deps.
 project.eslint?.addRules({
-  'import/no-extraneous-dependencies': ['error', { devDependencies: ['test/**', 'examples/**', 'bench/**', '.projenrc.ts'], peerDependencies: true, optionalDependencies: false }],
+  'import/no-extraneous-dependencies': ['error', { devDependencies: ['test/**', 'examples/**', 'bench/**', 'scripts/**', 'projenrc/**', '.projenrc.ts'], peerDependencies: true, optionalDependencies: false }],
 });
 
 // Examples and benchmarks are type-checked and linted like tests.
-for (const dir of ['examples', 'bench']) {
+for (const dir of ['examples', 'bench', 'scripts']) {
   new JsonFile(project, `${dir}/tsconfig.json`, {
     obj: { extends: '../test/tsconfig.json', include: ['./**/*.ts', '../lib/**/*.ts'], exclude: ['**/dist/**', '**/node_modules/**'] },
   });
@@ -208,6 +215,20 @@ project.addTask('pulumi:build', {
 project.addTask('test:pulumi', {
   description: '`pulumi up` for real through the Automation API, against the test cluster',
   exec: 'jest --config test/pulumi-up/jest.config.json --runInBand',
+});
+project.addTask('helm:build', {
+  description: 'Build (cached) the helm CLI from its Go module into .tools/bin (for the cdk8s Helm enforcement test)',
+  exec: 'bash test/cluster/build/helm.sh',
+});
+project.addTask('rules', {
+  description: 'Regenerate RULES.md from the policy rules in lib/policy (a test keeps it in sync)',
+  exec: 'ts-node --project test/tsconfig.json scripts/rules-md.ts',
+});
+// The Kubernetes type table the core validates pass-through fields against,
+// generated from kubernetes-models (a devDependency: nothing of it ships).
+project.addTask('gen:k8s-schema', {
+  description: 'Regenerate lib/core/k8s-schema.generated.ts from kubernetes-models (after upgrading it)',
+  exec: 'ts-node --project test/tsconfig.json projenrc/k8s-schema.ts',
 });
 project.addTask('bench', {
   description: 'Benchmarks: ratios against in-process baselines',

@@ -14,6 +14,8 @@
  *    components vs. N plain @pulumi/kubernetes Deployments of the same
  *    manifests (each side with the same Namespace and RuntimeClass).
  * 4. core render of N Deployments vs. deep-copying equivalent manifests.
+ * 5. `gvisor-iac check` over 10,000 objects as a whole process vs. a process
+ *    that only parses the same YAML (bench/check-process.ts; target ≤ 1.5x).
  */
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
@@ -21,6 +23,7 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import { GvisorRuntimeClass, MultiTenantSandbox, SandboxedDeployment } from '../lib/cdk8s';
 import { KubeObject, TenantProps, renderMultiTenantSandbox, renderRuntimeClass, renderSandboxedDeployment } from '../lib/core';
 import * as gp from '../lib/pulumi';
+import { checkProcessBench } from './check-process';
 
 interface Timing { baselineMs: number; subjectMs: number; ratio: number }
 
@@ -89,7 +92,7 @@ function freshMocks(): void {
 }
 
 /** `BENCH=cdk8s,pulumi,core` (or a subset: `BENCH=pulumi`) picks the sections to run. */
-const SECTIONS = new Set((process.env.BENCH ?? 'cdk8s,tenants,pulumi,core').split(','));
+const SECTIONS = new Set((process.env.BENCH ?? 'cdk8s,tenants,pulumi,core,check').split(','));
 
 async function main(): Promise<void> {
   const sizes = [1000, 4000];
@@ -191,6 +194,13 @@ async function main(): Promise<void> {
   if (registerTimes.length) growth('pulumi construct', registerTimes[0]!, registerTimes[1]!);
   if (pulumiTimes.length) growth('pulumi registered', pulumiTimes[0]!, pulumiTimes[1]!);
   print();
+
+  // 5. gvisor-iac check, whole process.
+  if (SECTIONS.has('check')) {
+    const c = checkProcessBench(3);
+    report(c.name, c);
+    print();
+  }
 
   // 4. core render.
   if (!SECTIONS.has('core')) return;

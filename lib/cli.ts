@@ -7,6 +7,7 @@ import {
   mergeDockerDaemonConfig, readDaemonJsonFile, renderComposeService, renderContainerdConfig, renderRunscToml, renderRunscWrapper,
   runscFlags, runscPreset,
 } from './node';
+import { runPolicyCommand } from './policy/cli-check';
 
 export const CLI_HELP = `Usage: gvisor-iac <command> [options]
 
@@ -20,6 +21,8 @@ Commands:
   docker           Docker daemon.json with the runsc runtime
   compose          Docker Compose service fragment (runtime: runsc)
   presets          the presets and their trade-offs
+  check            check Kubernetes manifests against the policy packs (gvisor-iac check --help)
+  sandbox          write Kubernetes manifests back sandboxed in gVisor (gvisor-iac sandbox --help)
 
 runsc options (runsc-flags, runsc-toml, runsc-wrapper, docker):
   --preset NAME               hardened (default) | untrusted-code | performance | none
@@ -44,7 +47,7 @@ runsc-toml:     --binary-name PATH  --root PATH  --log-level LEVEL  --log-path P
 runsc-wrapper:  --runsc-path PATH (default /usr/local/bin/runsc)
 containerd:     --schema 2|3 (default 2)  --mode drop-in|file  --handler NAME (default runsc)
                 --shim runsc|runc (default runsc)  --runsc-config-path PATH  --runsc-binary PATH
-                --pod-annotation GLOB (repeatable)  --systemd-cgroup BOOL
+                --pod-annotation GLOB (repeatable)  --systemd-cgroup BOOL  --sandbox-image REF
 docker:         --path PATH (default: the base runtime's path, else /usr/local/bin/runsc)
                 --runtime-name NAME (default runsc)  --default-runtime BOOL
                 --base FILE (existing daemon.json to merge into; must exist; changes go to stderr)
@@ -57,7 +60,7 @@ Exit status: 0 printed; 1 invalid options or base file (message on stderr, nothi
 const STRING_OPTIONS = [
   'preset', 'release', 'platform', 'network', 'file-access', 'file-access-mounts', 'overlay2', 'directfs', 'host-uds', 'host-fifo', 'net-raw',
   'nvproxy', 'oci-seccomp', 'systemd-cgroup', 'debug', 'debug-log', 'strace', 'binary-name', 'root', 'log-level', 'log-path', 'runsc-path',
-  'schema', 'mode', 'handler', 'shim', 'runsc-config-path', 'runsc-binary', 'path', 'runtime-name', 'base', 'default-runtime', 'service', 'image', 'hardened',
+  'schema', 'mode', 'handler', 'shim', 'runsc-config-path', 'runsc-binary', 'sandbox-image', 'path', 'runtime-name', 'base', 'default-runtime', 'service', 'image', 'hardened',
 ] as const;
 const MULTIPLE = ['extra-flag', 'pod-annotation', 'acknowledge'] as const;
 
@@ -68,7 +71,7 @@ const COMMAND_OPTIONS: Record<string, readonly string[]> = {
   'runsc-flags': [...RUNSC_CLI, 'acknowledge'],
   'runsc-toml': [...RUNSC_CLI, 'binary-name', 'root', 'log-level', 'log-path', 'acknowledge'],
   'runsc-wrapper': [...RUNSC_CLI, 'runsc-path', 'acknowledge'],
-  'containerd': ['schema', 'mode', 'handler', 'shim', 'runsc-config-path', 'runsc-binary', 'pod-annotation', 'systemd-cgroup', 'acknowledge'],
+  'containerd': ['schema', 'mode', 'handler', 'shim', 'runsc-config-path', 'runsc-binary', 'pod-annotation', 'systemd-cgroup', 'sandbox-image', 'acknowledge'],
   'docker': [...RUNSC_CLI, 'path', 'runtime-name', 'base', 'default-runtime', 'acknowledge'],
   'compose': ['service', 'image', 'runtime-name', 'hardened'],
   'presets': ['release'],
@@ -166,6 +169,7 @@ function render(command: string, values: Record<string, unknown>, onWarning: (w:
         runscBinary: str(values, 'runsc-binary'),
         podAnnotations: values['pod-annotation'] as string[] | undefined,
         systemdCgroup: bool(values, 'systemd-cgroup'),
+        sandboxImage: str(values, 'sandbox-image'),
       });
     }
     case 'docker': {
@@ -194,6 +198,7 @@ function render(command: string, values: Record<string, unknown>, onWarning: (w:
 
 /** Runs the CLI on `argv` (without `node` and the script) and returns what it printed. */
 export function runCli(argv: string[]): CliResult {
+  if (argv[0] === 'check' || argv[0] === 'sandbox') return runPolicyCommand(argv[0], argv.slice(1));
   let stderr = '';
   try {
     const { values, positionals } = parseArgs({

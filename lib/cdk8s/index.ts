@@ -5,3 +5,4 @@ export * from './workloads';
 export * from './untrusted-code';
 export * from './edge';
 export * from './multi-tenant';
+export * from './enforce';

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { GvisorRuntimeClassProps, ObjectIdentity, PodOverhead, RuntimeClassRef, renderRuntimeClass, runtimeClassAttributes } from '../core';
+import { GvisorRuntimeClassProps, ObjectIdentity, PodOverhead, RuntimeClassRef, ownValue, renderRuntimeClass, runtimeClassAttributes } from '../core';
 import { emitManifests, renderOrRemove } from './emit';
 
 /**
@@ -19,7 +19,7 @@ export class GvisorRuntimeClass extends Construct {
 
   /** Refers to an existing RuntimeClass by name; emits nothing. */
   public static fromName(scope: Construct, id: string, name: string, options: { podOverhead?: PodOverhead } = {}): GvisorRuntimeClass {
-    return new GvisorRuntimeClass(scope, id, { name, existing: true, podOverhead: options.podOverhead ?? false });
+    return new GvisorRuntimeClass(scope, id, { name, existing: true, podOverhead: (ownValue(options, 'podOverhead') as PodOverhead | undefined) ?? false });
   }
 
   /** What workloads need: name, handler, overhead, scheduling. */

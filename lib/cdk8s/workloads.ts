@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import {
-  ConstructAttributes, Manifests, ObjectIdentity, RuntimeClassRef, SandboxedDeploymentProps as CoreDeploymentProps, SandboxedJobProps as CoreJobProps,
+  ConstructAttributes, Manifests, ObjectIdentity, RuntimeClassRef, ownValue, SandboxedDeploymentProps as CoreDeploymentProps, SandboxedJobProps as CoreJobProps,
   SandboxedPodProps as CorePodProps, renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod, workloadAttributes,
 } from '../core';
 import { emitManifests, renderOrRemove } from './emit';
@@ -64,7 +64,8 @@ export abstract class SandboxConstruct<A extends ConstructAttributes = Construct
     attributes: (rendered: never) => A = workloadAttributes as unknown as (rendered: never) => A,
   ) {
     super(scope, id);
-    const { ref, dependsOn } = resolveRuntimeClass(props?.runtimeClass);
+    // Own properties only: a prop inherited from a polluted Object.prototype must not pick the RuntimeClass.
+    const { ref, dependsOn } = resolveRuntimeClass(ownValue(props, 'runtimeClass') as RuntimeClassInput | undefined);
     const manifests = renderOrRemove(scope, id, () => render({ ...props, runtimeClass: ref } as never, id));
     this.apiObjects = emitManifests(this, manifests, dependsOn);
     this.apiObject = this.apiObjects[manifests.primary ?? 0]!;

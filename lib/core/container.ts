@@ -1,6 +1,8 @@
 import type { Container, ContainerPort, PodSecurityContext, ResourceRequirements, SecurityContext, VolumeMount } from 'kubernetes-types/core/v1';
 import { GvisorIacError, fieldPath } from './errors';
+import { checkKubeletActions } from './kubelet-actions';
 import { prune } from './manifest';
+import { emptyRecord, ownValue } from './plain-data';
 import { QuantityKind, parseQuantity } from './quantity';
 import { assertArray, assertBoolean, assertDnsLabel, assertInteger, assertKnownKeys, assertOneOf, assertPlainObject, assertString } from './validate';
 
@@ -59,7 +61,8 @@ export function hardenContainer(c: Container, path: string, h: ContainerHardenin
       throw new GvisorIacError('GVISOR_INCOMPATIBLE', `${p}.mountPropagation`, m.mountPropagation, 'is rejected by gVisor (and would share mounts with the node)', 'use "None" or "HostToContainer"');
     }
   });
-  if (c.volumeDevices !== undefined && c.volumeDevices.length > 0) {
+  checkKubeletActions(c, path);
+  if (c.volumeDevices !== undefined && assertArray(c.volumeDevices, `${path}.volumeDevices`).length > 0) {
     throw new GvisorIacError('GVISOR_INCOMPATIBLE', `${path}.volumeDevices`, c.volumeDevices, 'attaches raw block devices, which gVisor does not pass into the sandbox', 'use a filesystem volume (volumeMounts) instead');
   }
 
@@ -86,7 +89,7 @@ export function assertImage(value: unknown, path: string): string {
  * fields forced. Exported for policy rules and other workloads.
  */
 export function hardenSecurityContext(sc: SecurityContext | undefined, path: string, readOnlyRootDefault: boolean): SecurityContext {
-  const s = sc === undefined ? {} : assertPlainObject(sc, path) as SecurityContext;
+  const s = sc === undefined ? emptyRecord<SecurityContext>() : assertPlainObject(sc, path) as SecurityContext;
   assertKnownKeys(s as Record<string, unknown>, SECURITY_CONTEXT_FIELDS, path);
   if (s.privileged !== undefined && assertBoolean(s.privileged, `${path}.privileged`)) {
     throw new GvisorIacError('SANDBOX_ESCAPE', `${path}.privileged`, true, 'runs the container privileged (forbidden by Pod Security "restricted"; under gVisor it grants nothing useful)', 'remove privileged, or add only the capability you need (NET_BIND_SERVICE)');
@@ -98,7 +101,7 @@ export function hardenSecurityContext(sc: SecurityContext | undefined, path: str
   if (s.procMount !== undefined && s.procMount !== 'Default') {
     throw new GvisorIacError('SANDBOX_ESCAPE', `${path}.procMount`, s.procMount, 'unmasks /proc (forbidden by Pod Security)', 'remove procMount');
   }
-  const caps = s.capabilities === undefined ? {} : assertPlainObject(s.capabilities, `${path}.capabilities`);
+  const caps = s.capabilities === undefined ? emptyRecord() : assertPlainObject(s.capabilities, `${path}.capabilities`);
   assertKnownKeys(caps, ['add', 'drop'], `${path}.capabilities`);
   const add = caps.add === undefined ? [] : assertArray<string>(caps.add, `${path}.capabilities.add`);
   add.forEach((cap, i) => {
@@ -140,8 +143,9 @@ export function checkSharedSecurityFields(s: PodSecurityContext | SecurityContex
   }
 }
 
-/** Refuses root: runAsNonRoot false, runAsUser 0. */
-export function checkRunAs(s: { runAsNonRoot?: boolean; runAsUser?: number }, path: string): void {
+/** Refuses root: runAsNonRoot false, runAsUser 0; uids and gids outside 0..2147483647 (as Kubernetes validates them). */
+export function checkRunAs(s: { runAsNonRoot?: boolean; runAsUser?: number; runAsGroup?: number }, path: string): void {
+  if (s.runAsGroup !== undefined) assertInteger(s.runAsGroup, `${path}.runAsGroup`, 0, 2147483647);
   if (s.runAsNonRoot !== undefined && !assertBoolean(s.runAsNonRoot, `${path}.runAsNonRoot`)) {
     throw new GvisorIacError('SANDBOX_ESCAPE', `${path}.runAsNonRoot`, false, 'allows running as root (forbidden by Pod Security "restricted")', 'remove runAsNonRoot (it defaults to true) and run as a non-root uid');
   }
@@ -155,20 +159,30 @@ export function checkRunAs(s: { runAsNonRoot?: boolean; runAsUser?: number }, pa
 
 /** Refuses an unconfined seccomp profile (restricted needs RuntimeDefault or Localhost). */
 export function checkSeccomp(profile: { type?: string; localhostProfile?: string } | undefined, path: string): void {
-  if (profile === undefined) return;
-  assertPlainObject(profile, path);
-  const type = assertOneOf(profile.type, ['RuntimeDefault', 'Localhost', 'Unconfined'] as const, `${path}.type`);
-  if (type === 'Unconfined') {
-    throw new GvisorIacError('SANDBOX_ESCAPE', `${path}.type`, type, 'disables seccomp (forbidden by Pod Security "restricted")', 'use "RuntimeDefault"');
-  }
-  if (type === 'Localhost') assertString(profile.localhostProfile, `${path}.localhostProfile`, 'a profile path');
+  checkProfile(profile, path, 'seccomp', 'disables seccomp (forbidden by Pod Security "restricted")');
 }
 
-function checkAppArmor(profile: { type?: string } | undefined, path: string): void {
+/** Refuses an unconfined AppArmor profile (Pod Security allows RuntimeDefault or Localhost). */
+export function checkAppArmor(profile: { type?: string; localhostProfile?: string } | undefined, path: string): void {
+  checkProfile(profile, path, 'AppArmor', 'disables AppArmor (forbidden by Pod Security)');
+}
+
+/**
+ * A seccomp or AppArmor profile: `type` exactly "RuntimeDefault" or
+ * "Localhost" (with its `localhostProfile`), compared case-sensitively as
+ * Kubernetes compares it; "Unconfined" is refused in any letter case.
+ */
+function checkProfile(profile: { type?: string; localhostProfile?: string } | undefined, path: string, what: string, escape: string): void {
   if (profile === undefined) return;
-  assertPlainObject(profile, path);
-  if (profile.type === 'Unconfined') {
-    throw new GvisorIacError('SANDBOX_ESCAPE', `${path}.type`, profile.type, 'disables AppArmor (forbidden by Pod Security)', 'use "RuntimeDefault" or remove appArmorProfile');
+  assertKnownKeys(assertPlainObject(profile, path), ['type', 'localhostProfile'], path);
+  if (typeof profile.type === 'string' && profile.type.trim().toLowerCase() === 'unconfined') {
+    throw new GvisorIacError('SANDBOX_ESCAPE', `${path}.type`, profile.type, `${escape}; refused in any letter case`, 'use "RuntimeDefault"');
+  }
+  const type = assertOneOf(profile.type, ['RuntimeDefault', 'Localhost'] as const, `${path}.type`, `use "RuntimeDefault", or "Localhost" with a localhostProfile (Kubernetes compares ${what} profile types case-sensitively)`);
+  if (type === 'Localhost') {
+    assertString(profile.localhostProfile, `${path}.localhostProfile`, 'a profile name');
+  } else if (profile.localhostProfile !== undefined) {
+    throw new GvisorIacError('INVALID_VALUE', `${path}.localhostProfile`, profile.localhostProfile, 'is only used with type "Localhost"', 'remove localhostProfile, or set type "Localhost"');
   }
 }
 
@@ -185,14 +199,18 @@ export function resourceKind(key: string): QuantityKind {
  * cpu/memory from `defaults` where unset, keeping request ≤ limit.
  */
 export function resolveResources(r: ResourceRequirements | undefined, path: string, defaults: ResourceRequirements): ResourceRequirements {
-  const given = r === undefined ? {} : assertPlainObject(r, path) as ResourceRequirements;
+  const given = r === undefined ? emptyRecord<ResourceRequirements>() : assertPlainObject(r, path) as ResourceRequirements;
   assertKnownKeys(given as Record<string, unknown>, ['requests', 'limits', 'claims'], path);
-  const requests: Record<string, string> = { ...(given.requests as Record<string, string> | undefined) };
-  const limits: Record<string, string> = { ...(given.limits as Record<string, string> | undefined) };
-  const parsed = (map: Record<string, string>, p: string): Record<string, number> =>
-    Object.fromEntries(Object.entries(map).map(([k, v]) => [k, parseQuantity(v, fieldPath(p, k), resourceKind(k))]));
-  assertPlainObject(requests, `${path}.requests`);
-  assertPlainObject(limits, `${path}.limits`);
+  // Null-prototype maps: a resource name is only ever looked up among the ones given.
+  const map = (v: unknown, p: string): Record<string, string> =>
+    Object.assign(emptyRecord<Record<string, string>>(), v === undefined ? undefined : assertPlainObject(v, p));
+  const requests = map(ownValue(given, 'requests'), `${path}.requests`);
+  const limits = map(ownValue(given, 'limits'), `${path}.limits`);
+  const parsed = (m: Record<string, string>, p: string): Record<string, number> => {
+    const out = emptyRecord<Record<string, number>>();
+    for (const [k, v] of Object.entries(m)) out[k] = parseQuantity(v, fieldPath(p, k), resourceKind(k));
+    return out;
+  };
   const req = parsed(requests, `${path}.requests`);
   const lim = parsed(limits, `${path}.limits`);
   for (const key of Object.keys(req)) {
@@ -200,8 +218,8 @@ export function resolveResources(r: ResourceRequirements | undefined, path: stri
       throw new GvisorIacError('INVALID_RESOURCES', `${path}.requests.${key}`, requests[key], `is above the limit ${JSON.stringify(limits[key])}`, `lower the request or raise limits.${key}`);
     }
   }
-  const dReq = (defaults.requests ?? {}) as Record<string, string>;
-  const dLim = (defaults.limits ?? {}) as Record<string, string>;
+  const dReq = Object.assign(emptyRecord<Record<string, string>>(), ownValue(defaults, 'requests'));
+  const dLim = Object.assign(emptyRecord<Record<string, string>>(), ownValue(defaults, 'limits'));
   for (const key of ['cpu', 'memory']) {
     const kind = resourceKind(key);
     if (requests[key] === undefined && dReq[key] !== undefined) {
@@ -215,8 +233,8 @@ export function resolveResources(r: ResourceRequirements | undefined, path: stri
     }
   }
   return prune({
-    requests: Object.keys(requests).length ? requests : undefined,
-    limits: Object.keys(limits).length ? limits : undefined,
+    requests: Object.keys(requests).length ? { ...requests } : undefined,
+    limits: Object.keys(limits).length ? { ...limits } : undefined,
     claims: given.claims,
   });
 }

@@ -1,7 +1,9 @@
 import type { DaemonSet, DaemonSetUpdateStrategy } from 'kubernetes-types/apps/v1';
+import { checkK8sField } from './k8s-types';
 import { KubeObject, Manifests, prune } from './manifest';
 import { objectMeta } from './metadata';
 import { applyOverrides } from './overrides';
+import { plainProps } from './plain-data';
 import { SandboxedWorkloadProps, workloadIdentity } from './pod';
 import { buildSandboxedPodSpec } from './pod-spec';
 import { assertPlainObject, optionalInteger } from './validate';
@@ -23,8 +25,10 @@ export const DAEMON_SET_PROP_KEYS = ['updateStrategy', 'minReadySeconds', 'revis
  * Builds a gVisor-sandboxed DaemonSet. The selector is
  * `app.kubernetes.io/name: <name>`, derived deterministically.
  */
-export function renderSandboxedDaemonSet(props: SandboxedDaemonSetProps, id: string, path = 'props'): Manifests {
+export function renderSandboxedDaemonSet(propsIn: SandboxedDaemonSetProps, id: string, path = 'props'): Manifests {
+  const props = plainProps(propsIn, path);
   const { identity, selector, podLabels } = workloadIdentity(props, id, path, DAEMON_SET_PROP_KEYS);
+  for (const key of DAEMON_SET_PROP_KEYS) checkK8sField('AppsV1DaemonSetSpec', key, props[key], `${path}.${key}`);
   const spec = buildSandboxedPodSpec(props, path);
   const daemonSet: DaemonSet & KubeObject = prune({
     apiVersion: 'apps/v1',

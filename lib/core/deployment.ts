@@ -1,8 +1,10 @@
 import type { Deployment, DeploymentStrategy } from 'kubernetes-types/apps/v1';
 import { DEFAULTS } from './defaults';
+import { checkK8sField } from './k8s-types';
 import { KubeObject, Manifests, prune } from './manifest';
 import { objectMeta } from './metadata';
 import { applyOverrides } from './overrides';
+import { plainProps } from './plain-data';
 import { SandboxedWorkloadProps, workloadIdentity } from './pod';
 import { buildSandboxedPodSpec } from './pod-spec';
 import { assertInteger, assertPlainObject, optionalInteger } from './validate';
@@ -28,8 +30,10 @@ export const DEPLOYMENT_PROP_KEYS = ['replicas', 'strategy', 'minReadySeconds', 
  * Builds a gVisor-sandboxed Deployment. The selector is
  * `app.kubernetes.io/name: <name>`, derived deterministically.
  */
-export function renderSandboxedDeployment(props: SandboxedDeploymentProps, id: string, path = 'props'): Manifests {
+export function renderSandboxedDeployment(propsIn: SandboxedDeploymentProps, id: string, path = 'props'): Manifests {
+  const props = plainProps(propsIn, path);
   const { identity, selector, podLabels } = workloadIdentity(props, id, path, DEPLOYMENT_PROP_KEYS);
+  for (const key of DEPLOYMENT_PROP_KEYS) checkK8sField('AppsV1DeploymentSpec', key, props[key], `${path}.${key}`);
   const spec = buildSandboxedPodSpec(props, path);
   const deployment: Deployment & KubeObject = prune({
     apiVersion: 'apps/v1',

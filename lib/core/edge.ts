@@ -4,6 +4,7 @@ import { DEFAULTS, EDGE_DEFAULTS } from './defaults';
 import { DEPLOYMENT_PROP_KEYS, SandboxedDeploymentProps, renderSandboxedDeployment } from './deployment';
 import { GvisorIacError, fieldPath } from './errors';
 import { Manifests, prune } from './manifest';
+import { emptyRecord, plainProps } from './plain-data';
 import { WORKLOAD_PROP_KEYS, workloadIdentity } from './pod';
 import { HardeningOptions } from './pod-spec';
 import { GvisorRuntimeClassProps, RuntimeClassRef } from './runtime-class';
@@ -76,7 +77,8 @@ export interface EdgeSandboxProps extends Omit<SandboxedDeploymentProps, 'nodeSe
  * a small default footprint, and replicas spread across edge sites.
  * Validates everything first.
  */
-export function renderEdgeSandbox(props: EdgeSandboxProps, id: string, path = 'props'): Manifests {
+export function renderEdgeSandbox(propsIn: EdgeSandboxProps, id: string, path = 'props'): Manifests {
+  const props = plainProps(propsIn, path);
   const o = assertPlainObject(props, path);
   assertKnownKeys(o, KNOWN, path);
   const workload = props.workload === undefined ? 'Deployment' : assertOneOf(props.workload, ['Deployment', 'DaemonSet'] as const, `${path}.workload`);
@@ -91,18 +93,18 @@ export function renderEdgeSandbox(props: EdgeSandboxProps, id: string, path = 'p
   }
   const { workload: _w, edgeToleration: _e, tolerationSeconds: _t, siteLabel: _s, ...rest } = props;
 
-  const hardening = props.hardening === undefined ? {} : assertPlainObject(props.hardening, `${path}.hardening`) as HardeningOptions;
+  const hardening = props.hardening === undefined ? emptyRecord<HardeningOptions>() : assertPlainObject(props.hardening, `${path}.hardening`) as HardeningOptions;
   const nodeSelector = assertLabels(props.nodeSelector, `${path}.nodeSelector`) ?? { ...EDGE_DEFAULTS.nodeSelector };
   checkRuntimeClassSelector(props.runtimeClass, nodeSelector, path);
   const tolerations = edgeTolerations(props, daemon, path);
-  const edgeProps = {
+  const edgeProps = Object.assign(emptyRecord(), {
     ...rest,
     containers: withPullPolicy(props.containers, `${path}.containers`),
     initContainers: withPullPolicy(props.initContainers, `${path}.initContainers`),
     nodeSelector,
     tolerations,
     hardening: { ...hardening, defaultResources: hardening.defaultResources ?? (EDGE_DEFAULTS.containerResources as ResourceRequirements) },
-  };
+  });
   if (daemon) return renderSandboxedDaemonSet(edgeProps as SandboxedDaemonSetProps, id, path);
   const spread = props.topologySpreadConstraints ?? siteSpread(edgeProps as SandboxedDeploymentProps, props.siteLabel, id, path);
   return renderSandboxedDeployment({ ...edgeProps, topologySpreadConstraints: spread } as SandboxedDeploymentProps, id, path);
@@ -166,7 +168,8 @@ function checkRuntimeClassSelector(rc: RuntimeClassRef | string | undefined, nod
  * toleration, so that every pod naming it lands on edge nodes. Any prop
  * given replaces its edge default.
  */
-export function edgeRuntimeClassProps(props: Omit<GvisorRuntimeClassProps, 'preset'> = {}, path = 'props'): GvisorRuntimeClassProps {
+export function edgeRuntimeClassProps(propsIn: Omit<GvisorRuntimeClassProps, 'preset'> = {}, path = 'props'): GvisorRuntimeClassProps {
+  const props = plainProps(propsIn, path);
   const o = assertPlainObject(props, path);
   if (o.preset !== undefined) {
     throw new GvisorIacError('INVALID_VALUE', `${path}.preset`, o.preset, 'does not apply to an edge RuntimeClass (GKE Sandbox owns its class and its scheduling)', 'remove preset');

@@ -3,7 +3,8 @@ import { IpNetwork, parseCidr } from './cidr';
 import { GvisorIacError, fieldPath } from './errors';
 import { KubeObject, prune } from './manifest';
 import { objectMeta } from './metadata';
-import { ANYWHERE, NEVER_REACHABLE, NON_PUBLIC, ipBlockWithout, neverReachableContaining } from './network-ranges';
+import { ANYWHERE, NEVER_REACHABLE, NON_PUBLIC, ipBlockWithout, neverReachableContaining, refuseIpv4Mapped } from './network-ranges';
+import { emptyRecord, plainProps } from './plain-data';
 import { assertArray, assertBoolean, assertInteger, assertKnownKeys, assertOneOf, assertPlainObject } from './validate';
 
 /**
@@ -38,7 +39,8 @@ export interface SandboxEgressAllowList {
   /**
    * Allow these destination networks (e.g. `"203.0.113.0/24"`). The
    * never-reachable ranges are cut out of each; a network that lies inside
-   * one of them is refused.
+   * one of them is refused, and so is an IPv4-mapped one (`::ffff:0:0/96`
+   * and inside, which Kubernetes reads as IPv4: write the IPv4 form).
    * @default - none
    */
   readonly cidrs?: readonly string[];
@@ -128,8 +130,9 @@ export function checkEgressPorts(value: unknown, path: string): NetworkPolicyPor
  */
 export function egressRules(egress: SandboxEgress | undefined, path: string): NetworkPolicyEgressRule[] {
   const choice: SandboxEgressAllowList = egress === undefined || typeof egress === 'string'
-    ? MODES[assertOneOf(egress ?? 'none', ['none', 'dns', 'internet'] as const, path, 'use "none", "dns", "internet" or { dns?, internet?, cidrs?, ports? }')]
-    : assertPlainObject(egress, path);
+    // A null-prototype copy: a mode's absent fields never come from a polluted Object.prototype.
+    ? Object.assign(emptyRecord(), MODES[assertOneOf(egress ?? 'none', ['none', 'dns', 'internet'] as const, path, 'use "none", "dns", "internet" or { dns?, internet?, cidrs?, ports? }')])
+    : assertPlainObject(plainProps(egress, path), path);
   assertKnownKeys(choice as Record<string, unknown>, ['dns', 'internet', 'cidrs', 'ports'], path);
   const dns = choice.dns === undefined ? false : assertBoolean(choice.dns, `${path}.dns`);
   const internet = choice.internet === undefined ? false : assertBoolean(choice.internet, `${path}.internet`);
@@ -144,6 +147,7 @@ export function egressRules(egress: SandboxEgress | undefined, path: string): Ne
     if (blocked) {
       throw new GvisorIacError('SANDBOX_ESCAPE', p, text, `lies inside ${blocked.text}, which sandboxed pods may never reach (cloud metadata / link-local)`, 'remove it; credentials of the node must stay out of reach of the sandbox');
     }
+    refuseIpv4Mapped(net, text, p);
     if (seen.has(text)) throw new GvisorIacError('INVALID_VALUE', p, text, 'is listed twice', 'list each network once');
     seen.add(text);
     return net;

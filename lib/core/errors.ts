@@ -60,7 +60,7 @@ export class GvisorIacError extends Error {
   public readonly fix: string;
 
   public constructor(code: GvisorIacErrorCode, path: string, value: unknown, problem: string, fix: string) {
-    super(`${path}: ${describeValue(value)} ${problem}; ${fix}`);
+    super(`${clip(path, MAX_PATH_ECHO)}: ${describeValue(value)} ${clip(problem, MAX_TEXT_ECHO)}; ${clip(fix, MAX_TEXT_ECHO)}`);
     this.name = 'GvisorIacError';
     this.code = code;
     this.path = path;
@@ -69,17 +69,41 @@ export class GvisorIacError extends Error {
   }
 }
 
-/** Renders a received value for an error message, short and unambiguous. */
+/** The most characters of a received value a message echoes. */
+export const MAX_VALUE_ECHO = 120;
+/** The most characters of a field path a message echoes (paths carry user keys). */
+const MAX_PATH_ECHO = 200;
+/** The most characters of the problem or the fix a message echoes (they may quote values). */
+const MAX_TEXT_ECHO = 400;
+
+/** Shortens `text` to `max` characters, saying how much was left out. */
+function clip(text: string, max: number): string {
+  const s = String(text);
+  return s.length > max ? `${s.slice(0, max)}...(${s.length - max} more characters)` : s;
+}
+
+/**
+ * Renders a received value for an error message, short and unambiguous:
+ * whatever its size, at most {@link MAX_VALUE_ECHO} characters of it are
+ * echoed (the full value stays in `GvisorIacError.value`).
+ */
 export function describeValue(value: unknown): string {
   if (value === undefined) return '(missing)';
-  if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
+  let json: string | undefined;
   try {
-    const json = JSON.stringify(value);
-    return json.length > 120 ? `${json.slice(0, 117)}...` : json;
+    json = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(typeof value);
   } catch {
-    return Object.prototype.toString.call(value);
+    json = undefined;
   }
+  if (json === undefined) {
+    try {
+      return Object.prototype.toString.call(value);
+    } catch {
+      return '(unprintable)';
+    }
+  }
+  return json.length > MAX_VALUE_ECHO ? `${json.slice(0, MAX_VALUE_ECHO - 3)}...` : json;
 }
 
 /** Joins a parent path and a key the way messages print them (`a.b`, `a[0]`). */

@@ -1,8 +1,10 @@
 import type { Job } from 'kubernetes-types/batch/v1';
 import { DEFAULTS } from './defaults';
+import { checkK8sField } from './k8s-types';
 import { KubeObject, Manifests, prune } from './manifest';
 import { objectMeta } from './metadata';
 import { applyOverrides } from './overrides';
+import { plainProps } from './plain-data';
 import { SandboxedWorkloadProps, workloadIdentity } from './pod';
 import { buildSandboxedPodSpec } from './pod-spec';
 import { assertOneOf, optionalInteger } from './validate';
@@ -27,8 +29,10 @@ export interface SandboxedJobProps extends SandboxedWorkloadProps {
 export const JOB_PROP_KEYS = ['backoffLimit', 'activeDeadlineSeconds', 'ttlSecondsAfterFinished', 'completions', 'parallelism', 'restartPolicy'] as const;
 
 /** Builds a gVisor-sandboxed Job (`restartPolicy: Never`, bounded retries and run time, cleaned up after it ends). */
-export function renderSandboxedJob(props: SandboxedJobProps, id: string, path = 'props'): Manifests {
+export function renderSandboxedJob(propsIn: SandboxedJobProps, id: string, path = 'props'): Manifests {
+  const props = plainProps(propsIn, path);
   const { identity, podLabels } = workloadIdentity(props, id, path, JOB_PROP_KEYS);
+  for (const key of JOB_PROP_KEYS) if (key !== 'restartPolicy') checkK8sField('BatchV1JobSpec', key, props[key], `${path}.${key}`);
   const restartPolicy = props.restartPolicy === undefined ? 'Never' : assertOneOf(props.restartPolicy, ['Never', 'OnFailure'] as const, `${path}.restartPolicy`);
   const spec = buildSandboxedPodSpec(props, path, { restartPolicy });
   const job: Job & KubeObject = prune({

@@ -1,4 +1,5 @@
 import type { ObjectMeta } from 'kubernetes-types/meta/v1';
+import { checkConfinementAnnotations } from './annotations';
 import { MANAGED_BY_LABEL } from './defaults';
 import { GvisorIacError } from './errors';
 import { assertAnnotations, assertDnsLabel, assertLabels, isDnsLabel, toDnsLabel } from './validate';
@@ -48,6 +49,7 @@ export function resolveIdentity(props: ObjectIdentityProps, fallbackName: string
   const namespace = props.namespace !== undefined ? assertDnsLabel(props.namespace, `${path}.namespace`) : undefined;
   const labels = assertLabels(props.labels, `${path}.labels`) ?? {};
   const annotations = assertAnnotations(props.annotations, `${path}.annotations`);
+  checkConfinementAnnotations(annotations, `${path}.annotations`);
   return {
     name,
     namespace,

@@ -4,7 +4,9 @@ import { DEFAULTS, MANAGED_BY_LABEL } from './defaults';
 import { GvisorIacError } from './errors';
 import { KubeObject, Manifests, sortForApply } from './manifest';
 import { deriveName, objectMeta } from './metadata';
+import { refuseIpv4Mapped } from './network-ranges';
 import { ManifestOverride, applyOverrides } from './overrides';
+import { emptyRecord, plainProps } from './plain-data';
 import { runtimeClassName } from './pod-spec';
 import { parseQuantity } from './quantity';
 import { RuntimeClassRef } from './runtime-class';
@@ -37,14 +39,23 @@ export interface MultiTenantSandboxProps {
   readonly tenants: TenantProps[];
   /** Prefix of every tenant namespace: `namespacePrefix + tenant.name`. @default "" (the namespace is the tenant name) */
   readonly namespacePrefix?: string;
-  /** Value of the `pod-security.kubernetes.io/*-version` labels ("latest" or "v1.N"). @default "latest" */
+  /**
+   * Value of the `pod-security.kubernetes.io/*-version` labels: "latest", or
+   * "v1.N" with N at least 34 (`MIN_POD_SECURITY_VERSION`). An older pin
+   * would enforce an older "restricted" profile on tenant pods, one without
+   * checks the sandbox relies on (e.g. `host` in probes and lifecycle
+   * hooks, checked since v1.34); a pin newer than the cluster is evaluated
+   * as the cluster's latest.
+   * @default "latest"
+   */
   readonly podSecurityVersion?: string;
   /** Where the cluster DNS runs. @default { namespace: "kube-system", podLabels: { "k8s-app": "kube-dns" } } */
   readonly dns?: ClusterDnsProps;
   /**
    * CIDRs that `egress: "internet"` excludes besides the built-in private,
    * link-local and metadata ranges — e.g. pod, Service or node ranges in
-   * public address space.
+   * public address space. An IPv4-mapped CIDR (`::ffff:0:0/96` and inside)
+   * is refused: Kubernetes reads it as IPv4, so write the IPv4 form.
    * @default - none
    */
   readonly internetExcept?: string[];
@@ -74,6 +85,13 @@ export interface MultiTenantManifests extends Manifests {
   readonly runtimeClassName: string;
 }
 
+/**
+ * The oldest Pod Security version a tenant namespace may pin: the first whose
+ * profiles include every check the hardening relies on (v1.34 added the
+ * refusal of `host` in probes and lifecycle hooks to "baseline").
+ */
+export const MIN_POD_SECURITY_VERSION = 'v1.34';
+
 const KNOWN = ['name', 'runtimeClass', 'tenants', 'namespacePrefix', 'podSecurityVersion', 'dns', 'internetExcept', 'labels', 'overrides'] as const;
 const PSA_MODES = ['enforce', 'audit', 'warn'] as const;
 const PROTECTED_LABEL = (k: string) => k.startsWith('pod-security.kubernetes.io/') || k === SANDBOX_LABEL || k === TENANT_LABEL || k === 'kubernetes.io/metadata.name';
@@ -82,7 +100,8 @@ const PROTECTED_LABEL = (k: string) => k.startsWith('pod-security.kubernetes.io/
  * Builds a multi-tenant gVisor sandbox. Every input is validated before
  * anything is built; a bad tenant fails with a `GvisorIacError` naming it.
  */
-export function renderMultiTenantSandbox(props: MultiTenantSandboxProps, id: string, path = 'props'): MultiTenantManifests {
+export function renderMultiTenantSandbox(propsIn: MultiTenantSandboxProps, id: string, path = 'props'): MultiTenantManifests {
+  const props = plainProps(propsIn, path);
   assertKnownKeys(assertPlainObject(props, path), KNOWN, path);
   const name = props.name === undefined ? deriveName(id, `${path}.name`) : assertDnsLabel(props.name, `${path}.name`);
   const rcName = runtimeClassName(props.runtimeClass, `${path}.runtimeClass`);
@@ -98,7 +117,12 @@ export function renderMultiTenantSandbox(props: MultiTenantSandboxProps, id: str
   }
   const psaVersion = props.podSecurityVersion ?? MULTI_TENANT_DEFAULTS.podSecurityVersion;
   if (typeof psaVersion !== 'string' || !/^(latest|v1\.\d{1,3})$/.test(psaVersion)) {
-    throw new GvisorIacError('INVALID_VALUE', `${path}.podSecurityVersion`, psaVersion, 'is not a Pod Security version', 'use "latest" or a Kubernetes minor version such as "v1.30"');
+    throw new GvisorIacError('INVALID_VALUE', `${path}.podSecurityVersion`, psaVersion, 'is not a Pod Security version', `use "latest" or a Kubernetes minor version such as "${MIN_POD_SECURITY_VERSION}"`);
+  }
+  if (psaVersion !== 'latest' && Number(psaVersion.slice(3)) < Number(MIN_POD_SECURITY_VERSION.slice(3))) {
+    throw new GvisorIacError('SANDBOX_ESCAPE', `${path}.podSecurityVersion`, psaVersion,
+      `pins Pod Security to an older "restricted" profile than the sandbox relies on (host in probes and lifecycle hooks is checked from ${MIN_POD_SECURITY_VERSION})`,
+      `use "latest" or "${MIN_POD_SECURITY_VERSION}" or newer (a newer pin than the cluster's version is evaluated as its latest)`);
   }
   const labels = { ...MANAGED_BY_LABEL, ...checkedLabels(props.labels, `${path}.labels`) };
   const network = resolveNetwork(props, path);
@@ -180,7 +204,7 @@ function checkedLabels(value: unknown, path: string): Record<string, string> {
 }
 
 function resolveNetwork(props: MultiTenantSandboxProps, path: string): TenantNetworkSettings {
-  const dns = props.dns === undefined ? {} : assertPlainObject(props.dns, `${path}.dns`) as ClusterDnsProps;
+  const dns = props.dns === undefined ? emptyRecord<ClusterDnsProps>() : assertPlainObject(props.dns, `${path}.dns`) as ClusterDnsProps;
   assertKnownKeys(dns as Record<string, unknown>, ['namespace', 'podLabels'], `${path}.dns`);
   const dnsNamespace = dns.namespace === undefined ? MULTI_TENANT_DEFAULTS.dns.namespace : assertDnsLabel(dns.namespace, `${path}.dns.namespace`);
   let dnsPodLabels: Record<string, string> | undefined;
@@ -192,7 +216,7 @@ function resolveNetwork(props: MultiTenantSandboxProps, path: string): TenantNet
   }
   const except = props.internetExcept === undefined ? [] : assertArray<unknown>(props.internetExcept, `${path}.internetExcept`);
   const internetExcept = except.map((c, i) => {
-    const cidr = parseCidr(c, `${path}.internetExcept[${i}]`);
+    const cidr = refuseIpv4Mapped(parseCidr(c, `${path}.internetExcept[${i}]`), c, `${path}.internetExcept[${i}]`);
     if (cidr.prefix === 0) throw new GvisorIacError('INVALID_CIDR', `${path}.internetExcept[${i}]`, c, 'excludes the whole address family', 'use egress "none" instead, or list narrower ranges');
     return cidr;
   });

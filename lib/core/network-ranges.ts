@@ -8,6 +8,7 @@
  */
 import type { IPBlock } from 'kubernetes-types/networking/v1';
 import { IpNetwork, formatIp, networkContains, parseCidr } from './cidr';
+import { GvisorIacError } from './errors';
 
 /** One published node-local endpoint (or range of them) that a sandboxed pod may never reach. */
 export interface NodeLocalEndpoint {
@@ -96,7 +97,8 @@ export const NEVER_REACHABLE_CIDRS: readonly string[] = NEVER_REACHABLE.map((n) 
  * private, shared (CGNAT), loopback, "this network", multicast and reserved
  * IPv4 ranges, and loopback, IPv4-mapped, local NAT64, unique-local and
  * multicast IPv6 ranges — so that "internet" never means "the cluster and the
- * VPC it runs in".
+ * VPC it runs in". (`::ffff:0:0/96` is IPv4 to Kubernetes: `ipBlockWithout`
+ * never writes it into an IPv6 block; the IPv4 entries cover it.)
  */
 export const NON_PUBLIC_CIDRS: readonly string[] = [
   '0.0.0.0/8',
@@ -126,13 +128,51 @@ export function neverReachableContaining(net: IpNetwork): IpNetwork | undefined 
   return NEVER_REACHABLE.find((n) => networkContains(n, net));
 }
 
+/**
+ * The IPv4-mapped range. Kubernetes parses a CIDR inside it with Go's
+ * `net.ParseCIDR`, which reads `::ffff:a.b.c.d/N` (N ≥ 96) as the IPv4
+ * network `a.b.c.d/(N-96)`: such a CIDR is IPv4 to the API server and to
+ * NetworkPolicy implementations, never IPv6.
+ */
+export const IPV4_MAPPED: IpNetwork = parseCidr('::ffff:0:0/96', 'IPV4_MAPPED');
+
+/** `net` as Kubernetes reads it: an IPv4-mapped network becomes its IPv4 network, anything else stays as it is. */
+export function kubernetesNetwork(net: IpNetwork): IpNetwork {
+  if (!networkContains(IPV4_MAPPED, net)) return net;
+  const address = net.address - IPV4_MAPPED.address;
+  const prefix = net.prefix - 96;
+  return { family: 4, address, prefix, text: `${formatIp(4, address)}/${prefix}` };
+}
+
+/**
+ * Refuses (`INVALID_CIDR`, naming `path`) a network a user lists for a
+ * NetworkPolicy ipBlock (an egress CIDR, an `internetExcept` entry) that lies
+ * inside `::ffff:0:0/96`, with its IPv4 form as the fix: Kubernetes would
+ * read it as that IPv4 network, so the props would say one thing and the
+ * cluster do another. Returns `net` otherwise.
+ */
+export function refuseIpv4Mapped(net: IpNetwork, value: unknown, path: string): IpNetwork {
+  if (networkContains(IPV4_MAPPED, net)) {
+    const v4 = kubernetesNetwork(net);
+    throw new GvisorIacError(
+      'INVALID_CIDR', path, value, `is an IPv4-mapped IPv6 network, which Kubernetes reads as the IPv4 network ${v4.text}`,
+      `write "${v4.text}" (a pod's traffic to IPv4-mapped addresses leaves as IPv4)`,
+    );
+  }
+  return net;
+}
+
 /** Carve-outs already computed, per excluded list (by identity) and allowed network. */
 const CARVED = new WeakMap<readonly IpNetwork[], Map<string, readonly string[]>>();
 
 /**
  * `cidr` as a NetworkPolicy ipBlock with `excluded` carved out: the excluded
  * networks strictly inside it, minimal (duplicates and networks covered by
- * another excluded one dropped), in the order given. Results are cached per
+ * another excluded one dropped), in the order given. An excluded network
+ * inside `::ffff:0:0/96` is kept only when `cidr` itself lies there:
+ * Kubernetes reads it as IPv4, so it is never a subset of an IPv6 block
+ * (the API server refuses the policy), and a pod's packets to an
+ * IPv4-mapped address leave as IPv4, under the IPv4 block's carve-outs. Results are cached per
  * `excluded` array, so callers pass the same array for the same list.
  */
 export function ipBlockWithout(cidr: IpNetwork, excluded: readonly IpNetwork[]): IPBlock {
@@ -143,7 +183,8 @@ export function ipBlockWithout(cidr: IpNetwork, excluded: readonly IpNetwork[]):
   }
   let except = cache.get(cidr.text);
   if (!except) {
-    const inside = excluded.filter((x) => x.prefix > cidr.prefix && networkContains(cidr, x));
+    const mapped = networkContains(IPV4_MAPPED, cidr);
+    const inside = excluded.filter((x) => x.prefix > cidr.prefix && networkContains(cidr, x) && (mapped || !networkContains(IPV4_MAPPED, x)));
     const seen = new Set<string>();
     const unique = inside.filter((x) => !seen.has(x.text) && seen.add(x.text));
     except = unique.filter((x) => !unique.some((y) => y !== x && networkContains(y, x))).map((x) => x.text);

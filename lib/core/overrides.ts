@@ -1,6 +1,7 @@
 import { applyPatch, deepClone, type Operation } from 'fast-json-patch';
 import { GvisorIacError } from './errors';
 import { KubeObject, Manifests } from './manifest';
+import { plainProps } from './plain-data';
 import { assertArray, assertPlainObject, assertString } from './validate';
 
 /** One RFC 6902 JSON-patch operation. */
@@ -27,7 +28,8 @@ export interface ManifestOverride {
 }
 
 /** Applies `overrides` to a construct's manifests, returning new objects (inputs untouched). */
-export function applyOverrides(manifests: Manifests, overrides: readonly ManifestOverride[] | undefined, path = 'props.overrides'): Manifests {
+export function applyOverrides(manifests: Manifests, overridesIn: readonly ManifestOverride[] | undefined, path = 'props.overrides'): Manifests {
+  const overrides = plainProps(overridesIn, path);
   if (overrides === undefined) return manifests;
   const objects = manifests.objects.map((o) => deepClone(o) as KubeObject);
   assertArray<ManifestOverride>(overrides, path).forEach((ov, i) => {

@@ -5,7 +5,9 @@ import type {
 import { ContainerHardening, checkSharedSecurityFields, hardenContainer, resolveResources } from './container';
 import { DEFAULTS } from './defaults';
 import { GvisorIacError } from './errors';
+import { checkK8sField } from './k8s-types';
 import { prune } from './manifest';
+import { emptyRecord, plainProps } from './plain-data';
 import { parseQuantity } from './quantity';
 import { RuntimeClassRef, assertGvisorHandler } from './runtime-class';
 import { validateTolerations } from './scheduling';
@@ -135,9 +137,15 @@ export function runtimeClassName(rc: RuntimeClassRef | string | undefined, path:
  * Builds the hardened, gVisor-sandboxed pod spec every workload shares.
  * Validates everything first; throws `GvisorIacError` on bad input.
  */
-export function buildSandboxedPodSpec(props: SandboxedPodSpecProps, path: string, extra: Partial<PodSpec> = {}): PodSpec {
-  const hardening = props.hardening === undefined ? {} : assertPlainObject(props.hardening, `${path}.hardening`) as HardeningOptions;
+export function buildSandboxedPodSpec(propsIn: SandboxedPodSpecProps, path: string, extra: Partial<PodSpec> = {}): PodSpec {
+  const props = plainProps(propsIn, path);
+  // Every field passed through to the PodSpec has its Kubernetes type first (types, enums, integer formats, nested fields).
+  for (const key of POD_SPEC_PROP_KEYS) {
+    if (key !== 'runtimeClass' && key !== 'hardening') checkK8sField('CoreV1PodSpec', key, props[key], `${path}.${key}`);
+  }
+  const hardening = props.hardening === undefined ? emptyRecord<HardeningOptions>() : assertPlainObject(props.hardening, `${path}.hardening`) as HardeningOptions;
   assertKnownKeys(hardening as Record<string, unknown>, ['runAsUser', 'readOnlyRootFilesystem', 'writableTmp', 'defaultResources'], `${path}.hardening`);
+  if (hardening.defaultResources !== undefined) checkK8sField('CoreV1Container', 'resources', hardening.defaultResources, `${path}.hardening.defaultResources`);
   for (const f of ['hostNetwork', 'hostPID', 'hostIPC'] as const) {
     if (props[f] !== undefined && assertBoolean(props[f], `${path}.${f}`)) {
       throw new GvisorIacError('SANDBOX_ESCAPE', `${path}.${f}`, true, `shares the node's ${f.slice(4)} namespace (forbidden by Pod Security; under gVisor ${f === 'hostNetwork' ? 'the pod is left with loopback only' : 'it breaks the isolation'})`, `remove ${f}`);
@@ -229,7 +237,7 @@ function checkVolume(v: Volume, path: string): Volume {
 
 function resolveTmp(value: HardeningOptions['writableTmp'], path: string, taken: ReadonlySet<string>) {
   if (value === false) return undefined;
-  const o = value === undefined ? {} : assertPlainObject(value, path);
+  const o = value === undefined ? emptyRecord() : assertPlainObject(value, path);
   assertKnownKeys(o, ['sizeLimit', 'medium'], path);
   const sizeLimit = (o.sizeLimit as string | undefined) ?? DEFAULTS.tmpSizeLimit;
   parseQuantity(sizeLimit, `${path}.sizeLimit`, 'storage');
@@ -248,10 +256,12 @@ function hardenPodSecurityContext(
   runAsUser: number | false | undefined,
   runAsUserPath: string,
 ): PodSecurityContext {
-  const s = sc === undefined ? {} : assertPlainObject(sc, path) as PodSecurityContext;
+  const s = sc === undefined ? emptyRecord<PodSecurityContext>() : assertPlainObject(sc, path) as PodSecurityContext;
   assertKnownKeys(s as Record<string, unknown>, POD_SECURITY_FIELDS, path);
   checkSharedSecurityFields(s, path);
-  (s.sysctls ?? []).forEach((sysctl, i) => {
+  if (s.fsGroup !== undefined) assertInteger(s.fsGroup, `${path}.fsGroup`, 0, 2147483647);
+  (s.supplementalGroups ?? []).forEach((g, i) => assertInteger(g, `${path}.supplementalGroups[${i}]`, 0, 2147483647));
+  (s.sysctls === undefined ? [] : assertArray<{ name: string }>(s.sysctls, `${path}.sysctls`)).forEach((sysctl, i) => {
     if (!SAFE_SYSCTLS.includes(sysctl?.name)) {
       throw new GvisorIacError('SANDBOX_ESCAPE', `${path}.sysctls[${i}].name`, sysctl?.name, 'is not a namespaced sysctl Pod Security allows (and gVisor ignores most sysctls)', `use one of ${SAFE_SYSCTLS.join(', ')}`);
     }

@@ -3,6 +3,7 @@ import { NAME_LABEL } from './defaults';
 import { KubeObject, Manifests } from './manifest';
 import { ObjectIdentityProps, objectMeta, resolveIdentity } from './metadata';
 import { ManifestOverride, applyOverrides } from './overrides';
+import { ownValue, plainProps } from './plain-data';
 import { POD_SPEC_PROP_KEYS, SandboxedPodSpecProps, buildSandboxedPodSpec } from './pod-spec';
 import { assertKnownKeys, assertOneOf, assertPlainObject } from './validate';
 
@@ -25,13 +26,14 @@ export const WORKLOAD_PROP_KEYS = ['name', 'namespace', 'labels', 'annotations',
 export function workloadIdentity(props: SandboxedWorkloadProps, id: string, path: string, extraKeys: readonly string[]) {
   assertKnownKeys(assertPlainObject(props, path), [...WORKLOAD_PROP_KEYS, ...extraKeys], path);
   const identity = resolveIdentity(props, id, path);
-  const selector = { [NAME_LABEL]: identity.labels[NAME_LABEL] ?? identity.name };
+  const selector = { [NAME_LABEL]: (ownValue(identity.labels, NAME_LABEL) as string | undefined) ?? identity.name };
   const podLabels = { ...identity.labels, ...selector };
   return { identity, selector, podLabels };
 }
 
 /** Builds a gVisor-sandboxed Pod. `id` names it when `props.name` is absent. */
-export function renderSandboxedPod(props: SandboxedPodProps, id: string, path = 'props'): Manifests {
+export function renderSandboxedPod(propsIn: SandboxedPodProps, id: string, path = 'props'): Manifests {
+  const props = plainProps(propsIn, path);
   const { identity, podLabels } = workloadIdentity(props, id, path, ['restartPolicy']);
   const restartPolicy = props.restartPolicy === undefined ? undefined : assertOneOf(props.restartPolicy, ['Always', 'OnFailure', 'Never'] as const, `${path}.restartPolicy`);
   const spec = buildSandboxedPodSpec(props, path, restartPolicy ? { restartPolicy } : {});

@@ -3,6 +3,7 @@ import type { RuntimeClass } from 'kubernetes-types/node/v1';
 import { DEFAULTS, GKE_SANDBOX, MANAGED_BY_LABEL } from './defaults';
 import { GvisorIacError } from './errors';
 import { KubeObject, Manifests, prune } from './manifest';
+import { ownValue, plainProps } from './plain-data';
 import { parseQuantity } from './quantity';
 import { validateTolerations } from './scheduling';
 import { assertAnnotations, assertDnsLabel, assertDnsSubdomain, assertKnownKeys, assertLabels, assertOneOf, assertPlainObject } from './validate';
@@ -108,7 +109,8 @@ const KNOWN = ['name', 'handler', 'handlerIsGvisor', 'podOverhead', 'nodeSelecto
  * Builds a gVisor RuntimeClass (`node.k8s.io/v1`) from props, validating
  * everything first.
  */
-export function renderRuntimeClass(props: GvisorRuntimeClassProps = {}, path = 'props'): RuntimeClassManifests {
+export function renderRuntimeClass(propsIn: GvisorRuntimeClassProps = {}, path = 'props'): RuntimeClassManifests {
+  const props = plainProps(propsIn, path);
   assertKnownKeys(assertPlainObject(props, path), KNOWN, path);
   const preset = props.preset === undefined ? undefined : assertOneOf(props.preset, ['gke'] as const, `${path}.preset`);
   const gke = preset === 'gke';
@@ -146,7 +148,7 @@ export function renderRuntimeClass(props: GvisorRuntimeClassProps = {}, path = '
     metadata: { name, labels: { ...MANAGED_BY_LABEL, ...labels }, annotations: nonEmpty(annotations) },
     handler,
     overhead: overhead ? { podFixed: { cpu: overhead.cpu, memory: overhead.memory } } : undefined,
-    scheduling: ref.nodeSelector || tolerations ? { nodeSelector: ref.nodeSelector, tolerations } : undefined,
+    scheduling: ownValue(ref, 'nodeSelector') || tolerations ? { nodeSelector: ownValue(ref, 'nodeSelector') as Record<string, string> | undefined, tolerations } : undefined,
   });
   return { ref, objects: [rc], primary: 0 };
 }
@@ -192,7 +194,7 @@ export function assertGvisorHandler(handler: string, path: string, vouched: bool
 
 /** A reference to a RuntimeClass by name (no object emitted), e.g. one created by a cluster add-on. */
 export function runtimeClassRef(name: string, options: { podOverhead?: PodOverhead } = {}): RuntimeClassRef {
-  return renderRuntimeClass({ name, existing: true, podOverhead: options.podOverhead ?? false }).ref;
+  return renderRuntimeClass({ name, existing: true, podOverhead: (ownValue(options, 'podOverhead') as PodOverhead | undefined) ?? false }).ref;
 }
 
 function resolveOverhead(value: PodOverhead | false | undefined, path: string, gke: boolean): { cpu: string; memory: string } | undefined {

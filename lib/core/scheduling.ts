@@ -1,5 +1,6 @@
 import type { Toleration } from 'kubernetes-types/core/v1';
 import { GvisorIacError, fieldPath } from './errors';
+import { plainProps } from './plain-data';
 import { assertArray, assertInteger, assertKnownKeys, assertLabelKey, assertLabelValue, assertOneOf, assertPlainObject } from './validate';
 
 const TOLERATION_FIELDS = ['key', 'operator', 'value', 'effect', 'tolerationSeconds'] as const;
@@ -13,7 +14,8 @@ export function validateTolerations(value: unknown, path: string): Toleration[] 
 }
 
 /** Validates one toleration (key, operator, value, effect, tolerationSeconds); returns a copy. */
-export function validateToleration(t: Toleration, p: string): Toleration {
+export function validateToleration(tIn: Toleration, p: string): Toleration {
+  const t = plainProps(tIn, p);
   assertKnownKeys(assertPlainObject(t, p), TOLERATION_FIELDS, p);
   const operator = t.operator === undefined ? 'Equal' : assertOneOf(t.operator, ['Equal', 'Exists'] as const, `${p}.operator`);
   if (t.key !== undefined && t.key !== '') assertLabelKey(t.key, `${p}.key`);

@@ -14,6 +14,15 @@ export const ADMISSION_RESOURCE_RULES = [
 ] as const;
 
 /**
+ * The volume sources Pod Security "restricted" allows (besides them, only
+ * hostPath has its own, more specific, denial).
+ * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
+ */
+export const RESTRICTED_VOLUME_SOURCES = [
+  'configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'image', 'persistentVolumeClaim', 'projected', 'secret',
+] as const;
+
+/**
  * The policy's CEL. Only standard CEL is used (`has`, `all`, ternaries,
  * `+`, `==`), which both Kubernetes and other CEL engines evaluate the same;
  * no Kubernetes-only library functions, no optional syntax (`.?`).
@@ -42,6 +51,9 @@ function celVariables(): { name: string; expression: string }[] {
 function celValidations(runtimeClassName: string) {
   const spec = 'variables.podSpec';
   const flag = (f: string) => `!(has(${spec}.${f}) && ${spec}.${f})`;
+  const caps = 'c.securityContext.capabilities';
+  const podSeccomp = `(has(${spec}.securityContext) && has(${spec}.securityContext.seccompProfile))`;
+  const seccompOk = (p: string) => `(${p}.type == 'RuntimeDefault' || ${p}.type == 'Localhost')`;
   return [
     {
       expression: `has(${spec}.runtimeClassName) && ${spec}.runtimeClassName == '${runtimeClassName}'`,
@@ -63,6 +75,44 @@ function celValidations(runtimeClassName: string) {
       reason: 'Forbidden',
     },
     {
+      expression: `!(has(${spec}.securityContext) && has(${spec}.securityContext.runAsUser) && ${spec}.securityContext.runAsUser == 0)`
+        // An explicit pod-level false is refused even when every container says true, as Pod Security does.
+        + ` && !(has(${spec}.securityContext) && has(${spec}.securityContext.runAsNonRoot) && !${spec}.securityContext.runAsNonRoot)`
+        + ' && variables.containers.all(c, !has(c.securityContext) || !has(c.securityContext.runAsUser) || c.securityContext.runAsUser != 0)'
+        + ` && ((has(${spec}.securityContext) && has(${spec}.securityContext.runAsNonRoot) && ${spec}.securityContext.runAsNonRoot)`
+        + '   ? variables.containers.all(c, !has(c.securityContext) || !has(c.securityContext.runAsNonRoot) || c.securityContext.runAsNonRoot)'
+        + '   : variables.containers.all(c, has(c.securityContext) && has(c.securityContext.runAsNonRoot) && c.securityContext.runAsNonRoot))',
+      message: 'pods in tenant namespaces must not run as root: set securityContext.runAsNonRoot to true and never runAsUser 0, in the pod or in every container',
+      messageExpression: 'variables.specPath + ": set securityContext.runAsNonRoot to true (in the pod or in every container) and never runAsUser 0; pods in tenant namespaces must not run as root"',
+      reason: 'Forbidden',
+    },
+    {
+      expression: 'variables.containers.all(c, has(c.securityContext) && has(c.securityContext.allowPrivilegeEscalation) && !c.securityContext.allowPrivilegeEscalation)',
+      message: 'containers in tenant namespaces must set securityContext.allowPrivilegeEscalation to false (every container, init container and ephemeral container)',
+      messageExpression: 'variables.specPath + ": set securityContext.allowPrivilegeEscalation to false in every container, init container and ephemeral container (Pod Security \'restricted\')"',
+      reason: 'Forbidden',
+    },
+    {
+      expression: `variables.containers.all(c, has(c.securityContext) && has(${caps}) && has(${caps}.drop) && ${caps}.drop.exists(d, d == 'ALL')`
+        + ` && (!has(${caps}.add) || ${caps}.add.all(a, a == 'NET_BIND_SERVICE')))`,
+      message: 'containers in tenant namespaces must drop all capabilities: set securityContext.capabilities.drop to ["ALL"] and add nothing but NET_BIND_SERVICE',
+      messageExpression: 'variables.specPath + ": set securityContext.capabilities.drop to [\'ALL\'] in every container, init container and ephemeral container, and add nothing but NET_BIND_SERVICE (Pod Security \'restricted\')"',
+      reason: 'Forbidden',
+    },
+    {
+      expression: `(!${podSeccomp} || ${seccompOk(`${spec}.securityContext.seccompProfile`)})`
+        + ` && variables.containers.all(c, (has(c.securityContext) && has(c.securityContext.seccompProfile)) ? ${seccompOk('c.securityContext.seccompProfile')} : ${podSeccomp})`,
+      message: 'pods in tenant namespaces must set securityContext.seccompProfile.type to RuntimeDefault or Localhost, in the pod or in every container, and never Unconfined',
+      messageExpression: 'variables.specPath + ": set securityContext.seccompProfile.type to \'RuntimeDefault\' (or \'Localhost\') in the pod or in every container, and never \'Unconfined\' (Pod Security \'restricted\')"',
+      reason: 'Forbidden',
+    },
+    {
+      expression: `!has(${spec}.volumes) || ${spec}.volumes.all(v, has(v.hostPath) || ${RESTRICTED_VOLUME_SOURCES.map((k) => `has(v.${k})`).join(' || ')})`,
+      message: `volumes in tenant namespaces must be of a type Pod Security "restricted" allows: ${RESTRICTED_VOLUME_SOURCES.join(', ')}`,
+      messageExpression: `variables.specPath + ".volumes: use only ${RESTRICTED_VOLUME_SOURCES.join(', ')} volumes (Pod Security 'restricted'); ask the cluster operator for a PersistentVolumeClaim instead of a node or network volume"`,
+      reason: 'Forbidden',
+    },
+    {
       expression: `!has(${spec}.volumes) || ${spec}.volumes.all(v, !has(v.hostPath))`,
       message: 'hostPath volumes are not allowed in tenant namespaces: use emptyDir, a ConfigMap/Secret or a PersistentVolumeClaim instead',
       messageExpression: 'variables.specPath + ".volumes: hostPath volumes are not allowed in tenant namespaces; use emptyDir, a ConfigMap/Secret or a PersistentVolumeClaim instead"',
@@ -75,7 +125,12 @@ function celValidations(runtimeClassName: string) {
  * The shared ValidatingAdmissionPolicy and its binding: in every namespace
  * labelled `gvisor-iac.dev/sandbox=<sandboxName>`, pods and pod templates
  * must use `runtimeClassName`, stay out of host namespaces, run no
- * privileged container and mount no hostPath. Updates that leave the spec
+ * privileged container, never run as root, and meet the rest of Pod
+ * Security "restricted" (allowPrivilegeEscalation false, capabilities
+ * dropped, a RuntimeDefault/Localhost seccomp profile, only the volume types
+ * it allows, no hostPath). Pod Security admission only warns on workload
+ * templates; denying them here makes `kubectl apply` fail with the field
+ * named instead of a controller that never creates a pod. Updates that leave the spec
  * unchanged (labels, finalizers) pass, so objects older than the policy can
  * still be cleaned up.
  * @see https://kubernetes.io/docs/reference/access-authn-authz/validating-admission-policy/
@@ -112,15 +167,19 @@ export const INGRESS_DEPUTY_ANNOTATION_PATTERN = '(?i)(snippet|auth-url|mirror-(
  */
 function deputyValidations(): Record<string, string>[] {
   const kind = (k: string) => `request.kind.kind != '${k}'`;
+  // One policy matches three kinds and the API server type-checks every
+  // expression against each of them: the spec is read as dyn, so a field of
+  // one kind is no type error for the others (each expression is guarded by
+  // its kind first).
   const annotations = 'object.metadata.annotations';
   return [
     {
-      expression: `${kind('Service')} || !has(object.spec.externalIPs) || size(object.spec.externalIPs) == 0`,
+      expression: `${kind('Service')} || !has(dyn(object.spec).externalIPs) || size(dyn(object.spec).externalIPs) == 0`,
       message: 'Services in tenant namespaces must not set spec.externalIPs (they would capture traffic for those addresses from every pod in the cluster): remove spec.externalIPs and use a LoadBalancer or an Ingress',
       reason: 'Forbidden',
     },
     {
-      expression: `${kind('Service')} || ((!has(object.spec.type) || object.spec.type != 'ExternalName') && (!has(object.spec.externalName) || object.spec.externalName == ''))`,
+      expression: `${kind('Service')} || ((!has(dyn(object.spec).type) || dyn(object.spec).type != 'ExternalName') && (!has(dyn(object.spec).externalName) || dyn(object.spec).externalName == ''))`,
       message: 'Services of type ExternalName are not allowed in tenant namespaces (a shared ingress controller or proxy would connect to any host they name, the cloud metadata server included; CVE-2021-25740): use a Service with a selector, or ask the cluster operator for an egress rule',
       reason: 'Forbidden',
     },
@@ -131,21 +190,21 @@ function deputyValidations(): Record<string, string>[] {
       reason: 'Forbidden',
     },
     {
-      expression: `${kind('Ingress')} || ((!has(object.spec.defaultBackend) || !has(object.spec.defaultBackend.resource))`
-        + ' && (!has(object.spec.rules) || object.spec.rules.all(r, !has(r.http) || r.http.paths.all(p, !has(p.backend.resource)))))',
+      expression: `${kind('Ingress')} || ((!has(dyn(object.spec).defaultBackend) || !has(dyn(object.spec).defaultBackend.resource))`
+        + ' && (!has(dyn(object.spec).rules) || dyn(object.spec).rules.all(r, !has(r.http) || r.http.paths.all(p, !has(p.backend.resource)))))',
       message: 'Ingress backends in tenant namespaces must be Services: remove backend.resource (and defaultBackend.resource)',
       reason: 'Forbidden',
     },
     {
-      expression: `${kind('PersistentVolumeClaim')} || !has(object.spec.volumeName) || object.spec.volumeName == ''`
-        + " || (request.operation == 'UPDATE' && has(oldObject.spec.volumeName) && oldObject.spec.volumeName == object.spec.volumeName)"
+      expression: `${kind('PersistentVolumeClaim')} || !has(dyn(object.spec).volumeName) || dyn(object.spec).volumeName == ''`
+        + " || (request.operation == 'UPDATE' && has(dyn(oldObject.spec).volumeName) && dyn(oldObject.spec).volumeName == dyn(object.spec).volumeName)"
         + ` || request.userInfo.username in [${PV_BINDER_USERS.map((u) => `'${u}'`).join(', ')}]`,
       message: 'PersistentVolumeClaims in tenant namespaces must not name a PersistentVolume (spec.volumeName would bind a volume provisioned for someone else, or a node directory): remove spec.volumeName and let the storage class provision one',
       reason: 'Forbidden',
     },
     {
-      expression: `${kind('PersistentVolumeClaim')} || !has(object.spec.dataSourceRef) || !has(object.spec.dataSourceRef.namespace)`
-        + ' || object.spec.dataSourceRef.namespace == request.namespace',
+      expression: `${kind('PersistentVolumeClaim')} || !has(dyn(object.spec).dataSourceRef) || !has(dyn(object.spec).dataSourceRef.namespace)`
+        + ' || dyn(object.spec).dataSourceRef.namespace == request.namespace',
       message: 'PersistentVolumeClaims in tenant namespaces must not copy data from another namespace: remove spec.dataSourceRef.namespace',
       reason: 'Forbidden',
     },

@@ -7,7 +7,9 @@ import type { SandboxEgressPort } from './egress';
  * - `"internet"`: any public address — private, shared (CGNAT), loopback,
  *   link-local and cloud-metadata ranges and `internetExcept` are excluded;
  * - a list of CIDRs (`["203.0.113.0/24", "2001:db8::/32"]`): only those;
- *   link-local and metadata addresses inside them are carved out.
+ *   link-local and metadata addresses inside them are carved out; an
+ *   IPv4-mapped CIDR (`::ffff:0:0/96` and inside) is refused, since
+ *   Kubernetes reads it as IPv4 (write the IPv4 form).
  */
 export type TenantEgress = 'none' | 'internet' | readonly string[];
 

@@ -4,7 +4,8 @@ import { resolveResources } from './container';
 import { DEFAULTS } from './defaults';
 import { checkEgressPorts } from './egress';
 import { GvisorIacError, fieldPath } from './errors';
-import { neverReachableContaining } from './network-ranges';
+import { neverReachableContaining, refuseIpv4Mapped } from './network-ranges';
+import { emptyRecord } from './plain-data';
 import { parseQuantity } from './quantity';
 import { MULTI_TENANT_DEFAULTS, TenantAdmins, TenantProps, TenantQuota } from './tenant-props';
 import {
@@ -96,9 +97,9 @@ function quotaKind(key: string): 'cpu' | 'memory' | 'count' {
 
 /** Builds `spec.hard` from the friendly fields and the raw map, validating every quantity. */
 function resolveQuota(q: TenantQuota | undefined, path: string): Record<string, string> {
-  const quota = q === undefined ? {} : assertPlainObject(q, path) as TenantQuota;
+  const quota = q === undefined ? emptyRecord<TenantQuota>() : assertPlainObject(q, path) as TenantQuota;
   assertKnownKeys(quota as Record<string, unknown>, QUOTA_KEYS, path);
-  const hard: Record<string, string> = {};
+  const hard = emptyRecord<Record<string, string>>();
   for (const [field, keys] of Object.entries(QUOTA_FIELDS) as [keyof typeof QUOTA_FIELDS, readonly string[]][]) {
     const given = quota[field];
     const p = `${path}.${field}`;
@@ -173,7 +174,7 @@ function resolveEgress(e: unknown, path: string): ResolvedTenant['egress'] {
     if (inside) {
       throw new GvisorIacError('SANDBOX_ESCAPE', `${path}[${i}]`, c, `lies in ${inside.text}, which is never reachable from a tenant (link-local / cloud metadata)`, 'remove it; workloads that need cloud credentials should use workload identity');
     }
-    return cidr;
+    return refuseIpv4Mapped(cidr, c, `${path}[${i}]`);
   });
   const seen = new Set<string>();
   cidrs.forEach((c, i) => {

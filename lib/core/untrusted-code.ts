@@ -4,9 +4,11 @@ import { assertImage, resolveResources, resourceKind } from './container';
 import { NAME_LABEL, UNTRUSTED_CODE_DEFAULTS } from './defaults';
 import { SandboxEgress, sandboxNetworkPolicy } from './egress';
 import { GvisorIacError, fieldPath } from './errors';
+import { checkK8sField } from './k8s-types';
 import { KubeObject, Manifests, prune } from './manifest';
 import { ObjectIdentityProps, objectMeta, resolveIdentity } from './metadata';
 import { ManifestOverride, applyOverrides } from './overrides';
+import { emptyRecord, ownValue, plainProps } from './plain-data';
 import { buildSandboxedPodSpec } from './pod-spec';
 import { parseQuantity } from './quantity';
 import { RuntimeClassRef } from './runtime-class';
@@ -90,11 +92,12 @@ export function untrustedRunSelector(name: string): Record<string, string> {
  * `<name>` (Job, NetworkPolicy) and `<name>-code` (ConfigMap), where `name`
  * comes from props or the construct id. Validates everything first.
  */
-export function renderUntrustedCodeSandbox(props: UntrustedCodeSandboxProps, id: string, path = 'props'): Manifests {
+export function renderUntrustedCodeSandbox(propsIn: UntrustedCodeSandboxProps, id: string, path = 'props'): Manifests {
+  const props = plainProps(propsIn, path);
   assertKnownKeys(assertPlainObject(props, path), KNOWN, path);
   const identity = resolveIdentity(props, id, path);
-  if (props.labels && UNTRUSTED_CODE_DEFAULTS.runLabel in props.labels) {
-    throw new GvisorIacError('RESERVED_NAME', `${path}.labels["${UNTRUSTED_CODE_DEFAULTS.runLabel}"]`, props.labels[UNTRUSTED_CODE_DEFAULTS.runLabel], 'is set by UntrustedCodeSandbox to the run name (it scopes the NetworkPolicy to this run)', 'remove it; set `name` to name the run');
+  if (ownValue(props.labels, UNTRUSTED_CODE_DEFAULTS.runLabel) !== undefined) {
+    throw new GvisorIacError('RESERVED_NAME', `${path}.labels["${UNTRUSTED_CODE_DEFAULTS.runLabel}"]`, ownValue(props.labels, UNTRUSTED_CODE_DEFAULTS.runLabel), 'is set by UntrustedCodeSandbox to the run name (it scopes the NetworkPolicy to this run)', 'remove it; set `name` to name the run');
   }
   const name = identity.name;
   const image = assertImage(props.image, `${path}.image`);
@@ -103,6 +106,7 @@ export function renderUntrustedCodeSandbox(props: UntrustedCodeSandboxProps, id:
   const code = checkCode(props.code, `${path}.code`);
   const codeMountPath = checkMountPath(props.codeMountPath, `${path}.codeMountPath`);
   const env = checkEnv(props.env, `${path}.env`);
+  for (const key of ['activeDeadlineSeconds', 'ttlSecondsAfterFinished'] as const) checkK8sField('BatchV1JobSpec', key, props[key], `${path}.${key}`);
   const activeDeadlineSeconds = optionalInteger(props.activeDeadlineSeconds, `${path}.activeDeadlineSeconds`, 1) ?? UNTRUSTED_CODE_DEFAULTS.activeDeadlineSeconds;
   const ttlSecondsAfterFinished = optionalInteger(props.ttlSecondsAfterFinished, `${path}.ttlSecondsAfterFinished`) ?? UNTRUSTED_CODE_DEFAULTS.ttlSecondsAfterFinished;
   const strings = (v: unknown, field: string) => (v === undefined ? undefined : assertArray<unknown>(v, `${path}.${field}`).map((s, i) => stringValue(s, fieldPath(`${path}.${field}`, i))));
@@ -167,17 +171,17 @@ export function renderUntrustedCodeSandbox(props: UntrustedCodeSandboxProps, id:
 
 /** Limits over the defaults, requests equal to limits (Guaranteed QoS); every quantity > 0. */
 function guaranteedResources(value: ResourceRequirements | undefined, path: string): ResourceRequirements {
-  const given = value === undefined ? {} : assertPlainObject(value, path);
+  const given = value === undefined ? emptyRecord() : assertPlainObject(value, path);
   assertKnownKeys(given, ['requests', 'limits'], path);
   const checked = resolveResources(given as ResourceRequirements, path, {});
-  const limits: Record<string, string> = { ...UNTRUSTED_CODE_DEFAULTS.limits, ...(checked.limits as Record<string, string> | undefined) };
+  const limits: Record<string, string> = { ...UNTRUSTED_CODE_DEFAULTS.limits, ...(ownValue(checked, 'limits') as Record<string, string> | undefined) };
   for (const [key, q] of Object.entries(limits)) {
     if (parseQuantity(q, `${path}.limits.${key}`, resourceKind(key)) <= 0) {
       throw new GvisorIacError('INVALID_RESOURCES', `${path}.limits.${key}`, q, 'is zero', 'give untrusted code a positive limit');
     }
   }
-  for (const [key, q] of Object.entries((checked.requests ?? {}) as Record<string, string>)) {
-    const limit = limits[key];
+  for (const [key, q] of Object.entries((ownValue(checked, 'requests') ?? {}) as Record<string, string>)) {
+    const limit = ownValue(limits, key) as string | undefined;
     if (limit === undefined || parseQuantity(q, '', resourceKind(key)) !== parseQuantity(limit, '', resourceKind(key))) {
       throw new GvisorIacError('INVALID_RESOURCES', `${path}.requests.${key}`, q, `differs from the limit ${limit === undefined ? '(none)' : JSON.stringify(limit)}: untrusted code runs with Guaranteed QoS (requests = limits)`, 'drop requests; they are set equal to the limits');
     }

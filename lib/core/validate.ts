@@ -102,7 +102,8 @@ export function assertAnnotations(annotations: unknown, path: string): Record<st
   const map = assertPlainObject(annotations, path);
   for (const [k, v] of Object.entries(map)) {
     assertLabelKey(k, `${path}[${JSON.stringify(k)}]`);
-    assertString(v, fieldPath(path, k));
+    // An annotation value may be empty; it must be a string.
+    if (typeof v !== 'string') throw new GvisorIacError('INVALID_TYPE', fieldPath(path, k), v, 'is not a string', 'annotation values are strings; quote numbers and booleans');
   }
   return map as Record<string, string>;
 }
@@ -178,6 +179,8 @@ function editDistance(a: string, b: string): number {
 
 /** The known name closest to `key`: a small edit distance, or a long shared prefix. */
 function closestName(key: string, known: readonly string[]): string | undefined {
+  // A typo is short; comparing a megabyte-long key with every known name would take minutes.
+  if (key.length > 200) return undefined;
   const lower = key.toLowerCase();
   const ranked = known.map((k) => ({ k, d: editDistance(lower, k.toLowerCase()) })).sort((x, y) => x.d - y.d);
   const best = ranked[0];

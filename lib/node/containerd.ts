@@ -87,6 +87,15 @@ export interface ContainerdConfigOptions extends NodeWarningOptions {
    * @default - none
    */
   readonly criPluginConfig?: Record<string, unknown>;
+  /**
+   * The pod sandbox ("pause") image, for nodes that cannot pull
+   * `registry.k8s.io/pause` (air-gapped, or a mirror): schema 2 writes the
+   * CRI plugin's `sandbox_image`, schema 3 the images plugin's
+   * (`io.containerd.cri.v1.images`) `pinned_images.sandbox`. containerd pulls
+   * it only when it is not already in its image store.
+   * @default - unset: containerd's built-in pause image
+   */
+  readonly sandboxImage?: string;
   /** `root` (only with `mode: 'file'`). @default - containerd's default (`/var/lib/containerd`) */
   readonly root?: string;
   /** `state` (only with `mode: 'file'`). @default - containerd's default (`/run/containerd`) */
@@ -99,7 +108,7 @@ export interface ContainerdConfigOptions extends NodeWarningOptions {
 
 const KNOWN = [
   'schema', 'mode', 'handler', 'shim', 'runscConfigPath', 'runscBinary', 'podAnnotations', 'systemdCgroup', 'keepDefaultRuntime',
-  'criPluginConfig', 'root', 'state', 'address', 'imports', ...WARNING_OPTION_NAMES,
+  'criPluginConfig', 'sandboxImage', 'root', 'state', 'address', 'imports', ...WARNING_OPTION_NAMES,
 ] as const;
 
 /** The CRI plugin that owns `containerd.runtimes` in each schema. */
@@ -108,9 +117,17 @@ export const CRI_RUNTIME_PLUGIN: Record<ContainerdSchema, string> = {
   3: 'io.containerd.cri.v1.runtime',
 };
 
+/** The plugin that owns the pinned sandbox image in schema 3 (containerd 2.x). */
+export const CRI_IMAGES_PLUGIN_V3 = 'io.containerd.cri.v1.images';
+
 export const DEFAULT_RUNSC_CONFIG_PATH = '/etc/containerd/runsc.toml';
 /** The annotation prefix runsc reads pod-level settings from (`dev.gvisor.flag.*`, `dev.gvisor.spec.*`, …). */
 export const GVISOR_ANNOTATION_PREFIX = 'dev.gvisor.';
+/** An image reference: [registry/]path[:tag][@sha256:digest], lowercase path components. */
+const PATH_COMPONENT = '[a-z0-9]+(?:[._-]+[a-z0-9]+)*';
+const IMAGE_REFERENCE = new RegExp(
+  `^(?:[A-Za-z0-9.-]+(?::\\d+)?/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`,
+);
 
 /** True when containerd would pass some `dev.gvisor.` annotation through `glob` (Go `path.Match`). */
 export function podAnnotationGlobReachesGvisor(glob: string): boolean {
@@ -199,6 +216,13 @@ export function renderContainerdConfig(options: ContainerdConfigOptions = {}): s
     }
   }
   const podAnnotations = opts.podAnnotations === undefined ? undefined : assertPodAnnotations(opts.podAnnotations);
+  let sandboxImage: string | undefined;
+  if (opts.sandboxImage !== undefined) {
+    if (typeof opts.sandboxImage !== 'string' || !IMAGE_REFERENCE.test(opts.sandboxImage)) {
+      throw new GvisorIacError('INVALID_VALUE', 'sandboxImage', opts.sandboxImage, 'is not an image reference', 'use a reference such as "registry.k8s.io/pause:3.10.1" or "mirror.example/pause@sha256:…"');
+    }
+    sandboxImage = opts.sandboxImage;
+  }
   const systemdCgroup = opts.systemdCgroup === undefined ? undefined : assertBoolean(opts.systemdCgroup, 'systemdCgroup');
   const keepDefault = opts.keepDefaultRuntime === undefined ? true : assertBoolean(opts.keepDefaultRuntime, 'keepDefaultRuntime');
 
@@ -221,6 +245,13 @@ export function renderContainerdConfig(options: ContainerdConfigOptions = {}): s
     mergeCriPluginConfig(plugin, raw as Record<string, unknown>, settings);
   }
 
+  if (sandboxImage !== undefined && schema === 2) {
+    if (Object.hasOwn(plugin, 'sandbox_image')) {
+      throw new GvisorIacError('INVALID_NODE_CONFIG', 'criPluginConfig.sandbox_image', plugin.sandbox_image, 'overrides a key that gvisor-iac renders', 'set it through the typed option instead of criPluginConfig');
+    }
+    plugin.sandbox_image = sandboxImage;
+  }
+
   const doc: Record<string, unknown> = { version: schema };
   if (mode === 'file') {
     if (opts.root !== undefined) doc.root = assertAbsolutePath(opts.root, 'root', '/var/lib/containerd');
@@ -229,6 +260,9 @@ export function renderContainerdConfig(options: ContainerdConfigOptions = {}): s
     if (opts.address !== undefined) doc.grpc = { address: assertAbsolutePath(opts.address, 'address', '/run/containerd/containerd.sock') };
   }
   doc.plugins = { [CRI_RUNTIME_PLUGIN[schema]]: plugin };
+  if (sandboxImage !== undefined && schema === 3) {
+    (doc.plugins as Record<string, unknown>)[CRI_IMAGES_PLUGIN_V3] = { pinned_images: { sandbox: sandboxImage } };
+  }
 
   reportWarnings(containerdConfigWarnings(opts), opts);
   const what = mode === 'file' ? 'containerd config' : 'containerd drop-in (add its path to the main config\'s imports)';

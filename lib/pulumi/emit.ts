@@ -115,7 +115,8 @@ export function emitManifests(
     const obj = objects[i]!;
     const Resource = KINDS[`${obj.apiVersion}/${obj.kind}`]!.resource();
     const on = [...new Set([...deps[i]!.map((j) => resources[j]!), ...(named?.[i] ?? []), ...dependsOn])];
-    resources[i] = new Resource(childName(name, obj), obj, on.length ? { parent, dependsOn: on } : { parent });
+    // Null-prototype args: the typed class reads every field it knows (`args.scheduling`…), and an absent one must not come from a polluted Object.prototype.
+    resources[i] = new Resource(childName(name, obj), Object.assign(Object.create(null), obj), on.length ? { parent, dependsOn: on } : { parent });
   }
   index?.record(objects, resources);
   return resources;

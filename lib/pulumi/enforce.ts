@@ -1,5 +1,8 @@
 import * as pulumi from '@pulumi/pulumi';
-import { DEFAULTS, GvisorIacError, POD_SPEC_PATHS, assertArray, assertDnsSubdomain, assertKnownKeys, assertOneOf, assertPlainObject } from '../core';
+import {
+  DEFAULTS, GvisorIacError, POD_SPEC_PATHS, assertArray, assertDnsSubdomain, assertKnownKeys, assertOneOf, assertPlainObject, ownValue, plainProps,
+} from '../core';
+import { runtimeClassVerdict } from '../policy/rules/gvisor-runtime-class-name';
 
 /** Options of `enforceGvisor` / `gvisorTransform`. */
 export interface EnforceGvisorOptions {
@@ -31,6 +34,15 @@ export interface EnforceGvisorOptions {
 const TYPE = /^kubernetes:[^:]+:([A-Za-z]+?)(Patch)?$/;
 
 /**
+ * Custom resources whose Kubernetes objects never reach the engine: a Helm v3
+ * `Release` is installed by the provider itself (helm's own client), so its
+ * Deployments and Pods pass no transform. (Helm v4 `Chart`, `ConfigGroup`,
+ * `ConfigFile` and kustomize `Directory` register each object as a resource,
+ * so those are checked one by one.)
+ */
+const RENDERED_IN_PROVIDER = /^kubernetes:helm\.sh\/v3:Release$/;
+
+/**
  * Where the pod spec of a Pulumi Kubernetes type lives, and whether the type
  * is a server-side-apply patch; undefined when it bears no pods. Any API
  * version matches (`apps/v1`, `extensions/v1beta1`, …), so resources from
@@ -60,10 +72,18 @@ export function podSpecPath(type: string): { path: readonly string[]; patch: boo
  *   sets a class not allowed fails; one that sets none is left alone.
  * Values not known yet (a preview's unknowns, Outputs) are checked when they
  * resolve; secret-wrapped values stay secret.
+ *
+ * A Helm v3 `Release` (`kubernetes:helm.sh/v3:Release`) fails in both modes:
+ * the provider installs its objects itself, out of the transform's sight, so
+ * nothing could be injected or checked. Use a Helm v4 `Chart`, or `exclude`
+ * a release whose chart you have checked.
  */
 export function gvisorTransform(options: EnforceGvisorOptions): pulumi.ResourceTransform {
-  const opts = assertPlainObject(options, 'options') as unknown as EnforceGvisorOptions;
-  assertKnownKeys(opts as unknown as Record<string, unknown>, ['mode', 'runtimeClassName', 'allowedRuntimeClassNames', 'exclude'], 'options');
+  // Own, plain data only (the `exclude` callback apart): options inherited from a polluted prototype are never read.
+  const raw = assertPlainObject(options, 'options');
+  const opts = plainProps(Object.fromEntries(Object.entries(raw).filter(([k]) => k !== 'exclude')), 'options') as Record<string, unknown>;
+  if (ownValue(raw, 'exclude') !== undefined) opts.exclude = ownValue(raw, 'exclude');
+  assertKnownKeys(opts, ['mode', 'runtimeClassName', 'allowedRuntimeClassNames', 'exclude'], 'options');
   const mode = assertOneOf(opts.mode, ['inject', 'deny'] as const, 'options.mode');
   const className = assertDnsSubdomain(opts.runtimeClassName ?? DEFAULTS.runtimeClassName, 'options.runtimeClassName');
   const allowed = new Set([className, ...(opts.allowedRuntimeClassNames === undefined ? [] : assertArray<string>(opts.allowedRuntimeClassNames, 'options.allowedRuntimeClassNames')
@@ -71,20 +91,28 @@ export function gvisorTransform(options: EnforceGvisorOptions): pulumi.ResourceT
   if (opts.exclude !== undefined && typeof opts.exclude !== 'function') {
     throw new GvisorIacError('INVALID_TYPE', 'options.exclude', opts.exclude, 'is not a function', 'pass (args) => boolean');
   }
+  const exclude = opts.exclude as EnforceGvisorOptions['exclude'];
 
   return (args) => {
+    if (!args.custom || exclude?.(args)) return undefined;
+    if (RENDERED_IN_PROVIDER.test(args.type)) {
+      throw new GvisorIacError('SANDBOX_ESCAPE', `${args.name} (${args.type})`, typeof args.props?.chart === 'string' ? args.props.chart : undefined,
+        'renders its manifests inside the Kubernetes provider, where no transform sees them, so its pods could run outside gVisor',
+        'deploy the chart with kubernetes:helm.sh/v4:Chart (its objects pass through this check), or exclude the release after checking that every pod in it sets an allowed runtimeClassName');
+    }
     const where = podSpecPath(args.type);
-    if (!args.custom || !where || opts.exclude?.(args)) return undefined;
+    if (!where) return undefined;
     const label = `${args.name} (${args.type}) ${where.path.join('.')}.runtimeClassName`;
     const fix = (spec: Record<string, unknown>): Record<string, unknown> => {
-      const current = spec.runtimeClassName;
-      if (current === undefined || current === null || current === '') {
+      const current = ownValue(spec, 'runtimeClassName');
+      // The decision is the policy's rule GVISOR-001 (the same one `gvisor-iac check` runs).
+      if (runtimeClassVerdict(current, allowed) === 'absent') {
         if (where.patch) return spec;
         if (mode === 'inject') return { ...spec, runtimeClassName: className };
         throw new GvisorIacError('SANDBOX_ESCAPE', label, current, 'is not set, so the pods would run outside gVisor', `set runtimeClassName: "${className}" (or enforce with mode "inject")`);
       }
       const checked = mapInput(current, (name) => {
-        if (typeof name === 'string' && allowed.has(name)) return name;
+        if (runtimeClassVerdict(name, allowed) === 'gvisor') return name;
         throw new GvisorIacError('SANDBOX_ESCAPE', label, name, 'is not an allowed gVisor RuntimeClass, so the pods would run outside the sandbox',
           `use ${[...allowed].map((n) => JSON.stringify(n)).join(' or ')} (or add the class to allowedRuntimeClassNames)`);
       });
@@ -101,14 +129,40 @@ export function gvisorTransform(options: EnforceGvisorOptions): pulumi.ResourceT
  * (`kubernetes:helm.sh/v4:Chart`), `ConfigGroup`s and other libraries. Call it
  * first in the program. Needs a Pulumi CLI with transform support.
  *
+ * Under unit-test mocks (`pulumi.runtime.setMocks`) there is no engine to run
+ * the transform: it registers nothing, logs {@link MOCKS_WARNING} and still
+ * returns the transform, so the program runs and a test can apply it.
+ *
  * @example
  * enforceGvisor({ mode: 'inject' });                      // default class "gvisor"
  * enforceGvisor({ mode: 'deny', runtimeClassName: 'gvisor' });
  */
 export function enforceGvisor(options: EnforceGvisorOptions): pulumi.ResourceTransform {
   const transform = gvisorTransform(options);
+  if (underMocks()) {
+    void pulumi.log.warn(MOCKS_WARNING);
+    return transform;
+  }
   pulumi.runtime.registerResourceTransform(transform);
   return transform;
+}
+
+/**
+ * What `enforceGvisor` says when it runs under unit-test mocks, where it
+ * registers nothing.
+ */
+export const MOCKS_WARNING = 'gvisor-iac: enforceGvisor is not enforced in this run: unit-test mocks (pulumi.runtime.setMocks) have no engine to run resource transforms. '
+  + 'To test the enforcement, call the transform that enforceGvisor returns with ResourceTransformArgs; under `pulumi preview`/`pulumi up` it applies to every resource.';
+
+/**
+ * True when the SDK runs on `pulumi.runtime.setMocks`: its resource monitor is
+ * the SDK's MockMonitor (recognised by its `mocks` field, so that another copy
+ * of @pulumi/pulumi is recognised too). Everything else is an engine, where a
+ * CLI without transform support must fail loudly rather than skip the check.
+ */
+function underMocks(): boolean {
+  const monitor = pulumi.runtime.getMonitor() as { mocks?: unknown } | undefined;
+  return typeof monitor === 'object' && monitor !== null && typeof monitor.mocks === 'object' && monitor.mocks !== null;
 }
 
 /** Secret wrapper as the engine hands nested secrets to a transform. */
@@ -140,7 +194,8 @@ function updateAt(obj: unknown, path: readonly string[], fn: (o: Record<string, 
     const o = value ?? {};
     if (path.length === 0) return fn(o);
     const [head, ...rest] = path as [string, ...string[]];
-    const next = updateAt(o[head], rest, fn, patch);
-    return next === o[head] ? o : { ...o, [head]: next };
+    const here = ownValue(o, head);
+    const next = updateAt(here, rest, fn, patch);
+    return next === here ? o : { ...o, [head]: next };
   });
 }

@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import type { Container, EnvVar } from 'kubernetes-types/core/v1';
-import { GvisorIacError, KubeObject, Manifests } from '../core';
+import { GvisorIacError, KubeObject, Manifests, checkTree } from '../core';
 
 /**
  * A Kubernetes `EnvVar` whose `value` may come from another resource
@@ -74,7 +74,8 @@ export interface LiftedArgs<T> {
  */
 export function liftInputs<T>(args: T, path: string): LiftedArgs<T> {
   const leaves: pulumi.Input<unknown>[] = [];
-  const walk = (value: unknown, p: string): unknown => {
+  const ancestors = new Set<object>();
+  const walk = (value: unknown, p: string, depth = 0): unknown => {
     if (isUnresolved(value)) {
       if (!INPUT_LEAF.test(p)) {
         throw new GvisorIacError('INVALID_TYPE', p, '(a Pulumi Output or Promise)', 'is not a plain value, but this field decides what is emitted and is validated before anything is registered',
@@ -83,11 +84,16 @@ export function liftInputs<T>(args: T, path: string): LiftedArgs<T> {
       leaves.push(value);
       return placeholder(leaves.length - 1);
     }
-    if (Array.isArray(value)) return value.map((v, i) => walk(v, `${p}[${i}]`));
-    if (isPlainObject(value)) {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, p ? `${p}.${k}` : k)]));
+    if (!Array.isArray(value) && !isPlainObject(value)) return value;
+    // The same refusals as the core's copy of the props, before this walk could overflow the stack.
+    checkTree(value, p, ancestors, depth);
+    ancestors.add(value);
+    try {
+      if (Array.isArray(value)) return value.map((v, i) => walk(v, `${p}[${i}]`, depth + 1));
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, p ? `${p}.${k}` : k, depth + 1)]));
+    } finally {
+      ancestors.delete(value);
     }
-    return value;
   };
   return { plain: walk(args, path) as T, leaves };
 }

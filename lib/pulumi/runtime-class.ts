@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { GvisorRuntimeClassProps, PodOverhead, RuntimeClassAttributes, RuntimeClassManifests, RuntimeClassRef, renderRuntimeClass, runtimeClassAttributes } from '../core';
+import { GvisorRuntimeClassProps, PodOverhead, RuntimeClassAttributes, RuntimeClassManifests, RuntimeClassRef, ownValue, renderRuntimeClass, runtimeClassAttributes } from '../core';
 import { SandboxComponent, prepareManifests } from './component';
 
 /** Args of `GvisorRuntimeClass` (Pulumi): the core props, all plain values. */
@@ -27,7 +27,7 @@ export class GvisorRuntimeClass extends SandboxComponent<RuntimeClassAttributes>
   public static fromName(
     name: string, className: string, options: { podOverhead?: PodOverhead } = {}, opts?: pulumi.ComponentResourceOptions,
   ): GvisorRuntimeClass {
-    return new GvisorRuntimeClass(name, { name: className, existing: true, podOverhead: options.podOverhead ?? false }, opts);
+    return new GvisorRuntimeClass(name, { name: className, existing: true, podOverhead: (ownValue(options, 'podOverhead') as PodOverhead | undefined) ?? false }, opts);
   }
 
   /** Pulumi type token; subclasses that preset props register under their own. */

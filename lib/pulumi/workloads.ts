@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import {
-  ConstructAttributes, Manifests, RuntimeClassRef, SandboxedDeploymentProps, SandboxedJobProps, SandboxedPodProps,
+  ConstructAttributes, Manifests, RuntimeClassRef, ownValue, SandboxedDeploymentProps, SandboxedJobProps, SandboxedPodProps,
   renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod, workloadAttributes,
 } from '../core';
 import { PreparedManifests, SandboxComponent, prepareManifests } from './component';
@@ -45,7 +45,8 @@ export function resolveRuntimeClass(rc: unknown): { ref: RuntimeClassRef | strin
  * ```
  */
 export function prepareSandbox<P>(name: string, args: SandboxArgs<P>, render: (props: P, id: string) => Manifests): PreparedManifests {
-  const { ref, dependsOn } = resolveRuntimeClass((args as { runtimeClass?: unknown } | undefined)?.runtimeClass);
+  // Own properties only: an arg inherited from a polluted Object.prototype must not pick the RuntimeClass.
+  const { ref, dependsOn } = resolveRuntimeClass(ownValue(args, 'runtimeClass'));
   return prepareManifests(name, { ...args, runtimeClass: ref } as unknown as P, render, dependsOn);
 }
 

@@ -56,7 +56,7 @@ describe('invalid props fail before anything is emitted, naming field, value and
     ['bad service account', t({ serviceAccountName: 'Runner' }), 'INVALID_NAME', 'props.tenants[0].serviceAccountName: "Runner"'],
     ['PSA label override', t({ labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } }), 'SANDBOX_ESCAPE', 'props.tenants[0].labels["pod-security.kubernetes.io/enforce"]: "privileged" would change a label that seals the tenant namespace'],
     ['sandbox label override', t({}, { labels: { 'gvisor-iac.dev/sandbox': 'x' } }), 'SANDBOX_ESCAPE', 'props.labels["gvisor-iac.dev/sandbox"]'],
-    ['bad PSA version', t({}, { podSecurityVersion: '1.30' }), 'INVALID_VALUE', 'props.podSecurityVersion: "1.30" is not a Pod Security version; use "latest" or a Kubernetes minor version such as "v1.30"'],
+    ['bad PSA version', t({}, { podSecurityVersion: '1.30' }), 'INVALID_VALUE', 'props.podSecurityVersion: "1.30" is not a Pod Security version; use "latest" or a Kubernetes minor version such as "v1.34"'],
     ['bad runtime class', t({}, { runtimeClass: 'Not Valid' }), 'INVALID_NAME', 'props.runtimeClass: "Not Valid"'],
     ['bad runtime class overhead', t({}, { runtimeClass: { name: 'gvisor', overhead: { cpu: 'x', memory: '1Mi' } } }), 'INVALID_QUANTITY', 'props.runtimeClass.overhead.cpu: "x"'],
     ['bad dns namespace', t({}, { dns: { namespace: 'Kube System' } }), 'INVALID_NAME', 'props.dns.namespace'],

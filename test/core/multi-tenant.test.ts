@@ -228,8 +228,8 @@ describe('sandbox-wide options', () => {
   });
 
   test('podSecurityVersion pins the version labels', () => {
-    const labels = find(one({}, { podSecurityVersion: 'v1.30' }).objects, 'Namespace')!.metadata.labels;
-    expect(['enforce', 'audit', 'warn'].map((m) => labels[`pod-security.kubernetes.io/${m}-version`])).toEqual(['v1.30', 'v1.30', 'v1.30']);
+    const labels = find(one({}, { podSecurityVersion: 'v1.34' }).objects, 'Namespace')!.metadata.labels;
+    expect(['enforce', 'audit', 'warn'].map((m) => labels[`pod-security.kubernetes.io/${m}-version`])).toEqual(['v1.34', 'v1.34', 'v1.34']);
   });
 
   test('dns: another namespace and pod labels, or the whole DNS namespace', () => {

@@ -1,6 +1,7 @@
 import { parse } from '@bufbuild/cel';
 import {
-  KubeObject, buildSandboxedPodSpec, renderMultiTenantSandbox, renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod,
+  KubeObject, buildSandboxedPodSpec, renderEdgeSandbox, renderMultiTenantSandbox, renderSandboxedDaemonSet, renderSandboxedDeployment,
+  renderSandboxedJob, renderSandboxedPod, renderUntrustedCodeSandbox,
 } from '../../lib';
 import { AdmissionRequest, admit } from '../helpers/admission';
 
@@ -47,6 +48,18 @@ const escape = (mutate: (s: Any) => void) => (o: Any) => {
   return c;
 };
 
+/** An extra (init or ephemeral) container, hardened as "restricted" asks, with `securityContext` on top. */
+const hardened = (name: string, securityContext: Any): Any => ({
+  name, image: 'busybox:1', securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, ...securityContext },
+});
+const EVERY = 'in every container, init container and ephemeral container';
+const exactly = (text: string) => new RegExp(`: ${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
+const ROOT = exactly('set securityContext.runAsNonRoot to true (in the pod or in every container) and never runAsUser 0; pods in tenant namespaces must not run as root');
+const ESCALATION = exactly(`set securityContext.allowPrivilegeEscalation to false ${EVERY} (Pod Security 'restricted')`);
+const CAPABILITIES = exactly(`set securityContext.capabilities.drop to ['ALL'] ${EVERY}, and add nothing but NET_BIND_SERVICE (Pod Security 'restricted')`);
+const SECCOMP = exactly("set securityContext.seccompProfile.type to 'RuntimeDefault' (or 'Localhost') in the pod or in every container, and never 'Unconfined' (Pod Security 'restricted')");
+const VOLUMES = /\.volumes: use only configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected, secret volumes/;
+
 const ESCAPES: [string, (s: Any) => void, RegExp][] = [
   ['no runtimeClassName', (s) => delete s.runtimeClassName, /runtimeClassName is not set: namespace tenant-a only admits gVisor-sandboxed pods; set .*runtimeClassName to "gvisor"/],
   ['empty runtimeClassName', (s) => (s.runtimeClassName = ''), /runtimeClassName is "": .*set .*runtimeClassName to "gvisor"/],
@@ -55,9 +68,78 @@ const ESCAPES: [string, (s: Any) => void, RegExp][] = [
   ['hostPID', (s) => (s.hostPID = true), /remove hostNetwork, hostPID and hostIPC/],
   ['hostIPC', (s) => (s.hostIPC = true), /remove hostNetwork, hostPID and hostIPC/],
   ['privileged container', (s) => (s.containers[0].securityContext.privileged = true), /remove securityContext.privileged/],
-  ['privileged init container', (s) => (s.initContainers = [{ name: 'init', image: 'busybox', securityContext: { privileged: true } }]), /remove securityContext.privileged/],
-  ['privileged ephemeral container', (s) => (s.ephemeralContainers = [{ name: 'debug', image: 'busybox', securityContext: { privileged: true } }]), /remove securityContext.privileged/],
+  ['privileged init container', (s) => (s.initContainers = [hardened('init', { privileged: true })]), /remove securityContext.privileged/],
+  ['privileged ephemeral container', (s) => (s.ephemeralContainers = [hardened('debug', { privileged: true })]), /remove securityContext.privileged/],
   ['hostPath volume', (s) => s.volumes.push({ name: 'root', hostPath: { path: '/' } }), /volumes: hostPath volumes are not allowed/],
+  // Root: Pod Security only warns on workload templates; their controllers would then never create a pod.
+  ['runAsUser 0 in the pod', (s) => (s.securityContext.runAsUser = 0), ROOT],
+  ['runAsUser 0 in a container', (s) => (s.containers[0].securityContext.runAsUser = 0), ROOT],
+  ['runAsUser 0 in an init container', (s) => (s.initContainers = [hardened('init', { runAsUser: 0 })]), ROOT],
+  ['runAsUser 0 in an ephemeral container', (s) => (s.ephemeralContainers = [hardened('debug', { runAsUser: 0 })]), ROOT],
+  ['runAsNonRoot unset everywhere', (s) => delete s.securityContext.runAsNonRoot, ROOT],
+  ['runAsNonRoot false in the pod', (s) => (s.securityContext.runAsNonRoot = false), ROOT],
+  ['runAsNonRoot false in the pod, true in every container (Pod Security refuses the explicit false)', (s) => {
+    s.securityContext.runAsNonRoot = false;
+    s.containers[0].securityContext.runAsNonRoot = true;
+  }, ROOT],
+  ['a pod securityContext with nothing but seccomp', (s) => (s.securityContext = { seccompProfile: { type: 'RuntimeDefault' } }), ROOT],
+  ['a container that sets runAsNonRoot false under a non-root pod', (s) => (s.containers[0].securityContext.runAsNonRoot = false), ROOT],
+  ['runAsNonRoot on one container only (pod unset)', (s) => {
+    delete s.securityContext.runAsNonRoot;
+    s.containers[0].securityContext.runAsNonRoot = true;
+    s.initContainers = [hardened('init', {})];
+  }, ROOT],
+  // The rest of Pod Security "restricted", which also only warns on templates.
+  ['allowPrivilegeEscalation true', (s) => (s.containers[0].securityContext.allowPrivilegeEscalation = true), ESCALATION],
+  ['allowPrivilegeEscalation unset', (s) => delete s.containers[0].securityContext.allowPrivilegeEscalation, ESCALATION],
+  ['allowPrivilegeEscalation unset in an init container', (s) => (s.initContainers = [{ name: 'init', image: 'busybox', securityContext: { capabilities: { drop: ['ALL'] } } }]), ESCALATION],
+  ['allowPrivilegeEscalation true in an ephemeral container', (s) => (s.ephemeralContainers = [hardened('debug', { allowPrivilegeEscalation: true })]), ESCALATION],
+  ['capabilities not dropped', (s) => delete s.containers[0].securityContext.capabilities, CAPABILITIES],
+  ['capabilities dropped, but not ALL', (s) => (s.containers[0].securityContext.capabilities = { drop: ['NET_RAW', 'SYS_ADMIN'] }), CAPABILITIES],
+  ['capability SYS_ADMIN added', (s) => (s.containers[0].securityContext.capabilities.add = ['SYS_ADMIN']), CAPABILITIES],
+  ['capability NET_RAW added beside NET_BIND_SERVICE', (s) => (s.containers[0].securityContext.capabilities.add = ['NET_BIND_SERVICE', 'NET_RAW']), CAPABILITIES],
+  ['an init container keeping its capabilities', (s) => (s.initContainers = [{ name: 'init', image: 'busybox', securityContext: { allowPrivilegeEscalation: false } }]), CAPABILITIES],
+  ['an ephemeral container adding SYS_PTRACE', (s) => (s.ephemeralContainers = [hardened('debug', { capabilities: { drop: ['ALL'], add: ['SYS_PTRACE'] } })]), CAPABILITIES],
+  ['seccomp Unconfined in the pod', (s) => (s.securityContext.seccompProfile = { type: 'Unconfined' }), SECCOMP],
+  ['seccomp Unconfined in a container', (s) => (s.containers[0].securityContext.seccompProfile = { type: 'Unconfined' }), SECCOMP],
+  ['seccomp unset everywhere', (s) => delete s.securityContext.seccompProfile, SECCOMP],
+  ['seccomp set on some containers only', (s) => {
+    delete s.securityContext.seccompProfile;
+    s.containers[0].securityContext.seccompProfile = { type: 'RuntimeDefault' };
+    s.initContainers = [hardened('init', {})];
+  }, SECCOMP],
+  ['an nfs volume', (s) => s.volumes.push({ name: 'nfs', nfs: { server: '10.0.0.2', path: '/export' } }), VOLUMES],
+  ['a gitRepo volume', (s) => s.volumes.push({ name: 'src', gitRepo: { repository: 'https://example.com/x.git' } }), VOLUMES],
+  ['an awsElasticBlockStore volume', (s) => s.volumes.push({ name: 'ebs', awsElasticBlockStore: { volumeID: 'vol-1' } }), VOLUMES],
+  ['an iscsi volume', (s) => s.volumes.push({ name: 'disk', iscsi: { targetPortal: '10.0.0.3:3260', iqn: 'iqn.x', lun: 0 } }), VOLUMES],
+];
+
+/** Variants that Pod Security "restricted" accepts, and so must the policy. */
+const ADMITTED: [string, (s: Any) => void][] = [
+  ['runAsNonRoot on every container instead of the pod', (s) => {
+    delete s.securityContext.runAsNonRoot;
+    s.containers[0].securityContext.runAsNonRoot = true;
+    s.initContainers = [hardened('init', { runAsNonRoot: true })];
+  }],
+  ['runAsUser unset (the image\'s non-root user applies)', (s) => delete s.securityContext.runAsUser],
+  ['a container that repeats runAsNonRoot true and a non-zero uid', (s) => Object.assign(s.containers[0].securityContext, { runAsNonRoot: true, runAsUser: 2000 })],
+  ['capability NET_BIND_SERVICE added', (s) => (s.containers[0].securityContext.capabilities.add = ['NET_BIND_SERVICE'])],
+  ['ALL dropped among others', (s) => (s.containers[0].securityContext.capabilities.drop = ['NET_RAW', 'ALL'])],
+  ['seccomp on every container instead of the pod', (s) => {
+    delete s.securityContext.seccompProfile;
+    s.containers[0].securityContext.seccompProfile = { type: 'RuntimeDefault' };
+    s.initContainers = [hardened('init', { seccompProfile: { type: 'Localhost', localhostProfile: 'p.json' } })];
+  }],
+  ['a container with a Localhost seccomp profile under a RuntimeDefault pod', (s) => (s.containers[0].securityContext.seccompProfile = { type: 'Localhost', localhostProfile: 'p.json' })],
+  ['every volume type "restricted" allows', (s) => s.volumes.push(
+    { name: 'cm', configMap: { name: 'c' } }, { name: 'csi', csi: { driver: 'd' } }, { name: 'dapi', downwardAPI: { items: [] } },
+    { name: 'eph', ephemeral: { volumeClaimTemplate: { spec: {} } } }, { name: 'img', image: { reference: 'r.example.com/x:1' } },
+    { name: 'pvc', persistentVolumeClaim: { claimName: 'data' } }, { name: 'proj', projected: { sources: [] } }, { name: 'sec', secret: { secretName: 's' } },
+  )],
+  ['a hardened init and ephemeral container', (s) => {
+    s.initContainers = [hardened('init', {})];
+    s.ephemeralContainers = [hardened('debug', {})];
+  }],
 ];
 
 describe('ValidatingAdmissionPolicy run through a CEL engine playing the API server', () => {
@@ -89,6 +171,33 @@ describe('ValidatingAdmissionPolicy run through a CEL engine playing the API ser
     });
   });
 
+  describe.each(ADMITTED)('admits %s', (_name, mutate) => {
+    test.each(kinds)('in a %s', (kind) => {
+      const o = escape(mutate)(compliant().find((c) => c.kind === kind)!);
+      expect(admit(policy, binding, create(o))).toEqual({ allowed: true, matched: true, messages: [] });
+    });
+  });
+
+  test('every workload the library renders into a tenant namespace is admitted, with its extras (init containers, code, volumes)', () => {
+    const ns = 'tenant-a';
+    const init = [{ name: 'init', image: 'busybox:1' }];
+    const volumes = [{ name: 'cfg', configMap: { name: 'cfg' } }];
+    const objects: Any[] = [
+      ...renderSandboxedPod({ containers, initContainers: init, volumes, namespace: ns }, 'pod').objects,
+      ...renderSandboxedDeployment({ containers, initContainers: init, namespace: ns }, 'deploy').objects,
+      ...renderSandboxedJob({ containers, namespace: ns }, 'job').objects,
+      ...renderSandboxedDaemonSet({ containers, namespace: ns }, 'ds').objects,
+      ...renderEdgeSandbox({ containers, namespace: ns }, 'edge').objects,
+      ...renderEdgeSandbox({ containers, namespace: ns, workload: 'DaemonSet' }, 'edge-ds').objects,
+      ...renderUntrustedCodeSandbox({ image: 'python:3.12', command: ['python', '/code/main.py'], code: { 'main.py': 'print(1)' }, namespace: ns }, 'run').objects,
+    ];
+    const workloads = objects.filter((o) => ['Pod', 'Deployment', 'Job', 'DaemonSet'].includes(o.kind));
+    expect(workloads.map((o) => o.kind)).toEqual(['Pod', 'Deployment', 'Job', 'DaemonSet', 'Deployment', 'DaemonSet', 'Job']);
+    for (const o of workloads) {
+      expect([o.metadata.name, admit(policy, binding, create(o))]).toEqual([o.metadata.name, { allowed: true, matched: true, messages: [] }]);
+    }
+  });
+
   test('a pod combining every escape gets every message', () => {
     const o = compliant()[0]!;
     const s = podSpecOf(o);
@@ -102,7 +211,7 @@ describe('ValidatingAdmissionPolicy run through a CEL engine playing the API ser
 
   test('adding a privileged ephemeral container through pods/ephemeralcontainers is denied', () => {
     const old = compliant()[0]!;
-    const updated = escape((s) => (s.ephemeralContainers = [{ name: 'debug', image: 'busybox', securityContext: { privileged: true } }]))(old);
+    const updated = escape((s) => (s.ephemeralContainers = [hardened('debug', { privileged: true })]))(old);
     const d = admit(policy, binding, { operation: 'UPDATE', subResource: 'ephemeralcontainers', object: updated, oldObject: old, namespaceLabels: nsLabels('tenant-a') });
     expect(d.allowed).toBe(false);
     expect(d.messages[0]).toMatch(/securityContext.privileged/);

@@ -1,7 +1,8 @@
 /* eslint-disable no-bitwise -- masking random addresses to a prefix */
 /* fast-check arbitraries for egress choices and for destinations a sandbox must never reach. */
 import fc from 'fast-check';
-import type { SandboxEgress } from '../../lib/core';
+import { kubernetesBits } from './network-policy';
+import { GvisorIacError, type SandboxEgress } from '../../lib/core';
 
 const hex = (n: number) => n.toString(16);
 
@@ -22,6 +23,7 @@ const ipv6Network = fc.tuple(fc.bigInt({ min: 0n, max: (1n << 128n) - 1n }), fc.
 const interesting = fc.constantFrom(
   '0.0.0.0/0', '::/0', '128.0.0.0/1', '160.0.0.0/3', '169.0.0.0/8', '169.254.0.0/15', '169.252.0.0/14', '169.255.0.0/16',
   '100.64.0.0/10', '100.100.100.0/24', '10.0.0.0/8', '203.0.113.0/24', '8.8.8.8/32', '::ffff:0:0/96', '::ffff:a9fe:0/111',
+  '::ffff:a00:0/104', '::ffff:a9fe:a9fe/128', '::fffe:0:0/95', '::/80', '::/64',
   '64:ff9b::/96', '64:ff9b::/64', 'fc00::/7', 'fd00::/8', 'fd00:ec2::/32', 'fe00::/7', 'fe80::/9', '2000::/3', '2001:db8::/32',
 );
 
@@ -61,3 +63,14 @@ export const forbiddenDestinationArb: fc.Arbitrary<string> = fc.oneof(
 
 /** A destination port, or none (any port). */
 export const portArb: fc.Arbitrary<number | undefined> = fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined });
+
+/**
+ * True when `e` refuses a listed IPv4-mapped network (`::ffff:0:0/96` and
+ * inside): Kubernetes reads those as IPv4, so the library asks for the IPv4
+ * form (`INVALID_CIDR`) instead of emitting them.
+ */
+export function isIpv4MappedRefusal(e: unknown): boolean {
+  if (!(e instanceof GvisorIacError) || e.code !== 'INVALID_CIDR') return false;
+  const v = e.value;
+  return typeof v === 'string' && v.includes(':') && kubernetesBits(v).bits.length === 32;
+}

@@ -32,20 +32,29 @@ export function addressBits(ip: string): string {
   return groups.map((g) => parseInt(g, 16).toString(2).padStart(16, '0')).join('');
 }
 
-/** True when `ip` lies in `cidr` (same family). */
-export function inCidr(ip: string, cidr: string): boolean {
-  const [net, len] = cidr.split('/');
-  const a = addressBits(ip);
-  const n = addressBits(net!);
-  return a.length === n.length && a.slice(0, Number(len)) === n.slice(0, Number(len));
+const MAPPED_PREFIX = `${'0'.repeat(80)}${'1'.repeat(16)}`;
+
+/**
+ * An address or CIDR as Kubernetes reads it (Go's net.ParseCIDR / net.IP.To4):
+ * an IPv4-mapped IPv6 address `::ffff:a.b.c.d` is the IPv4 address a.b.c.d,
+ * and `::ffff:a.b.c.d/N` with N ≥ 96 the IPv4 network a.b.c.d/(N-96). Returns
+ * the bits and the prefix length (undefined for a bare address).
+ */
+export function kubernetesBits(text: string): { bits: string; prefix?: number } {
+  const [addr, len] = text.split('/') as [string, string | undefined];
+  const bits = addressBits(addr);
+  const prefix = len === undefined ? undefined : Number(len);
+  if (bits.length === 128 && bits.startsWith(MAPPED_PREFIX) && (prefix === undefined || prefix >= 96)) {
+    return { bits: bits.slice(96), prefix: prefix === undefined ? undefined : prefix - 96 };
+  }
+  return { bits, prefix };
 }
 
-/** The IPv4 address embedded in an IPv4-mapped IPv6 address (`::ffff:a.b.c.d`), if it is one. */
-function mappedIpv4(ip: string): string | undefined {
-  if (!ip.includes(':')) return undefined;
-  const bits = addressBits(ip);
-  if (bits.slice(0, 96) !== `${'0'.repeat(80)}${'1'.repeat(16)}`) return undefined;
-  return [0, 8, 16, 24].map((i) => parseInt(bits.slice(96 + i, 104 + i), 2)).join('.');
+/** True when `ip` lies in `cidr`, both read as Kubernetes reads them (an IPv4-mapped address or CIDR is IPv4). */
+export function inCidr(ip: string, cidr: string): boolean {
+  const a = kubernetesBits(ip).bits;
+  const n = kubernetesBits(cidr);
+  return a.length === n.bits.length && a.slice(0, n.prefix) === n.bits.slice(0, n.prefix);
 }
 
 function labelsMatch(selector: Any | undefined, labels: Record<string, string>): boolean {
@@ -96,7 +105,8 @@ function portMatches(ports: Any[] | undefined, dest: Destination): boolean {
  * `objects`? Policies are additive: a pod no egress policy selects may go
  * anywhere; a selected pod only where some rule of some selecting policy
  * allows. A rule without `to` allows every destination; without `ports`,
- * every port. An IPv4-mapped IPv6 destination is allowed if either form is.
+ * every port. An IPv4-mapped IPv6 destination is the IPv4 address it maps
+ * (the pod's packets leave as IPv4), as is an IPv4-mapped CIDR.
  */
 export function egressAllowed(objects: readonly Any[], source: PodRef, dest: Destination): boolean {
   const policies = objects.filter((o) =>
@@ -105,10 +115,9 @@ export function egressAllowed(objects: readonly Any[], source: PodRef, dest: Des
     labelsMatch(o.spec?.podSelector ?? {}, source.labels) &&
     (o.spec.policyTypes ?? (o.spec.egress ? ['Ingress', 'Egress'] : ['Ingress'])).includes('Egress'));
   if (policies.length === 0) return true;
-  const ips = dest.ip === undefined ? [undefined] : [dest.ip, mappedIpv4(dest.ip)].filter((x) => x !== undefined);
   return policies.some((pol) => (pol.spec.egress ?? []).some((rule: Any) =>
     portMatches(rule.ports, dest) &&
-    (!rule.to || rule.to.length === 0 || rule.to.some((peer: Any) => ips.some((ip) => peerMatches(peer, pol.metadata?.namespace, dest, ip))))));
+    (!rule.to || rule.to.length === 0 || rule.to.some((peer: Any) => peerMatches(peer, pol.metadata?.namespace, dest, dest.ip)))));
 }
 
 /** May anything send traffic to `target`? (Selection and whether any ingress rule exists are modelled, not the rules themselves.) */

@@ -1,6 +1,6 @@
 /*
  * An independent implementation of the Kubernetes Pod Security Standards
- * "restricted" profile (baseline + restricted controls, policy version 1.30),
+ * "restricted" profile (baseline + restricted controls, policy version 1.34),
  * used as a test oracle for everything gvisor-iac emits. It deliberately does
  * not reuse the library's own validation.
  * https://kubernetes.io/docs/concepts/security/pod-security-standards/
@@ -9,6 +9,7 @@ type Any = Record<string, any>;
 
 const ALLOWED_VOLUME_TYPES = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret']);
 const BASELINE_CAPS = new Set(['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT']);
+const SELINUX_TYPES = new Set(['container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t']);
 const SAFE_SYSCTLS = new Set(['kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.ip_unprivileged_port_start', 'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range', 'net.ipv4.ip_local_reserved_ports', 'net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_fin_timeout', 'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes']);
 
 /** Returns the restricted-profile violations of a pod spec (empty when compliant). */
@@ -26,6 +27,7 @@ export function restrictedViolations(spec: Any, podMeta: Any = {}): string[] {
   for (const [k, val] of Object.entries(ann)) if (k.startsWith('container.apparmor.security.beta.kubernetes.io/') && val !== 'runtime/default' && !String(val).startsWith('localhost/')) v.push('apparmor annotation');
   if (psc.appArmorProfile?.type === 'Unconfined') v.push('pod apparmor unconfined');
   if (psc.seLinuxOptions && (psc.seLinuxOptions.user || psc.seLinuxOptions.role)) v.push('pod selinux user/role');
+  if (psc.seLinuxOptions?.type && !SELINUX_TYPES.has(psc.seLinuxOptions.type)) v.push('pod selinux type');
   if (psc.runAsUser === 0) v.push('pod runAsUser 0');
   const podSeccomp = psc.seccompProfile?.type;
   if (podSeccomp !== undefined && podSeccomp !== 'RuntimeDefault' && podSeccomp !== 'Localhost') v.push('pod seccomp');
@@ -39,6 +41,10 @@ export function restrictedViolations(spec: Any, podMeta: Any = {}): string[] {
     if (sc.procMount && sc.procMount !== 'Default') v.push(`${n}: procMount`);
     if (sc.appArmorProfile?.type === 'Unconfined') v.push(`${n}: apparmor`);
     if (sc.seLinuxOptions && (sc.seLinuxOptions.user || sc.seLinuxOptions.role)) v.push(`${n}: selinux user/role`);
+    if (sc.seLinuxOptions?.type && !SELINUX_TYPES.has(sc.seLinuxOptions.type)) v.push(`${n}: selinux type`);
+    // v1.34: probes and lifecycle hooks may not name a host.
+    const handlers = [c.livenessProbe, c.readinessProbe, c.startupProbe, c.lifecycle?.postStart, c.lifecycle?.preStop];
+    for (const h of handlers) if (h?.httpGet?.host || h?.tcpSocket?.host) v.push(`${n}: probe/hook host`);
     for (const cap of sc.capabilities?.add ?? []) if (!BASELINE_CAPS.has(cap)) v.push(`${n}: baseline capability ${cap}`);
     // restricted
     if (sc.allowPrivilegeEscalation !== false) v.push(`${n}: allowPrivilegeEscalation != false`);

@@ -40,6 +40,13 @@ describe('gvisor-iac CLI', () => {
     expect(runCli(['containerd', '--pod-annotation', 'dev.gvisor.*', '--acknowledge', 'NODE_POD_ANNOTATIONS=policy in place']).stderr).toBe('');
   });
 
+  test('containerd --sandbox-image pins the pause image (schema 3: the images plugin)', () => {
+    const r = runCli(['containerd', '--schema', '3', '--mode', 'file', '--sandbox-image', 'gvisor-iac.test/pause:1']);
+    expect(r.code).toBe(0);
+    expect((parse(r.stdout) as Record<string, any>).plugins['io.containerd.cri.v1.images']).toEqual({ pinned_images: { sandbox: 'gvisor-iac.test/pause:1' } });
+    expect(runCli(['containerd', '--sandbox-image', 'Not An Image']).stderr).toMatch(/^error INVALID_VALUE: sandboxImage: "Not An Image" is not an image reference/);
+  });
+
   test('docker merges --base from a file', () => {
     const fs = jest.requireActual<typeof import('node:fs')>('node:fs');
     const os = jest.requireActual<typeof import('node:os')>('node:os');

@@ -70,9 +70,32 @@ describe('renderContainerdConfig', () => {
   });
 
   test('criPluginConfig is merged into the CRI plugin table', () => {
-    const doc = render({ criPluginConfig: { sandbox_image: 'registry.k8s.io/pause:3.9', containerd: { snapshotter: 'overlayfs' } } });
-    expect(doc.plugins['io.containerd.grpc.v1.cri'].sandbox_image).toBe('registry.k8s.io/pause:3.9');
+    const doc = render({ criPluginConfig: { cni: { conf_dir: '/etc/cni/net.d' }, containerd: { snapshotter: 'overlayfs' } } });
+    expect(doc.plugins['io.containerd.grpc.v1.cri'].cni).toEqual({ conf_dir: '/etc/cni/net.d' });
     expect(doc.plugins['io.containerd.grpc.v1.cri'].containerd.snapshotter).toBe('overlayfs');
+  });
+
+  test.each([
+    [2, { 'io.containerd.grpc.v1.cri': { sandbox_image: 'gvisor-iac.test/pause:1' } }],
+    [3, { 'io.containerd.cri.v1.images': { pinned_images: { sandbox: 'gvisor-iac.test/pause:1' } } }],
+  ] as const)('schema %i: sandboxImage pins the pause image where that containerd reads it', (schema, expected) => {
+    expect(render({ schema, sandboxImage: 'gvisor-iac.test/pause:1' }).plugins).toMatchObject(expected);
+    expect(JSON.stringify(render({ schema }))).not.toMatch(/sandbox_image|pinned_images/);
+  });
+
+  test.each(['registry.k8s.io/pause:3.10.1', 'localhost:5000/team/pause', `mirror.example/pause@sha256:${'a'.repeat(64)}`, 'pause'])('sandboxImage %s is accepted', (ref) => {
+    expect(render({ schema: 3, sandboxImage: ref }).plugins['io.containerd.cri.v1.images'].pinned_images.sandbox).toBe(ref);
+  });
+
+  test.each([
+    [{ sandboxImage: '' }, 'INVALID_VALUE', 'sandboxImage: "" is not an image reference; use a reference such as "registry.k8s.io/pause:3.10.1" or "mirror.example/pause@sha256:…"'],
+    [{ sandboxImage: 'Registry/Pause' }, 'INVALID_VALUE', 'sandboxImage: "Registry/Pause" is not an image reference; use a reference such as "registry.k8s.io/pause:3.10.1" or "mirror.example/pause@sha256:…"'],
+    [{ sandboxImage: 'pause:3.9 --debug' }, 'INVALID_VALUE', 'sandboxImage: "pause:3.9 --debug" is not an image reference; use a reference such as "registry.k8s.io/pause:3.10.1" or "mirror.example/pause@sha256:…"'],
+    [{ sandboxImage: 3 }, 'INVALID_VALUE', 'sandboxImage: 3 is not an image reference; use a reference such as "registry.k8s.io/pause:3.10.1" or "mirror.example/pause@sha256:…"'],
+    [{ sandboxImage: 'pause', criPluginConfig: { sandbox_image: 'other' } }, 'INVALID_NODE_CONFIG', 'criPluginConfig.sandbox_image: "other" overrides a key that gvisor-iac renders; set it through the typed option instead of criPluginConfig'],
+  ])('%j is refused', (options, code, message) => {
+    const e = caught(() => renderContainerdConfig(options as ContainerdConfigOptions));
+    expect([e.code, e.message]).toEqual([code, message]);
   });
 
   test.each([

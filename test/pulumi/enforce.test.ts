@@ -1,8 +1,8 @@
 import * as pulumi from '@pulumi/pulumi';
-import { mockPulumi, valueOf } from '../helpers/pulumi';
+import { mockPulumi, until, valueOf } from '../helpers/pulumi';
 import { thrown } from '../helpers/thrown';
 import { GvisorIacError } from 'gvisor-iac';
-import { enforceGvisor, gvisorTransform, podSpecPath } from 'gvisor-iac/pulumi';
+import { MOCKS_WARNING, enforceGvisor, gvisorTransform, podSpecPath } from 'gvisor-iac/pulumi';
 
 // Mocks do not run transforms, so the transform is called directly with what
 // Pulumi passes it (ResourceTransformArgs: type, name, props, opts, custom).
@@ -130,20 +130,90 @@ describe('options', () => {
 });
 
 describe('enforceGvisor', () => {
-  test('registers the transform stack-wide with pulumi.runtime.registerResourceTransform and returns it', async () => {
-    // Mocks cannot register transforms (no engine callback server): spy on the SDK call instead.
+  /** An engine's resource monitor, as far as enforceGvisor looks at it (not the SDK's MockMonitor). */
+  const engineMonitor = () => jest.spyOn(pulumi.runtime, 'getMonitor').mockReturnValue({} as any);
+
+  afterEach(() => jest.restoreAllMocks());
+
+  test('with an engine, registers the transform stack-wide with pulumi.runtime.registerResourceTransform and returns it', async () => {
+    engineMonitor();
     const spy = jest.spyOn(pulumi.runtime, 'registerResourceTransform').mockImplementation(() => undefined);
+    const warn = jest.spyOn(pulumi.log, 'warn').mockImplementation(() => Promise.resolve());
     const transform = enforceGvisor({ mode: 'deny', runtimeClassName: 'gvisor-fast' });
     expect(spy).toHaveBeenCalledTimes(1);
     expect(spy).toHaveBeenCalledWith(transform);
+    expect(warn).not.toHaveBeenCalled();
     expect(thrown(() => transform(args('kubernetes:core/v1:Pod', { spec: podSpec }))).message).toContain('set runtimeClassName: "gvisor-fast"');
-    spy.mockRestore();
+  });
+
+  test('with an engine whose CLI lacks transform support, fails loudly instead of skipping the check', () => {
+    engineMonitor();
+    jest.spyOn(pulumi.runtime, 'registerResourceTransform').mockImplementation(() => {
+      throw new Error('The Pulumi CLI does not support transforms. Please update the Pulumi CLI');
+    });
+    expect(() => enforceGvisor({ mode: 'inject' })).toThrow('The Pulumi CLI does not support transforms');
   });
 
   test('validates its options before registering anything', () => {
+    engineMonitor();
     const spy = jest.spyOn(pulumi.runtime, 'registerResourceTransform').mockImplementation(() => undefined);
     expect(() => enforceGvisor({ mode: 'warn' as any })).toThrow(GvisorIacError);
     expect(spy).not.toHaveBeenCalled();
-    spy.mockRestore();
+  });
+});
+
+describe('enforceGvisor under unit-test mocks (no engine to run transforms)', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  test.each(['inject', 'deny'] as const)('mode %s: the program goes on, nothing is registered, a warning says so, and the returned transform still works', async (mode) => {
+    mockPulumi();
+    const register = jest.spyOn(pulumi.runtime, 'registerResourceTransform');
+    const warn = jest.spyOn(pulumi.log, 'warn').mockImplementation(() => Promise.resolve());
+    const transform = enforceGvisor({ mode });
+    expect(register).not.toHaveBeenCalled();
+    expect(warn.mock.calls).toEqual([[MOCKS_WARNING]]);
+    expect(MOCKS_WARNING).toBe('gvisor-iac: enforceGvisor is not enforced in this run: unit-test mocks (pulumi.runtime.setMocks) have no engine to run resource transforms. '
+      + 'To test the enforcement, call the transform that enforceGvisor returns with ResourceTransformArgs; under `pulumi preview`/`pulumi up` it applies to every resource.');
+    const pod = args('kubernetes:core/v1:Pod', { spec: podSpec });
+    if (mode === 'inject') expect((await run(transform, pod))!.props.spec.runtimeClassName).toBe('gvisor');
+    else expect(thrown(() => transform(pod)).message).toContain('is not set, so the pods would run outside gVisor');
+  });
+
+  test('the SDK itself would refuse the registration under mocks (what enforceGvisor spares the program)', () => {
+    mockPulumi();
+    expect(() => pulumi.runtime.registerResourceTransform(() => undefined)).toThrow('The Pulumi CLI does not support transforms. Please update the Pulumi CLI');
+  });
+
+  test('the README recipe: a mocked program that enables enforceGvisor still registers its resources, and the transform is tested directly', async () => {
+    const recorder = mockPulumi();
+    jest.spyOn(pulumi.log, 'warn').mockImplementation(() => Promise.resolve());
+    const transform = enforceGvisor({ mode: 'deny' });
+    const { SandboxedPod } = await import('gvisor-iac/pulumi');
+    const pod = new SandboxedPod('app', { containers: [{ name: 'app', image: 'nginxinc/nginx-unprivileged:1.27' }] });
+    await valueOf(pod.urn);
+    await until(() => recorder.kube().length === 1);
+    const registered = recorder.kube()[0]!;
+    expect(registered.type).toBe('kubernetes:core/v1:Pod');
+    // The program's own pods pass the check; a foreign one without a class is refused.
+    expect(await run(transform, args(registered.type, registered.inputs))).toEqual({ props: registered.inputs, opts });
+    expect(thrown(() => transform(args('kubernetes:core/v1:Pod', { spec: podSpec }))).code).toBe('SANDBOX_ESCAPE');
+  });
+});
+
+describe('Helm v3 Release: rendered inside the provider, out of the transform\'s sight', () => {
+  const release = args('kubernetes:helm.sh/v3:Release', { chart: './charts/app', values: {} });
+
+  test.each(['inject', 'deny'] as const)('mode %s refuses it, naming the way out', (mode) => {
+    const e = thrown(() => gvisorTransform({ mode })(release));
+    expect(e).toBeInstanceOf(GvisorIacError);
+    expect(e.code).toBe('SANDBOX_ESCAPE');
+    expect(e.message).toBe('res (kubernetes:helm.sh/v3:Release): "./charts/app" renders its manifests inside the Kubernetes provider, where no transform sees them, so its pods could run outside gVisor; '
+      + 'deploy the chart with kubernetes:helm.sh/v4:Chart (its objects pass through this check), or exclude the release after checking that every pod in it sets an allowed runtimeClassName');
+  });
+
+  test('an excluded release passes; a Helm v4 Chart component is not refused (its objects are checked one by one)', async () => {
+    const transform = gvisorTransform({ mode: 'deny', exclude: (a) => a.type === 'kubernetes:helm.sh/v3:Release' });
+    expect(await run(transform, release)).toBeUndefined();
+    expect(await run(gvisorTransform({ mode: 'deny' }), args('kubernetes:helm.sh/v4:Chart', { chart: './charts/app' }, false))).toBeUndefined();
   });
 });

@@ -1,0 +1,71 @@
+/*
+ * `gvisor-iac check` over 10,000 objects as a whole process (node start,
+ * module loading, YAML parsing, every rule of the default packs, the text
+ * report) vs. a process that only parses the same YAML with the same parser.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { stringify } from 'yaml';
+import { renderSandboxedDeployment } from '../lib/core';
+
+const ROOT = path.join(__dirname, '..');
+
+/** 10,000 objects: sandboxed Deployments (compliant), their Services, and every 100th Deployment without its class. */
+export function manifests(count = 10_000): string {
+  const docs: unknown[] = [];
+  for (let i = 0; docs.length < count; i++) {
+    const d = structuredClone(renderSandboxedDeployment({ containers: [{ name: 'web', image: `registry.example.com/web:${i}`, ports: [{ containerPort: 8080 }] }] }, `web-${i}`).objects[0]) as any;
+    if (i % 100 === 0) delete d.spec.template.spec.runtimeClassName;
+    docs.push(d);
+    docs.push({ apiVersion: 'v1', kind: 'Service', metadata: { name: `web-${i}` }, spec: { selector: { app: `web-${i}` }, ports: [{ port: 80, targetPort: 8080 }] } });
+  }
+  return docs.slice(0, count).map((d) => stringify(d)).join('---\n');
+}
+
+function time(cmd: string, args: string[]): number {
+  const t = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  if (r.status !== 0 && r.status !== 1) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return Number(process.hrtime.bigint() - t) / 1e6;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Compiles the library to a temporary directory, runs both processes `rounds` times alternately and returns the medians. */
+export function checkProcessBench(rounds = 5): { name: string; baselineMs: number; subjectMs: number; ratio: number } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gvisor-iac-bench-'));
+  try {
+    execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(ROOT, 'tsconfig.json'), '--outDir', path.join(dir, 'dist')]);
+    const file = path.join(dir, 'objects.yaml');
+    fs.writeFileSync(file, manifests());
+    const parseOnly = path.join(dir, 'parse-only.js');
+    fs.writeFileSync(parseOnly, [
+      `const { parseAllDocuments } = require(${JSON.stringify(require.resolve('yaml'))});`,
+      'const docs = parseAllDocuments(require(\'fs\').readFileSync(process.argv[2], \'utf8\')).map((d) => d.toJS());',
+      'process.stdout.write(`${docs.length}\\n`);',
+    ].join('\n'));
+    // The compiled CLI resolves `yaml` and `smol-toml` from the repository's node_modules.
+    fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
+    const cli = path.join(dir, 'dist', 'cli.js');
+    const b: number[] = [];
+    const s: number[] = [];
+    time(process.execPath, [parseOnly, file]);
+    time(process.execPath, [cli, 'check', '--fail-on', 'none', file]);
+    for (let i = 0; i < rounds; i++) {
+      b.push(time(process.execPath, [parseOnly, file]));
+      s.push(time(process.execPath, [cli, 'check', '--fail-on', 'none', file]));
+    }
+    const baselineMs = median(b);
+    const subjectMs = median(s);
+    return { name: 'check: `gvisor-iac check` over 10,000 objects vs. a process that only parses the same YAML', baselineMs, subjectMs, ratio: subjectMs / baselineMs };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  const r = checkProcessBench();
+  console.log(`${r.name}\n  baseline ${r.baselineMs.toFixed(2)} ms, subject ${r.subjectMs.toFixed(2)} ms, ratio ${r.ratio.toFixed(2)}x`);
+}

@@ -1,0 +1,130 @@
+// `gvisor-iac check` and `gvisor-iac sandbox`: the policy commands of the CLI.
+import * as fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { stringify } from 'yaml';
+import { CheckOptions, checkObjects, failingFindings } from './engine';
+import { LoadedManifests, ManifestParseError, loadManifests } from './load';
+import { PACK_NAMES, PackName } from './packs';
+import { formatJson, formatSarif, formatText, locateFindings } from './report';
+import { sandboxObjects } from './sandbox';
+import { parseSuppressOption } from './suppressions';
+import { SEVERITIES, Severity } from './types';
+import { GvisorIacError } from '../core/errors';
+
+export const CHECK_HELP = `Usage: gvisor-iac check [options] FILE... | -
+       gvisor-iac sandbox [options] FILE... | -
+
+check     reports what in Kubernetes manifests breaks the policy packs (RULES.md)
+sandbox   writes the manifests back with the gVisor class and hardened defaults filled in
+          where absent; refuses, as findings, what cannot be made safe (exit 1, nothing written)
+
+Input: YAML or JSON files, multi-document, List kinds; "-" reads stdin (helm template ... | gvisor-iac check -).
+
+Options:
+  --pack NAME               ${PACK_NAMES.join(' | ')} (repeatable; check's default: gvisor, pss-restricted, hardening)
+  --format F                text (default) | json | sarif                    (check)
+  --fail-on S               error (default) | warning | info | none          (check)
+  --suppress ID:REASON      suppress a rule for every object (repeatable; a reason is required)
+  --runtime-class NAME      a RuntimeClass that counts as gVisor (repeatable; sandbox fills the first; default gvisor)
+  --handler NAME            a CRI handler that counts as gVisor (repeatable; default runsc, gvisor)
+  --no-annotation-suppressions   ignore the objects' own suppress annotations (untrusted authors)
+
+Suppress on one object: metadata.annotations["gvisor-iac.dev/suppress"]: "ID: reason[, ID: reason]".
+Exit status: 0 passed; 1 a finding reached --fail-on (check) or something was refused (sandbox); 2 usage or input error.
+`;
+
+/** What a policy command printed. */
+export interface PolicyCliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+class UsageError extends Error {}
+
+function readInputs(files: readonly string[], stdin: () => string): { name: string; text: string }[] {
+  if (files.length === 0) throw new UsageError('name the manifest files to read, or - for stdin');
+  return files.map((name) => {
+    if (name === '-') return { name, text: stdin() };
+    try {
+      return { name, text: fs.readFileSync(name, 'utf8') };
+    } catch (e) {
+      throw new UsageError(`cannot read ${name}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  });
+}
+
+function checkOptions(values: Record<string, any>): CheckOptions {
+  const packs = values.pack as string[] | undefined;
+  for (const p of packs ?? []) if (!PACK_NAMES.includes(p as PackName)) throw new UsageError(`--pack must be one of ${PACK_NAMES.join(', ')}, not "${p}"`);
+  const suppressions: Record<string, string> = {};
+  for (const s of (values.suppress as string[] | undefined) ?? []) {
+    const { id, reason } = parseSuppressOption(s);
+    if (!id) throw new UsageError(`--suppress takes ID:REASON, not "${s}"`);
+    suppressions[id] = reason;
+  }
+  return {
+    ...(packs ? { packs: packs as PackName[] } : {}),
+    ...(values['runtime-class'] ? { runtimeClassNames: values['runtime-class'] } : {}),
+    ...(values.handler ? { gvisorHandlers: values.handler } : {}),
+    ...(Object.keys(suppressions).length ? { suppressions } : {}),
+    ...(values['no-annotation-suppressions'] ? { annotationSuppressions: false } : {}),
+  };
+}
+
+/**
+ * Runs `check` or `sandbox` on `argv` (the arguments after the command).
+ * `stdin` is read only when a file is `-`.
+ */
+export function runPolicyCommand(command: 'check' | 'sandbox', argv: string[], stdin: () => string = () => fs.readFileSync(0, 'utf8')): PolicyCliResult {
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        'help': { type: 'boolean', short: 'h' },
+        'pack': { type: 'string', multiple: true },
+        'format': { type: 'string' },
+        'fail-on': { type: 'string' },
+        'suppress': { type: 'string', multiple: true },
+        'runtime-class': { type: 'string', multiple: true },
+        'handler': { type: 'string', multiple: true },
+        'no-annotation-suppressions': { type: 'boolean' },
+      },
+    });
+    if (values.help) return { code: 0, stdout: CHECK_HELP, stderr: '' };
+    const format = values.format ?? 'text';
+    if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, not "${format}"`);
+    const failOn = values['fail-on'] ?? 'error';
+    if (failOn !== 'none' && !SEVERITIES.includes(failOn as Severity)) throw new UsageError(`--fail-on must be error, warning, info or none, not "${failOn}"`);
+    if (command === 'sandbox' && (values.format !== undefined || values['fail-on'] !== undefined)) throw new UsageError('sandbox takes neither --format nor --fail-on');
+    const options = checkOptions(values);
+    const loaded: LoadedManifests = loadManifests(readInputs(positionals, stdin));
+
+    if (command === 'sandbox') {
+      const [runtimeClassName, ...others] = options.runtimeClassNames ?? [];
+      const result = sandboxObjects(loaded.objects, { ...options, ...(runtimeClassName ? { runtimeClassName, runtimeClassNames: others } : {}) });
+      if (result.refused.length) {
+        return { code: 1, stdout: '', stderr: `refused: these cannot be made safe by filling in defaults\n${formatText(locateFindings(result.refused, loaded))}` };
+      }
+      const warnings = result.findings.filter((f) => f.suppressed === undefined);
+      return {
+        code: 0,
+        stdout: result.objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n'),
+        stderr: warnings.length ? formatText(locateFindings(warnings, loaded)) : '',
+      };
+    }
+
+    const findings = locateFindings(checkObjects(loaded.objects, options), loaded);
+    const stdout = format === 'json' ? formatJson(findings) : format === 'sarif' ? formatSarif(findings) : formatText(findings);
+    const failing = failOn === 'none' ? [] : failingFindings(findings, failOn as Severity);
+    return { code: failing.length ? 1 : 0, stdout, stderr: '' };
+  } catch (e) {
+    if (e instanceof GvisorIacError) return { code: 2, stdout: '', stderr: `error ${e.code}: ${e.message}\n` };
+    if (e instanceof UsageError || e instanceof ManifestParseError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      return { code: 2, stdout: '', stderr: `${(e as Error).message}\nRun gvisor-iac ${command} --help for usage.\n` };
+    }
+    throw e;
+  }
+}
