@@ -20,10 +20,10 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { ApiObject, App, Chart } from 'cdk8s';
+import { checkProcessBench } from './check-process';
 import { GvisorRuntimeClass, MultiTenantSandbox, SandboxedDeployment } from '../lib/cdk8s';
 import { KubeObject, TenantProps, renderMultiTenantSandbox, renderRuntimeClass, renderSandboxedDeployment } from '../lib/core';
 import * as gp from '../lib/pulumi';
-import { checkProcessBench } from './check-process';
 
 interface Timing { baselineMs: number; subjectMs: number; ratio: number }
 

@@ -226,7 +226,8 @@ describeCluster('admission in tenant namespaces (ValidatingAdmissionPolicy + Pod
 
     test('an Ingress with a controller snippet annotation is refused', () => {
       const r = create({
-        apiVersion: 'networking.k8s.io/v1', kind: 'Ingress',
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'Ingress',
         metadata: { name: 'snippet', namespace: TENANT_NS, annotations: { 'nginx.ingress.kubernetes.io/server-snippet': 'location / { proxy_pass http://169.254.169.254; }' } },
         spec: { rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'plain', port: { number: 80 } } } }] } }] },
       }, { dryRun: true });
@@ -235,7 +236,9 @@ describeCluster('admission in tenant namespaces (ValidatingAdmissionPolicy + Pod
 
     test('a PersistentVolumeClaim that names a PersistentVolume is refused', () => {
       const r = create({
-        apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'pick', namespace: TENANT_NS },
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: { name: 'pick', namespace: TENANT_NS },
         spec: { volumeName: 'someone-elses', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
       }, { dryRun: true });
       expect(stderrOf(r)).toEqual({ refused: true, stderr: expect.stringContaining('must not name a PersistentVolume') });
