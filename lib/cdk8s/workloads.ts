@@ -1,9 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import {
-  ConstructAttributes, Manifests, ObjectIdentity, RuntimeClassRef, ownValue,
-  SandboxedDeploymentProps as CoreDeploymentProps, SandboxedJobProps as CoreJobProps, SandboxedPodProps as CorePodProps, renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod, workloadAttributes,
-} from '../core';
+import { ConstructAttributes, Manifests, ObjectIdentity, RuntimeClassRef, ownValue, workloadAttributes, SandboxedDeploymentProps as CoreDeploymentProps, SandboxedJobProps as CoreJobProps, SandboxedPodProps as CorePodProps, renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod } from '../core';
 import { emitManifests, renderOrRemove } from './emit';
 import { GvisorRuntimeClass } from './runtime-class';
 
