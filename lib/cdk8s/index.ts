@@ -1,8 +1,17 @@
-// gvisor-iac/cdk8s: the constructs as cdk8s Constructs. Never loads Pulumi.
-export * from './emit';
-export * from './runtime-class';
-export * from './workloads';
-export * from './untrusted-code';
-export * from './edge';
-export * from './multi-tenant';
-export * from './enforce';
+// gvisor-iac/cdk8s: the constructs as cdk8s Constructs. Never loads Pulumi. Re-exports only.
+//
+// Only what is listed here is public (api/gvisor-iac-cdk8s.api.md); the emitter and the helpers
+// the constructs share stay internal.
+export { GvisorRuntimeClass } from './runtime-class';
+export { SandboxedPod, SandboxedDeployment, SandboxedJob } from './workloads';
+export type { SandboxedPodProps, SandboxedDeploymentProps, SandboxedJobProps, RuntimeClassInput, WithRuntimeClass } from './workloads';
+// The constructs' common base: a type to hold "any gvisor-iac construct", not a class to extend.
+export type { SandboxConstruct } from './workloads';
+export { UntrustedCodeSandbox } from './untrusted-code';
+export type { UntrustedCodeSandboxProps } from './untrusted-code';
+export { EdgeSandbox, EdgeRuntimeClass } from './edge';
+export type { EdgeSandboxProps } from './edge';
+export { MultiTenantSandbox } from './multi-tenant';
+export type { MultiTenantSandboxProps } from './multi-tenant';
+export { enforceGvisor } from './enforce';
+export type { EnforceGvisorProps } from './enforce';

@@ -22,7 +22,8 @@ export type InputContainer = Omit<Container, 'image' | 'env'> & {
   readonly env?: InputEnvVar[];
 };
 
-type InputContainers<T> = T extends readonly Container[] ? InputContainer[] : T;
+/** `containers`/`initContainers` of the Pulumi args: {@link InputContainer}s where the core props take `Container`s. */
+export type InputContainers<T> = T extends readonly Container[] ? InputContainer[] : T;
 
 /**
  * The Pulumi args of a construct whose core props are `P`: the same shape,

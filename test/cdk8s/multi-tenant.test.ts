@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
-import { objectKey, renderMultiTenantSandbox } from '../../lib';
+import { renderMultiTenantSandbox } from '../../lib';
 import { GvisorRuntimeClass, MultiTenantSandbox } from '../../lib/cdk8s';
+import { objectKey } from '../../lib/core';
 import { assertAllSchemaValid } from '../helpers/schema';
 import { newChart, synth, synthApp } from '../helpers/synth';
 

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { GvisorIacError, networkContains, networksOverlap, formatIp, parseCidr } from '../../lib';
+import { GvisorIacError } from '../../lib';
+import { networkContains, networksOverlap, formatIp, parseCidr } from '../../lib/core';
 
 const formatAddress = (address: bigint, family: 4 | 6): string => formatIp(family, address);
 

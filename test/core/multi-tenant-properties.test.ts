@@ -1,7 +1,6 @@
 import fc from 'fast-check';
-import {
-  NEVER_REACHABLE_CIDRS, TenantProps, networkContains, formatIp, parseCidr, renderMultiTenantSandbox, renderSandboxedPod,
-} from '../../lib';
+import { NEVER_REACHABLE_CIDRS, TenantProps, renderMultiTenantSandbox, renderSandboxedPod } from '../../lib';
+import { networkContains, formatIp, parseCidr } from '../../lib/core';
 import { admit } from '../helpers/admission';
 import { assertAllSchemaValid } from '../helpers/schema';
 

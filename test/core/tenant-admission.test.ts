@@ -1,8 +1,9 @@
 import { parse } from '@bufbuild/cel';
 import {
-  KubeObject, buildSandboxedPodSpec, renderEdgeSandbox, renderMultiTenantSandbox, renderSandboxedDaemonSet, renderSandboxedDeployment,
-  renderSandboxedJob, renderSandboxedPod, renderUntrustedCodeSandbox,
+  KubeObject, renderEdgeSandbox, renderMultiTenantSandbox, renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod,
+  renderUntrustedCodeSandbox,
 } from '../../lib';
+import { buildSandboxedPodSpec, renderSandboxedDaemonSet } from '../../lib/core';
 import { AdmissionRequest, admit } from '../helpers/admission';
 
 type Any = Record<string, any>;

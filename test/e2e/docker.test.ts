@@ -5,7 +5,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { PodSpec } from 'kubernetes-types/core/v1';
 import { Daemon, buildBusyboxRootfs, describeWith, findBinary, installedRunscRelease, mustRun, run, startDaemon, tarDirectory, tempDir, waitFor } from './helpers';
-import { RunscRelease, parseQuantity, renderDockerDaemonConfig, renderSandboxedPod, runscPreset } from '../../lib';
+import { RunscRelease, renderDockerDaemonConfig, renderSandboxedPod, runscPreset } from '../../lib';
+import { parseQuantity } from '../../lib/core';
 
 /** Translates a core pod spec's security settings for its one container into `docker run` flags; throws on anything it cannot express. */
 function dockerRunFlagsFor(spec: PodSpec): string[] {

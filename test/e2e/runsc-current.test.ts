@@ -7,7 +7,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { E2E_REQUIRED, buildBusyboxRootfs, findBinary, mustRun, run, tempDir } from './helpers';
-import { RUNSC_PRESET_NAMES, RunscFeature, RunscOptions, RunscRelease, assertRunscRelease, runscFlags, runscPreset, runscReleaseSupports } from '../../lib';
+import { RUNSC_PRESET_NAMES, RunscOptions, RunscRelease, runscFlags, runscPreset } from '../../lib';
+import { RunscFeature, assertRunscRelease, runscReleaseSupports } from '../../lib/node';
 
 /** What `uname -r` says inside current gVisor (Debian's 2022 runsc said 4.4.0). */
 const CURRENT_UNAME_RELEASE = '4.19.0-gvisor';

@@ -1,6 +1,7 @@
 import { parse } from 'smol-toml';
 import { caught } from './helpers';
-import { ContainerdConfigOptions, NodeWarning, containerdConfigWarnings, renderContainerdConfig } from '../../lib';
+import { ContainerdConfigOptions, NodeWarning, renderContainerdConfig } from '../../lib';
+import { containerdConfigWarnings } from '../../lib/node';
 
 const render = (o: ContainerdConfigOptions = {}) => parse(renderContainerdConfig({ onWarning: () => undefined, ...o })) as Record<string, any>;
 const runtimesOf = (doc: Record<string, any>, plugin: string) => doc.plugins[plugin].containerd.runtimes;

@@ -1,7 +1,8 @@
 import * as fc from 'fast-check';
 import { parse as parseYaml } from 'yaml';
 import { caught } from './helpers';
-import { DockerDaemonConfigOptions, HARDENED_COMPOSE_SETTINGS, composeService, renderComposeService, renderDockerDaemonConfig } from '../../lib';
+import { DockerDaemonConfigOptions, composeService, renderComposeService, renderDockerDaemonConfig } from '../../lib';
+import { HARDENED_COMPOSE_SETTINGS } from '../../lib/node';
 
 const render = (o: DockerDaemonConfigOptions = {}) => JSON.parse(renderDockerDaemonConfig({ onWarning: () => undefined, ...o }));
 

@@ -1,5 +1,6 @@
 import { caught } from './helpers';
-import { RUNSC_PRESET_NAMES, RUNSC_PRESET_TRADEOFFS, renderRunscWrapper, runscFlags, runscPreset } from '../../lib';
+import { RUNSC_PRESET_NAMES, renderRunscWrapper, runscFlags, runscPreset } from '../../lib';
+import { RUNSC_PRESET_TRADEOFFS } from '../../lib/node';
 
 // The performance preset uses network host, which every renderer (runscFlags included) warns about; keep that out of this file's output.
 let emitWarning: jest.SpyInstance;

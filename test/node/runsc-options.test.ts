@@ -1,6 +1,7 @@
 import * as fc from 'fast-check';
 import { caught } from './helpers';
-import { RunscOptions, RUNSC_OPTION_FLAGS, RUNSC_OPTION_NAMES, isForbiddenRunscFlag, runscFlags } from '../../lib';
+import { RunscOptions, runscFlags } from '../../lib';
+import { RUNSC_OPTION_FLAGS, RUNSC_OPTION_NAMES, isForbiddenRunscFlag } from '../../lib/node';
 
 const OLD = 'release-20221219.0' as const;
 

@@ -1,11 +1,9 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { compliantDeployment } from './fixtures';
+import { DEFAULT_PACKS, SUPPRESS_ANNOTATION, parseSuppressOption, parseSuppressions, renderRulesMarkdown } from '../../lib/policy';
 import { thrown } from '../helpers/thrown';
-import {
-  DEFAULT_PACKS, GvisorIacError, PACKS, Pack, Rule, SUPPRESS_ANNOTATION, checkObjects, failingFindings, parseSuppressOption, parseSuppressions,
-  renderRulesMarkdown,
-} from 'gvisor-iac';
+import { GvisorIacError, PACKS, Pack, Rule, checkObjects, failingFindings } from 'gvisor-iac';
 
 const withAnnotation = (value: string) => {
   const o = compliantDeployment();

@@ -2,9 +2,10 @@
 // stack's resources (type, props, urn) and collects reportViolation calls.
 import * as k8s from '@pulumi/kubernetes';
 import type { PolicyResource, StackValidationArgs } from '@pulumi/policy';
+import { kubernetesObjectOf } from '../../lib/pulumi-policy/policies';
 import { mockPulumi, settle } from '../helpers/pulumi';
 import { MultiTenantSandbox, SandboxedDeployment, UntrustedCodeSandbox } from 'gvisor-iac/pulumi';
-import { GvisorIacPolicyOptions, gvisorIacPolicies, kubernetesObjectOf } from 'gvisor-iac/pulumi-policy';
+import { GvisorIacPolicyOptions, gvisorIacPolicies } from 'gvisor-iac/pulumi-policy';
 
 async function stack(build: () => import('@pulumi/pulumi').Resource[]): Promise<PolicyResource[]> {
   const recorder = mockPulumi();

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
+import { DEFAULTS } from '../../lib/core';
 import { restrictedViolations } from '../helpers/pod-security';
 import { thrown } from '../helpers/thrown';
-import { DEFAULTS, GvisorIacError, checkObjects, sandboxObjects } from 'gvisor-iac';
+import { GvisorIacError, checkObjects, sandboxObjects } from 'gvisor-iac';
 
 const pod = (spec: Record<string, any>, extra: Record<string, any> = {}) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', ...extra }, spec });
 

@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
+import { EMITTABLE_KINDS, assertEmittable, childName, emitManifests, pulumiType } from '../../lib/pulumi/emit';
 import { mockPulumi, settle } from '../helpers/pulumi';
 import { GvisorIacError, KubeObject } from 'gvisor-iac';
-import { EMITTABLE_KINDS, assertEmittable, childName, emitManifests, pulumiType } from 'gvisor-iac/pulumi';
 
 /** A minimal object of each kind the emitter knows, with every top-level field it takes. */
 const SAMPLES: KubeObject[] = [

@@ -1,8 +1,9 @@
 import * as pulumi from '@pulumi/pulumi';
+import { podSpecPath } from '../../lib/pulumi/enforce';
 import { mockPulumi, until, valueOf } from '../helpers/pulumi';
 import { thrown } from '../helpers/thrown';
 import { GvisorIacError } from 'gvisor-iac';
-import { MOCKS_WARNING, enforceGvisor, gvisorTransform, podSpecPath } from 'gvisor-iac/pulumi';
+import { MOCKS_WARNING, enforceGvisor, gvisorTransform } from 'gvisor-iac/pulumi';
 
 // Mocks do not run transforms, so the transform is called directly with what
 // Pulumi passes it (ResourceTransformArgs: type, name, props, opts, custom).

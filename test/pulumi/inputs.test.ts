@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import fc from 'fast-check';
+import { INPUT_LEAF, liftInputs, placeholder, restoreInputs, substitute } from '../../lib/pulumi/inputs';
 import { mockPulumi, valueOf } from '../helpers/pulumi';
-import { INPUT_LEAF, liftInputs, placeholder, restoreInputs, substitute } from 'gvisor-iac/pulumi';
 
 describe('Input leaves', () => {
   test.each([

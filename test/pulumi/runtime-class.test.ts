@@ -1,6 +1,7 @@
+import { DEFAULTS } from '../../lib/core';
 import { mockPulumi, settle } from '../helpers/pulumi';
 import { assertAllSchemaValid } from '../helpers/schema';
-import { DEFAULTS, renderRuntimeClass } from 'gvisor-iac';
+import { renderRuntimeClass } from 'gvisor-iac';
 import { GvisorRuntimeClass } from 'gvisor-iac/pulumi';
 
 const URN = 'urn:pulumi:stack::project::gvisor-iac:index:GvisorRuntimeClass::gvisor';

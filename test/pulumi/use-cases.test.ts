@@ -1,7 +1,8 @@
 import * as pulumi from '@pulumi/pulumi';
+import { prepareManifests } from '../../lib/pulumi/component';
 import { mockPulumi, settle } from '../helpers/pulumi';
 import { renderEdgeSandbox, renderMultiTenantSandbox, renderUntrustedCodeSandbox } from 'gvisor-iac';
-import { EdgeRuntimeClass, EdgeSandbox, GvisorRuntimeClass, MultiTenantSandbox, UntrustedCodeSandbox, prepareManifests } from 'gvisor-iac/pulumi';
+import { EdgeRuntimeClass, EdgeSandbox, GvisorRuntimeClass, MultiTenantSandbox, UntrustedCodeSandbox } from 'gvisor-iac/pulumi';
 
 const COMPONENT_URN = (type: string, name: string) => `urn:pulumi:stack::project::gvisor-iac:index:${type}::${name}`;
 

@@ -1,8 +1,9 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
+import { prepareManifests } from '../../lib/pulumi/component';
 import { drain, mockPulumi, settle, valueOf } from '../helpers/pulumi';
 import { GvisorIacError, renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod } from 'gvisor-iac';
-import { GvisorRuntimeClass, MultiTenantSandbox, SandboxedDeployment, SandboxedJob, SandboxedPod, prepareManifests } from 'gvisor-iac/pulumi';
+import { GvisorRuntimeClass, MultiTenantSandbox, SandboxedDeployment, SandboxedJob, SandboxedPod } from 'gvisor-iac/pulumi';
 
 const container = { name: 'app', image: 'registry.example.com/app:1.2' };
 const COMPONENT_URN = (type: string, name: string) => `urn:pulumi:stack::project::gvisor-iac:index:${type}::${name}`;

@@ -2,9 +2,10 @@
 // legacy AppArmor / seccomp annotations with an unconfining value (any case),
 // gVisor's per-pod flag annotations, and profile types that are not exactly
 // a confining Kubernetes enum value.
+import { checkConfinementAnnotations, hardenSecurityContext } from '../../lib/core';
 import { caught } from '../helpers/errors';
 import { FrontendCase, buildCdk8s, buildPulumi, refusedInBoth } from '../helpers/frontends';
-import { checkConfinementAnnotations, hardenSecurityContext, renderSandboxedPod } from 'gvisor-iac';
+import { renderSandboxedPod } from 'gvisor-iac';
 
 const container = { name: 'app', image: 'registry.example.com/app:1.2' };
 const APPARMOR = 'container.apparmor.security.beta.kubernetes.io/app';

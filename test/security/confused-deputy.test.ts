@@ -7,12 +7,11 @@
  * engine) refuses in what it may write.
  */
 import type { PolicyRule } from 'kubernetes-types/rbac/v1';
+import { INGRESS_DEPUTY_ANNOTATION_PATTERN, PV_BINDER_USERS, TENANT_INGRESS_RULE } from '../../lib/core';
 import { AdmissionRequest, admit } from '../helpers/admission';
 import { mockPulumi, settle } from '../helpers/pulumi';
 import { synth } from '../helpers/synth';
-import {
-  INGRESS_DEPUTY_ANNOTATION_PATTERN, PV_BINDER_USERS, TENANT_ADMIN_RULES, TENANT_INGRESS_RULE, renderMultiTenantSandbox,
-} from 'gvisor-iac';
+import { TENANT_ADMIN_RULES, renderMultiTenantSandbox } from 'gvisor-iac';
 import * as k8s from 'gvisor-iac/cdk8s';
 import * as pl from 'gvisor-iac/pulumi';
 

@@ -3,7 +3,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { mergeDockerDaemonConfig, parseDaemonJson, renderDockerDaemonConfig } from '../../lib';
+import { renderDockerDaemonConfig } from '../../lib';
+import { mergeDockerDaemonConfig, parseDaemonJson } from '../../lib/node';
 import { builtCli, runCliProcess } from '../helpers/cli-process';
 import { caught } from '../helpers/errors';
 

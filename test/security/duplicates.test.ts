@@ -6,10 +6,11 @@
  */
 import * as kubernetes from '@pulumi/kubernetes';
 import { ApiObject, App, Chart } from 'cdk8s';
+import { ObjectRegistry, objectIdentityKey } from '../../lib/core';
 import { drain, mockPulumi, settle } from '../helpers/pulumi';
 import { synthApp } from '../helpers/synth';
 import { thrown } from '../helpers/thrown';
-import { DuplicateObjectError, KubeObject, ObjectRegistry, objectIdentityKey } from 'gvisor-iac';
+import { DuplicateObjectError, KubeObject } from 'gvisor-iac';
 import * as k8s from 'gvisor-iac/cdk8s';
 import * as pl from 'gvisor-iac/pulumi';
 

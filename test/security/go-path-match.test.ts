@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as fc from 'fast-check';
-import { GoBadPatternError, goPathMatch, goPatternCanMatchPrefix, isValidGoPattern } from '../../lib';
+import { GoBadPatternError, goPathMatch, goPatternCanMatchPrefix, isValidGoPattern } from '../../lib/node';
 
 type Verdict = boolean | 'bad-pattern';
 const ours = (pattern: string, name: string): Verdict => {

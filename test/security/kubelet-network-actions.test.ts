@@ -2,9 +2,10 @@
 // node's network namespace — outside gVisor and every NetworkPolicy. No prop
 // may point it at another host (directly with `host`, or through a redirect
 // the sandboxed server answers an httpGet hook with).
+import { checkKubeletActions } from '../../lib/core';
 import { caught } from '../helpers/errors';
 import { FrontendCase, buildCdk8s, buildPulumi, refusedInBoth } from '../helpers/frontends';
-import { checkKubeletActions, renderSandboxedPod } from 'gvisor-iac';
+import { renderSandboxedPod } from 'gvisor-iac';
 
 const base = { name: 'app', image: 'registry.example.com/app:1.2', ports: [{ name: 'http', containerPort: 8080 }] };
 const HOSTS = ['169.254.169.254', 'metadata.google.internal', 'fd00:ec2::254', '127.0.0.1', 'localhost', '10.0.0.1', 'kubernetes.default.svc', '', ' '];

@@ -9,11 +9,12 @@ import { readFileSync } from 'fs';
 import { BlockList } from 'net';
 import { join } from 'path';
 import fc from 'fast-check';
+import { formatIp } from '../../lib/core';
 import { caught } from '../helpers/errors';
 import { mockPulumi, settle } from '../helpers/pulumi';
 import { synth } from '../helpers/synth';
 import {
-  GvisorIacError, IPV4_EMBEDDINGS, NEVER_REACHABLE_CIDRS, NODE_LOCAL_ENDPOINTS, SandboxEgress, TenantEgress, egressRules, formatIp,
+  GvisorIacError, IPV4_EMBEDDINGS, NEVER_REACHABLE_CIDRS, NODE_LOCAL_ENDPOINTS, SandboxEgress, TenantEgress, egressRules,
   renderMultiTenantSandbox, renderUntrustedCodeSandbox,
 } from 'gvisor-iac';
 import * as k8s from 'gvisor-iac/cdk8s';

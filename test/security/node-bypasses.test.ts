@@ -3,10 +3,12 @@ import { spawnSync } from 'node:child_process';
 import * as fc from 'fast-check';
 import { parse } from 'smol-toml';
 import {
-  ContainerdConfigOptions, NodeWarning, RUNSC_FLAG_ALIASES, RUNSC_OPTION_FLAGS, RunscOptions, containerdConfigWarnings,
-  podAnnotationGlobReachesGvisor,
-  renderContainerdConfig, renderDockerDaemonConfig, renderRunscToml, renderRunscWrapper, runscFlags, runscReleaseFlags,
+  ContainerdConfigOptions, NodeWarning, RunscOptions, renderContainerdConfig, renderDockerDaemonConfig, renderRunscToml,
+  renderRunscWrapper, runscFlags,
 } from '../../lib';
+import {
+  RUNSC_FLAG_ALIASES, RUNSC_OPTION_FLAGS, containerdConfigWarnings, podAnnotationGlobReachesGvisor, runscReleaseFlags,
+} from '../../lib/node';
 import { runCliProcess } from '../helpers/cli-process';
 import { caught } from '../helpers/errors';
 

@@ -1,9 +1,10 @@
 // Issue 9, class 1 (node side): no merge or option read in lib/node or the CLI walks into a prototype.
 import {
-  NodeWarning, RUNSC_OPTION_NAMES, composeService, dockerDaemonConfig, renderComposeService, renderContainerdConfig,
-  renderDockerDaemonConfig, renderRunscToml, renderRunscWrapper, runscFlags,
+  NodeWarning, composeService, dockerDaemonConfig, renderComposeService, renderContainerdConfig, renderDockerDaemonConfig, renderRunscToml,
+  renderRunscWrapper, runscFlags,
 } from '../../lib';
 import { renderSandboxedPod } from '../../lib/core/pod';
+import { RUNSC_OPTION_NAMES } from '../../lib/node';
 import { runCliProcess } from '../helpers/cli-process';
 import { caught } from '../helpers/errors';
 

@@ -2,14 +2,16 @@
 // what any construct emits, in either frontend, and props that carry
 // prototype keys are refused with a typed error — never merged.
 import * as pulumi from '@pulumi/pulumi';
+import {
+  K8S_TYPES, PROTOTYPE_KEYS, POD_SPEC_PROP_KEYS, WORKLOAD_PROP_KEYS, applyOverrides, plainProps, runtimeClassRef,
+} from '../../lib/core';
 import { caught } from '../helpers/errors';
 import { FrontendCase, buildCdk8s, buildPulumi, refusedInBoth } from '../helpers/frontends';
 import { mockPulumi, settle } from '../helpers/pulumi';
 import { newChart, synthApp } from '../helpers/synth';
 import {
-  K8S_TYPES, PROTOTYPE_KEYS, POD_SPEC_PROP_KEYS, WORKLOAD_PROP_KEYS, applyOverrides, egressRules, plainProps, renderEdgeSandbox,
-  renderMultiTenantSandbox, renderRuntimeClass, runtimeClassRef, renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod,
-  renderUntrustedCodeSandbox,
+  egressRules, renderEdgeSandbox, renderMultiTenantSandbox, renderRuntimeClass, renderSandboxedDeployment, renderSandboxedJob,
+  renderSandboxedPod, renderUntrustedCodeSandbox,
 } from 'gvisor-iac';
 import * as cdk8sFrontend from 'gvisor-iac/cdk8s';
 import * as pulumiFrontend from 'gvisor-iac/pulumi';

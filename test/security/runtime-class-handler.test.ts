@@ -5,13 +5,13 @@
  * caller vouches for a custom name with `handlerIsGvisor: true`.
  */
 import fc from 'fast-check';
+import { GVISOR_HANDLER_PATTERN, NOT_GVISOR_HANDLER_PATTERN, assertGvisorHandler } from '../../lib/core';
 import { caught } from '../helpers/errors';
 import { drain, mockPulumi, settle } from '../helpers/pulumi';
 import { synth } from '../helpers/synth';
 import {
-  GVISOR_HANDLER_PATTERN, GvisorIacError, NOT_GVISOR_HANDLER_PATTERN, RuntimeClassRef, assertGvisorHandler, edgeRuntimeClassProps,
-  renderEdgeSandbox, renderMultiTenantSandbox, renderRuntimeClass, renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod,
-  renderUntrustedCodeSandbox,
+  GvisorIacError, RuntimeClassRef, edgeRuntimeClassProps, renderEdgeSandbox, renderMultiTenantSandbox, renderRuntimeClass,
+  renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod, renderUntrustedCodeSandbox,
 } from 'gvisor-iac';
 import * as k8s from 'gvisor-iac/cdk8s';
 import * as pl from 'gvisor-iac/pulumi';

@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import fc from 'fast-check';
+import { K8S_SCHEMA_SOURCE, MAX_VALUE_ECHO, checkK8sObject, renderSandboxedDaemonSet } from '../../lib/core';
 import { generateK8sSchema } from '../../projenrc/k8s-schema';
 import { caught } from '../helpers/errors';
 import { refusedInBoth } from '../helpers/frontends';
@@ -12,8 +13,8 @@ import { mockPulumi } from '../helpers/pulumi';
 import { assertAllSchemaValid } from '../helpers/schema';
 import { newChart } from '../helpers/synth';
 import {
-  GvisorIacError, K8S_SCHEMA_SOURCE, MAX_VALUE_ECHO, Manifests, checkK8sObject, renderEdgeSandbox, renderMultiTenantSandbox, renderRuntimeClass,
-  renderSandboxedDaemonSet, renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod, renderUntrustedCodeSandbox,
+  GvisorIacError, Manifests, renderEdgeSandbox, renderMultiTenantSandbox, renderRuntimeClass, renderSandboxedDeployment,
+  renderSandboxedJob, renderSandboxedPod, renderUntrustedCodeSandbox,
 } from 'gvisor-iac';
 import * as cdk8sFrontend from 'gvisor-iac/cdk8s';
 import * as pulumiFrontend from 'gvisor-iac/pulumi';
