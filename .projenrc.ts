@@ -50,6 +50,8 @@ const project = new typescript.TypeScriptProject({
     '@bufbuild/cel@^0.6.0',
     'fast-check@^4.3.0',
     '@types/node@^20',
+    // API reports (api/*.api.md): any change of the public surface is a visible diff.
+    '@microsoft/api-extractor@^7.60.2',
   ],
 
   tsconfig: {
@@ -103,8 +105,9 @@ const project = new typescript.TypeScriptProject({
     devdirs: ['test', 'examples', 'bench', 'scripts'],
     ignorePatterns: ['examples/**/dist/**', '*.js', '*.d.ts', 'node_modules/', 'dist/'],
   },
-  gitignore: ['examples/**/dist/', '/bench-results/', '/.tools/'],
-  npmIgnoreOptions: { ignorePatterns: ['/examples/', '/bench/', '/scripts/', '/.ci/'] },
+  // temp/: API Extractor's scratch copy of each report (the one to diff when api:check fails).
+  gitignore: ['examples/**/dist/', '/bench-results/', '/.tools/', '/temp/'],
+  npmIgnoreOptions: { ignorePatterns: ['/examples/', '/bench/', '/scripts/', '/.ci/', '/api/', '/temp/'] },
 });
 
 // Subpath exports: the core (plus node renderers and policy) at the root, one
@@ -229,6 +232,17 @@ project.addTask('rules', {
 project.addTask('gen:k8s-schema', {
   description: 'Regenerate lib/core/k8s-schema.generated.ts from kubernetes-models (after upgrading it)',
   exec: 'ts-node --project test/tsconfig.json projenrc/k8s-schema.ts',
+});
+// The public API: one report per package entry point in api/, made by API Extractor from the
+// compiled declarations. CI runs api:check (.ci/run), so a change of the surface is a reviewed diff.
+const apiReport = 'ts-node --transpile-only --project test/tsconfig.json scripts/api-report.ts';
+project.addTask('api', {
+  description: 'Update the API reports in api/ after a deliberate change of the public surface (compiles first)',
+  steps: [{ spawn: 'compile' }, { exec: apiReport }],
+});
+project.addTask('api:check', {
+  description: 'Fail when the public API differs from the reports committed in api/ (compiles first; run by CI)',
+  steps: [{ spawn: 'compile' }, { exec: `${apiReport} --check` }],
 });
 project.addTask('bench', {
   description: 'Benchmarks: ratios against in-process baselines',
