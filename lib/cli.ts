@@ -1,6 +1,9 @@
 #!/usr/bin/env node
-// gvisor-iac command line: prints node-level gVisor configuration files.
-import { parseArgs } from 'node:util';
+// gvisor-iac command line: prints node-level gVisor configuration files, and checks manifests.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { UsageError, didYouMean, parseFlags } from './cli-args';
+import { CliOption, NODE_COMMANDS, commandHelp, flagSpecs } from './cli-options';
 import { GvisorIacError } from './core/errors';
 import {
   NodeWarning, RUNSC_PRESET_NAMES, RUNSC_PRESET_TRADEOFFS, RunscOptions, RunscPresetName, RunscRelease,
@@ -9,73 +12,26 @@ import {
 } from './node';
 import { runPolicyCommand } from './policy/cli-check';
 
-export const CLI_HELP = `Usage: gvisor-iac <command> [options]
+const POLICY_COMMANDS: Record<string, string> = {
+  check: 'check Kubernetes manifests against the policy packs',
+  sandbox: 'write Kubernetes manifests back sandboxed in gVisor',
+};
+const COMMANDS = [...Object.keys(NODE_COMMANDS), ...Object.keys(POLICY_COMMANDS)];
 
-Prints node-level gVisor configuration to stdout.
+export const CLI_HELP = `Usage: gvisor-iac <command> [options]
+       gvisor-iac <command> --help     the command's options, with their defaults
+       gvisor-iac --version
+
+Prints node-level gVisor configuration to stdout (it never writes a file), and checks manifests.
 
 Commands:
-  runsc-flags      runsc command-line flags, one per line
-  runsc-toml       runsc.toml for the gVisor containerd shim (ConfigPath)
-  runsc-wrapper    /bin/sh wrapper that runs runsc with the flags (for the runc v2 shim's BinaryName)
-  containerd       containerd config: drop-in (default) or whole file
-  docker           Docker daemon.json with the runsc runtime
-  compose          Docker Compose service fragment (runtime: runsc)
-  presets          the presets and their trade-offs
-  check            check Kubernetes manifests against the policy packs (gvisor-iac check --help)
-  sandbox          write Kubernetes manifests back sandboxed in gVisor (gvisor-iac sandbox --help)
+${Object.entries(NODE_COMMANDS).map(([name, c]) => `  ${name.padEnd(16)} ${c.summary}`).join('\n')}
+${Object.entries(POLICY_COMMANDS).map(([name, summary]) => `  ${name.padEnd(16)} ${summary}`).join('\n')}
 
-runsc options (runsc-flags, runsc-toml, runsc-wrapper, docker):
-  --preset NAME               hardened (default) | untrusted-code | performance | none
-  --release TAG               runsc release on the node (default: current), e.g. release-20221219.0
-  --platform P                systrap | ptrace | kvm
-  --network N                 sandbox | host | none
-  --file-access A             exclusive | shared (root filesystem)
-  --file-access-mounts A      exclusive | shared (volumes)
-  --overlay2 V                none | root:memory | root:self | all:dir=/abs[,size=N] ...
-  --directfs BOOL             true | false
-  --host-uds V                none | open | create | all
-  --host-fifo V               none | open
-  --net-raw BOOL              true | false
-  --nvproxy BOOL              true | false
-  --oci-seccomp BOOL          true | false
-  --systemd-cgroup BOOL       true | false
-  --debug BOOL                true | false
-  --debug-log PATH            absolute path (a directory when it ends with /)
-  --strace BOOL               true | false
-  --extra-flag=FLAG           extra runsc flag, e.g. --extra-flag=--gso=false (repeatable; keep the "=")
-runsc-toml:     --binary-name PATH  --root PATH  --log-level LEVEL  --log-path PATH
-runsc-wrapper:  --runsc-path PATH (default /usr/local/bin/runsc)
-containerd:     --schema 2|3 (default 2)  --mode drop-in|file  --handler NAME (default runsc)
-                --shim runsc|runc (default runsc)  --runsc-config-path PATH  --runsc-binary PATH
-                --pod-annotation GLOB (repeatable)  --systemd-cgroup BOOL  --sandbox-image REF
-docker:         --path PATH (default: the base runtime's path, else /usr/local/bin/runsc)
-                --runtime-name NAME (default runsc)  --default-runtime BOOL
-                --base FILE (existing daemon.json to merge into; must exist; changes go to stderr)
-compose:        --service NAME (default app)  --image IMAGE  --runtime-name NAME  --hardened BOOL
-Warnings:       --acknowledge ID=REASON (repeatable; runsc-flags, runsc-toml, runsc-wrapper, containerd, docker)
-
-Exit status: 0 printed; 1 invalid options or base file (message on stderr, nothing on stdout); 2 usage error.
+Exit status: 0 printed; 1 refused (an invalid value or an unreadable file: the error on stderr,
+nothing on stdout); 2 usage error (an unknown command or option, a missing value or a required
+option). check and sandbox say theirs in their --help.
 `;
-
-const STRING_OPTIONS = [
-  'preset', 'release', 'platform', 'network', 'file-access', 'file-access-mounts', 'overlay2', 'directfs', 'host-uds', 'host-fifo', 'net-raw',
-  'nvproxy', 'oci-seccomp', 'systemd-cgroup', 'debug', 'debug-log', 'strace', 'binary-name', 'root', 'log-level', 'log-path', 'runsc-path',
-  'schema', 'mode', 'handler', 'shim', 'runsc-config-path', 'runsc-binary', 'sandbox-image', 'path', 'runtime-name', 'base', 'default-runtime', 'service', 'image', 'hardened',
-] as const;
-const MULTIPLE = ['extra-flag', 'pod-annotation', 'acknowledge'] as const;
-
-const RUNSC_CLI = ['preset', 'release', 'platform', 'network', 'file-access', 'file-access-mounts', 'overlay2', 'directfs', 'host-uds', 'host-fifo',
-  'net-raw', 'nvproxy', 'oci-seccomp', 'systemd-cgroup', 'debug', 'debug-log', 'strace', 'extra-flag'];
-/** The options each command reads; any other option is a usage error, not silently ignored. */
-const COMMAND_OPTIONS: Record<string, readonly string[]> = {
-  'runsc-flags': [...RUNSC_CLI, 'acknowledge'],
-  'runsc-toml': [...RUNSC_CLI, 'binary-name', 'root', 'log-level', 'log-path', 'acknowledge'],
-  'runsc-wrapper': [...RUNSC_CLI, 'runsc-path', 'acknowledge'],
-  'containerd': ['schema', 'mode', 'handler', 'shim', 'runsc-config-path', 'runsc-binary', 'pod-annotation', 'systemd-cgroup', 'sandbox-image', 'acknowledge'],
-  'docker': [...RUNSC_CLI, 'path', 'runtime-name', 'base', 'default-runtime', 'acknowledge'],
-  'compose': ['service', 'image', 'runtime-name', 'hardened'],
-  'presets': ['release'],
-};
 
 /** What a CLI run printed. */
 export interface CliResult {
@@ -84,158 +40,171 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-class UsageError extends Error {}
-
-function bool(values: Record<string, unknown>, name: string): boolean | undefined {
-  const v = values[name];
-  if (v === undefined) return undefined;
-  if (v === 'true') return true;
-  if (v === 'false') return false;
-  throw new UsageError(`--${name} takes true or false, not "${String(v)}"`);
+/** The version in the package.json next to the compiled CLI. */
+export function cliVersion(): string {
+  const file = path.join(__dirname, '..', 'package.json');
+  const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: unknown; version?: unknown };
+  if (pkg.name !== 'gvisor-iac' || typeof pkg.version !== 'string') throw new Error(`${file} is not gvisor-iac's package.json`);
+  return pkg.version;
 }
 
-function str(values: Record<string, unknown>, name: string): string | undefined {
-  return values[name] as string | undefined;
-}
-
-function runscOptionsFrom(values: Record<string, unknown>): RunscOptions {
-  const presetName = str(values, 'preset') ?? 'hardened';
-  const release = str(values, 'release') as RunscRelease | undefined;
-  if (presetName !== 'none' && !RUNSC_PRESET_NAMES.includes(presetName as RunscPresetName)) {
-    throw new UsageError(`--preset must be one of ${[...RUNSC_PRESET_NAMES, 'none'].join(', ')}, not "${presetName}"`);
+/** The option value a flag's text stands for. */
+function optionValue(o: CliOption, texts: readonly string[]): unknown {
+  const text = texts[texts.length - 1] as string;
+  switch (o.kind) {
+    case 'string':
+      return text;
+    case 'bool':
+      return text === 'true';
+    case 'int':
+      if (!/^[0-9]+$/.test(text)) throw new UsageError(`--${o.flag} takes a whole number, not "${text}"${o.values ? `; use ${o.values.join(' or ')}` : ''}`);
+      return Number(text);
+    case 'list':
+      return text.split(',').map((s) => s.trim());
+    case 'repeat':
+      return [...texts];
+    case 'json':
+      try {
+        return JSON.parse(text) as unknown;
+      } catch (e) {
+        throw new UsageError(`--${o.flag} takes a JSON object, and "${text}" is not JSON (${(e as Error).message}); quote it for the shell, e.g. --${o.flag} '{"key":"value"}'`);
+      }
+    case 'daemon-json-file':
+      return readDaemonJsonFile(text, `--${o.flag}`);
+    case 'acknowledge':
+      return Object.fromEntries(texts.map((a) => {
+        const i = a.indexOf('=');
+        if (i <= 0) throw new UsageError(`--${o.flag} takes ID=REASON, not "${a}"; e.g. --${o.flag} NODE_HOST_NETWORK="single-tenant CI nodes"`);
+        return [a.slice(0, i), a.slice(i + 1)];
+      }));
   }
-  const preset: RunscOptions = presetName === 'none' ? {} : runscPreset(presetName as RunscPresetName, release ?? 'current');
-  const picked: Record<string, unknown> = {
-    runscRelease: release,
-    platform: str(values, 'platform'),
-    network: str(values, 'network'),
-    fileAccess: str(values, 'file-access'),
-    fileAccessMounts: str(values, 'file-access-mounts'),
-    overlay2: str(values, 'overlay2'),
-    directfs: bool(values, 'directfs'),
-    hostUds: str(values, 'host-uds'),
-    hostFifo: str(values, 'host-fifo'),
-    netRaw: bool(values, 'net-raw'),
-    nvproxy: bool(values, 'nvproxy'),
-    ociSeccomp: bool(values, 'oci-seccomp'),
-    systemdCgroup: bool(values, 'systemd-cgroup'),
-    debug: bool(values, 'debug'),
-    debugLog: str(values, 'debug-log'),
-    strace: bool(values, 'strace'),
-    extraFlags: values['extra-flag'],
-  };
-  const merged: Record<string, unknown> = { ...preset };
-  for (const [k, v] of Object.entries(picked)) if (v !== undefined) merged[k] = v;
-  return merged as RunscOptions;
 }
 
-function acknowledgements(values: Record<string, unknown>): Record<string, string> | undefined {
-  const list = values.acknowledge as string[] | undefined;
-  if (!list) return undefined;
-  return Object.fromEntries(list.map((a) => {
-    const i = a.indexOf('=');
-    if (i <= 0) throw new UsageError(`--acknowledge takes ID=REASON, not "${a}"`);
-    return [a.slice(0, i), a.slice(i + 1)];
-  }));
+/** The renderer's options from the flags given (CLI-only flags such as --preset are left out). */
+function optionsFrom(options: readonly CliOption[], values: ReadonlyMap<string, readonly string[]>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const o of options) {
+    const texts = values.get(o.flag);
+    if (texts !== undefined && o.option !== 'preset') out[o.option] = optionValue(o, texts);
+  }
+  return out;
 }
 
-function render(command: string, values: Record<string, unknown>, onWarning: (w: NodeWarning) => void, onChange: (change: string) => void): string {
-  const acknowledgeWarnings = acknowledgements(values);
-  // Every output path that renders runsc options or a containerd runtime reports warnings the same way.
-  const warn = { onWarning, ...(acknowledgeWarnings ? { acknowledgeWarnings } : {}) };
+/** The preset's options under the explicit ones (runsc commands). */
+function withPreset(values: ReadonlyMap<string, readonly string[]>, explicit: Record<string, unknown>): Record<string, unknown> {
+  const name = values.get('preset')?.[0] ?? 'hardened';
+  if (name === 'none') return explicit;
+  if (!RUNSC_PRESET_NAMES.includes(name as RunscPresetName)) {
+    throw new UsageError(`--preset "${name}" is not a preset${didYouMean(name, [...RUNSC_PRESET_NAMES, 'none'])}; use ${[...RUNSC_PRESET_NAMES, 'none'].join(', ')}`);
+  }
+  const preset: RunscOptions = runscPreset(name as RunscPresetName, (explicit.runscRelease ?? 'current') as RunscRelease);
+  return { ...preset, ...explicit };
+}
+
+function render(command: string, opts: Record<string, unknown>, onChange: (change: string) => void): string {
   switch (command) {
     case 'runsc-flags':
-      return `${runscFlags({ ...runscOptionsFrom(values), ...warn }).join('\n')}\n`;
+      return `${runscFlags(opts).join('\n')}\n`;
     case 'runsc-toml':
-      return renderRunscToml({
-        ...runscOptionsFrom(values),
-        ...warn,
-        binaryName: str(values, 'binary-name'),
-        root: str(values, 'root'),
-        logLevel: str(values, 'log-level') as never,
-        logPath: str(values, 'log-path'),
-      });
+      return renderRunscToml(opts);
     case 'runsc-wrapper':
-      return renderRunscWrapper({ ...runscOptionsFrom(values), ...warn, runscPath: str(values, 'runsc-path') });
-    case 'containerd': {
-      const schema = str(values, 'schema');
-      return renderContainerdConfig({
-        ...warn,
-        schema: schema === undefined ? undefined : (Number(schema) as never),
-        mode: str(values, 'mode') as never,
-        handler: str(values, 'handler'),
-        shim: str(values, 'shim') as never,
-        runscConfigPath: str(values, 'runsc-config-path'),
-        runscBinary: str(values, 'runsc-binary'),
-        podAnnotations: values['pod-annotation'] as string[] | undefined,
-        systemdCgroup: bool(values, 'systemd-cgroup'),
-        sandboxImage: str(values, 'sandbox-image'),
-      });
-    }
+      return renderRunscWrapper(opts);
+    case 'containerd':
+      return renderContainerdConfig(opts);
     case 'docker': {
-      const baseFile = str(values, 'base');
-      const merged = mergeDockerDaemonConfig({
-        ...runscOptionsFrom(values),
-        ...warn,
-        path: str(values, 'path'),
-        runtimeName: str(values, 'runtime-name'),
-        base: baseFile === undefined ? undefined : readDaemonJsonFile(baseFile, '--base'),
-        defaultRuntime: bool(values, 'default-runtime'),
-      });
+      const merged = mergeDockerDaemonConfig(opts);
       // What the merge changed in the node's file; without --base there is nothing to change.
-      if (baseFile !== undefined) for (const change of merged.changes) onChange(change);
+      if (opts.base !== undefined) for (const change of merged.changes) onChange(change);
       return merged.json;
     }
     case 'compose':
-      return renderComposeService({ serviceName: str(values, 'service'), image: str(values, 'image'), runtimeName: str(values, 'runtime-name'), hardened: bool(values, 'hardened') });
-    case 'presets':
-      // A listing, not a config: each preset's trade-offs (network host included) are printed in full instead of as warnings.
-      return RUNSC_PRESET_NAMES.map((n) => `${n}\n  flags: ${runscFlags({ ...runscPreset(n, (str(values, 'release') ?? 'current') as RunscRelease), onWarning: () => undefined }).join(' ')}\n  ${RUNSC_PRESET_TRADEOFFS[n]}\n`).join('\n');
-    default:
-      throw new UsageError(`unknown command "${command}"; run gvisor-iac --help`);
+      return renderComposeService(opts);
+    default: {
+      // presets: a listing, not a config; each preset's trade-offs (network host included) are printed in full instead of as warnings.
+      const release = (opts.runscRelease ?? 'current') as RunscRelease;
+      return RUNSC_PRESET_NAMES.map((n) => `${n}\n  flags: ${runscFlags({ ...runscPreset(n, release), onWarning: () => undefined }).join(' ')}\n  ${RUNSC_PRESET_TRADEOFFS[n]}\n`).join('\n');
+    }
   }
+}
+
+/** Names an option path by its flag: `fileAccess` → `--file-access`, `extraFlags[1]` → `--extra-flag[1]`, `base.runtimes` → `--base: runtimes`. */
+function flagPath(options: readonly CliOption[], p: string): string {
+  const head = /^[A-Za-z][A-Za-z0-9]*/.exec(p)?.[0];
+  const o = head === undefined ? undefined : options.find((x) => x.option === head);
+  if (!o) return p;
+  const rest = p.slice(head!.length);
+  return rest.startsWith('.') ? `--${o.flag}: ${rest.slice(1)}` : `--${o.flag}${rest}`;
+}
+
+function runNodeCommand(command: string, argv: string[]): CliResult {
+  const { options } = NODE_COMMANDS[command]!;
+  const elsewhere = (flag: string) => {
+    const takers = Object.keys(NODE_COMMANDS).filter((c) => NODE_COMMANDS[c]!.options.some((o) => o.flag === flag));
+    if (takers.length === 0) return undefined;
+    const list = takers.length === 1 ? takers[0] : `${takers.slice(0, -1).join(', ')} and ${takers[takers.length - 1]}`;
+    return `${list} take${takers.length === 1 ? 's' : ''} it`;
+  };
+  const { values, positionals, help } = parseFlags(argv, flagSpecs(options), elsewhere);
+  if (help) return { code: 0, stdout: commandHelp(command), stderr: '' };
+  if (positionals.length > 0) throw new UsageError(`one command at a time; "${positionals[0]}" is not an option of ${command}`);
+  for (const o of options) {
+    if (o.required && !values.has(o.flag)) throw new UsageError(`--${o.flag} is required: ${o.description}; ${o.required}`);
+  }
+  let stderr = '';
+  const onWarning = (w: NodeWarning) => {
+    stderr += `warning ${w.id}: ${flagPath(options, w.path)}: ${w.message} (acknowledge with --acknowledge ${w.id}=REASON)\n`;
+  };
+  try {
+    const explicit = optionsFrom(options, values);
+    const runsc = options.some((o) => o.option === 'preset');
+    const opts = runsc ? withPreset(values, explicit) : explicit;
+    const warns = options.some((o) => o.option === 'acknowledgeWarnings') ? { onWarning } : {};
+    const stdout = render(command, { ...opts, ...warns }, (change) => { stderr += `note: ${change}\n`; });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    if (e instanceof GvisorIacError) {
+      const message = e.message.startsWith(`${e.path}: `) ? `${flagPath(options, e.path)}: ${e.message.slice(e.path.length + 2)}` : e.message;
+      return { code: 1, stdout: '', stderr: `${stderr}error ${e.code}: ${message}\n` };
+    }
+    throw e;
+  }
+}
+
+function usage(message: string, command?: string): CliResult {
+  const hint = command ? `gvisor-iac ${command} --help lists its options` : 'gvisor-iac --help lists the commands';
+  return { code: 2, stdout: '', stderr: `${command ? `gvisor-iac ${command}: ` : 'gvisor-iac: '}${message} (${hint})\n` };
 }
 
 /** Runs the CLI on `argv` (without `node` and the script) and returns what it printed. */
 export function runCli(argv: string[]): CliResult {
-  if (argv[0] === 'check' || argv[0] === 'sandbox') return runPolicyCommand(argv[0], argv.slice(1));
-  let stderr = '';
+  const [first, ...rest] = argv;
+  if (first === 'check' || first === 'sandbox') return runPolicyCommand(first, rest);
+  if (first === undefined) return usage(`name a command: ${COMMANDS.join(', ')}`);
+  if (first === '--help' || first === '-h') return { code: 0, stdout: CLI_HELP, stderr: '' };
+  if (first === '--version' || first === '-v') return { code: 0, stdout: `${cliVersion()}\n`, stderr: '' };
+  if (first === 'help') {
+    if (rest[0] === undefined) return { code: 0, stdout: CLI_HELP, stderr: '' };
+    return runCli([rest[0], '--help']);
+  }
+  if (first.startsWith('-')) return usage(`${first} is not an option before the command${didYouMean(first.replace(/^-+/, ''), ['help', 'version'], '--')}; put options after the command`);
+  if (!Object.hasOwn(NODE_COMMANDS, first)) return usage(`unknown command "${first}"${didYouMean(first, COMMANDS)}`);
   try {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        ...Object.fromEntries(STRING_OPTIONS.map((o) => [o, { type: 'string' as const }])),
-        ...Object.fromEntries(MULTIPLE.map((o) => [o, { type: 'string' as const, multiple: true }])),
-      },
-    });
-    if (values.help || positionals.length === 0) return { code: positionals.length === 0 && !values.help ? 2 : 0, stdout: values.help ? CLI_HELP : '', stderr: values.help ? '' : CLI_HELP };
-    if (positionals.length > 1) throw new UsageError(`one command at a time, got: ${positionals.join(' ')}`);
-    const command = positionals[0] as string;
-    const allowed = Object.hasOwn(COMMAND_OPTIONS, command) ? COMMAND_OPTIONS[command] : undefined;
-    if (!allowed) throw new UsageError(`unknown command "${command}"; run gvisor-iac --help`);
-    for (const name of Object.keys(values)) {
-      if (name !== 'help' && !allowed.includes(name)) throw new UsageError(`${command} does not take --${name}`);
-    }
-    const stdout = render(
-      command,
-      values,
-      (w) => { stderr += `warning ${w.id}: ${w.path}: ${w.message} (acknowledge with --acknowledge ${w.id}=REASON)\n`; },
-      (change) => { stderr += `note: ${change}\n`; },
-    );
-    return { code: 0, stdout, stderr };
+    return runNodeCommand(first, rest);
   } catch (e) {
-    if (e instanceof GvisorIacError) return { code: 1, stdout: '', stderr: `${stderr}error ${e.code}: ${e.message}\n` };
-    const usage = e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    if (usage) return { code: 2, stdout: '', stderr: `${stderr}${(e as Error).message}\nRun gvisor-iac --help for usage.\n` };
+    if (e instanceof UsageError) return usage(e.message, first);
     throw e;
   }
 }
 
 if (require.main === module) {
-  const result = runCli(process.argv.slice(2));
+  let result: CliResult;
+  try {
+    result = runCli(process.argv.slice(2));
+  } catch (e) {
+    // A bug, not bad input: one line, no stack trace unless asked for.
+    const detail = process.env.GVISOR_IAC_DEBUG ? (e as Error).stack : (e as Error).message;
+    result = { code: 1, stdout: '', stderr: `gvisor-iac: internal error: ${detail} (set GVISOR_IAC_DEBUG=1 for the stack trace, and please report it)\n` };
+  }
   process.stdout.write(result.stdout);
   process.stderr.write(result.stderr);
   process.exitCode = result.code;

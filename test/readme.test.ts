@@ -16,11 +16,11 @@ function blocksAfter(heading: string): string[] {
   return [...section.matchAll(/```\w*\n([\s\S]*?)```/g)].map((m) => m[1]!);
 }
 
-/** True when every line of `excerpt` appears in `file`, in the same order. */
+/** True when every line of `excerpt` appears in `file`, in the same order (indentation aside: the example runs its app under `require.main`). */
 function isExcerptOf(excerpt: string, file: string): boolean {
-  const lines = file.split('\n');
+  const lines = file.split('\n').map((l) => l.trim());
   let at = 0;
-  for (const line of excerpt.trimEnd().split('\n')) {
+  for (const line of excerpt.trimEnd().split('\n').map((l) => l.trim())) {
     while (at < lines.length && lines[at] !== line) at++;
     if (at === lines.length) return false;
     at++;

@@ -87,5 +87,6 @@ const edge = new EdgeSandbox('edge-sandbox', {
 
 // Stack outputs.
 export const runtimeClassName = gvisor.name;
+export const webDeployment = web.name;
 export const namespaces = tenants.namespaces;
 export const objects = [gvisor, nginx, web, report, tenants, securePod, untrusted, edge].flatMap((c) => c.objects.map((o) => `${o.kind}/${o.name}`));

@@ -1,6 +1,5 @@
 // `gvisor-iac check` and `gvisor-iac sandbox`: the policy commands of the CLI.
 import * as fs from 'node:fs';
-import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { CheckOptions, checkObjects, failingFindings } from './engine';
 import { LoadedManifests, ManifestParseError, loadManifests } from './load';
@@ -9,6 +8,7 @@ import { formatJson, formatSarif, formatText, locateFindings } from './report';
 import { sandboxObjects } from './sandbox';
 import { parseSuppressOption } from './suppressions';
 import { SEVERITIES, Severity } from './types';
+import { UsageError, parseFlags } from '../cli-args';
 import { GvisorIacError } from '../core/errors';
 
 export const CHECK_HELP = `Usage: gvisor-iac check [options] FILE... | -
@@ -39,8 +39,6 @@ export interface PolicyCliResult {
   readonly stdout: string;
   readonly stderr: string;
 }
-
-class UsageError extends Error {}
 
 function readInputs(files: readonly string[], stdin: () => string): { name: string; text: string }[] {
   if (files.length === 0) throw new UsageError('name the manifest files to read, or - for stdin');
@@ -78,21 +76,27 @@ function checkOptions(values: Record<string, any>): CheckOptions {
  */
 export function runPolicyCommand(command: 'check' | 'sandbox', argv: string[], stdin: () => string = () => fs.readFileSync(0, 'utf8')): PolicyCliResult {
   try {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        'help': { type: 'boolean', short: 'h' },
-        'pack': { type: 'string', multiple: true },
-        'format': { type: 'string' },
-        'fail-on': { type: 'string' },
-        'suppress': { type: 'string', multiple: true },
-        'runtime-class': { type: 'string', multiple: true },
-        'handler': { type: 'string', multiple: true },
-        'no-annotation-suppressions': { type: 'boolean' },
-      },
-    });
+    const parsed = parseFlags(argv, [
+      { flag: 'pack', arity: 'value', repeatable: true },
+      { flag: 'format', arity: 'value' },
+      { flag: 'fail-on', arity: 'value' },
+      { flag: 'suppress', arity: 'value', repeatable: true },
+      { flag: 'runtime-class', arity: 'value', repeatable: true },
+      { flag: 'handler', arity: 'value', repeatable: true },
+      { flag: 'no-annotation-suppressions', arity: 'switch' },
+    ]);
+    const positionals = parsed.positionals;
+    const one = (flag: string) => parsed.values.get(flag)?.[0];
+    const values: Record<string, any> = {
+      'help': parsed.help,
+      'pack': parsed.values.get('pack'),
+      'format': one('format'),
+      'fail-on': one('fail-on'),
+      'suppress': parsed.values.get('suppress'),
+      'runtime-class': parsed.values.get('runtime-class'),
+      'handler': parsed.values.get('handler'),
+      'no-annotation-suppressions': parsed.values.has('no-annotation-suppressions'),
+    };
     if (values.help) return { code: 0, stdout: CHECK_HELP, stderr: '' };
     const format = values.format ?? 'text';
     if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, not "${format}"`);
@@ -122,9 +126,8 @@ export function runPolicyCommand(command: 'check' | 'sandbox', argv: string[], s
     return { code: failing.length ? 1 : 0, stdout, stderr: '' };
   } catch (e) {
     if (e instanceof GvisorIacError) return { code: 2, stdout: '', stderr: `error ${e.code}: ${e.message}\n` };
-    if (e instanceof UsageError || e instanceof ManifestParseError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      return { code: 2, stdout: '', stderr: `${(e as Error).message}\nRun gvisor-iac ${command} --help for usage.\n` };
-    }
+    if (e instanceof ManifestParseError) return { code: 2, stdout: '', stderr: `${e.message}\n` };
+    if (e instanceof UsageError) return { code: 2, stdout: '', stderr: `${e.message} (gvisor-iac ${command} --help lists the options)\n` };
     throw e;
   }
 }

@@ -33,8 +33,10 @@ export function builtCli(): string {
   if (built) return built;
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'gvisor-iac-cli-'));
   process.on('exit', () => fs.rmSync(out, { recursive: true, force: true }));
+  // The package's layout: lib/ compiles to a folder beside package.json (`--version` reads it).
+  fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(out, 'package.json'));
   for (const file of closure(path.join(ROOT, 'lib/cli.ts'))) {
-    const rel = path.relative(path.join(ROOT, 'lib'), file).replace(/\.ts$/, '.js');
+    const rel = path.join('dist', path.relative(path.join(ROOT, 'lib'), file).replace(/\.ts$/, '.js'));
     const js = ts.transpileModule(fs.readFileSync(file, 'utf8'), {
       compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
       fileName: file,
@@ -43,7 +45,7 @@ export function builtCli(): string {
     fs.writeFileSync(path.join(out, rel), js);
   }
   fs.chmodSync(out, 0o755);
-  built = path.join(out, 'cli.js');
+  built = path.join(out, 'dist', 'cli.js');
   return built;
 }
 

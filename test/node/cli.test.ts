@@ -36,7 +36,7 @@ describe('gvisor-iac CLI', () => {
     expect(r.code).toBe(0);
     const doc = parse(r.stdout) as Record<string, any>;
     expect(doc.plugins['io.containerd.cri.v1.runtime'].containerd.runtimes.runsc.options).toEqual({ BinaryName: '/usr/local/bin/runsc-wrapper' });
-    expect(r.stderr).toMatch(/^warning NODE_POD_ANNOTATIONS: podAnnotations: /);
+    expect(r.stderr).toMatch(/^warning NODE_POD_ANNOTATIONS: --pod-annotation: /);
     expect(runCli(['containerd', '--pod-annotation', 'dev.gvisor.*', '--acknowledge', 'NODE_POD_ANNOTATIONS=policy in place']).stderr).toBe('');
   });
 
@@ -44,7 +44,7 @@ describe('gvisor-iac CLI', () => {
     const r = runCli(['containerd', '--schema', '3', '--mode', 'file', '--sandbox-image', 'gvisor-iac.test/pause:1']);
     expect(r.code).toBe(0);
     expect((parse(r.stdout) as Record<string, any>).plugins['io.containerd.cri.v1.images']).toEqual({ pinned_images: { sandbox: 'gvisor-iac.test/pause:1' } });
-    expect(runCli(['containerd', '--sandbox-image', 'Not An Image']).stderr).toMatch(/^error INVALID_VALUE: sandboxImage: "Not An Image" is not an image reference/);
+    expect(runCli(['containerd', '--sandbox-image', 'Not An Image']).stderr).toMatch(/^error INVALID_VALUE: --sandbox-image: "Not An Image" is not an image reference/);
   });
 
   test('docker merges --base from a file', () => {
@@ -73,16 +73,16 @@ describe('gvisor-iac CLI', () => {
   });
 
   test.each([
-    [['runsc-flags', '--file-access', 'proxy'], 1, /^error INVALID_VALUE: fileAccess: "proxy" was removed from runsc in 2018/],
-    [['runsc-flags', '--release', 'release-20221219.0', '--platform', 'systrap'], 1, /^error UNSUPPORTED_BY_RELEASE: platform: "systrap" is not supported by runsc release-20221219.0/],
-    [['runsc-flags', '--extra-flag=--TESTONLY-unsafe-nonroot'], 1, /^error INVALID_NODE_CONFIG: extraFlags\[0\]/],
-    [['containerd', '--handler', 'Bad_Name'], 1, /^error INVALID_NAME: handler: "Bad_Name"/],
-    [['runsc-flags', '--debug', 'yes'], 2, /^--debug takes true or false, not "yes"/],
-    [['runsc-flags', '--preset', 'fast'], 2, /^--preset must be one of hardened, untrusted-code, performance, none/],
-    [['containerd', '--network', 'none'], 2, /^containerd does not take --network/],
-    [['runsc-flags', '--plaform', 'kvm'], 2, /Unknown option '--plaform'/],
-    [['deploy'], 2, /^unknown command "deploy"/],
-    [['runsc-flags', 'docker'], 2, /^one command at a time/],
+    [['runsc-flags', '--file-access', 'proxy'], 1, /^error INVALID_VALUE: --file-access: "proxy" was removed from runsc in 2018/],
+    [['runsc-flags', '--release', 'release-20221219.0', '--platform', 'systrap'], 1, /^error UNSUPPORTED_BY_RELEASE: --platform: "systrap" is not supported by runsc release-20221219.0/],
+    [['runsc-flags', '--extra-flag=--TESTONLY-unsafe-nonroot'], 1, /^error INVALID_NODE_CONFIG: --extra-flag\[0\]/],
+    [['containerd', '--handler', 'Bad_Name'], 1, /^error INVALID_NAME: --handler: "Bad_Name"/],
+    [['runsc-flags', '--debug', 'yes'], 2, /^gvisor-iac runsc-flags: --debug takes true or false, not "yes"/],
+    [['runsc-flags', '--preset', 'fast'], 2, /^gvisor-iac runsc-flags: --preset "fast" is not a preset; use hardened, untrusted-code, performance, none/],
+    [['containerd', '--network', 'none'], 2, /^gvisor-iac containerd: --network is not an option here; runsc-flags, runsc-toml, runsc-wrapper and docker take it/],
+    [['runsc-flags', '--plaform', 'kvm'], 2, /^gvisor-iac runsc-flags: --plaform is not an option here; did you mean --platform\? /],
+    [['deploy'], 2, /^gvisor-iac: unknown command "deploy"/],
+    [['runsc-flags', 'docker'], 2, /^gvisor-iac runsc-flags: one command at a time/],
   ])('%j exits %i', (argv, code, stderr) => {
     const r = runCli(argv);
     expect(r.code).toBe(code);

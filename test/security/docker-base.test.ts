@@ -81,7 +81,7 @@ describe('malformed JSON names the file, the line and the column', () => {
   test('a prototype key in the file is refused (UNSAFE_KEY)', () => {
     const r = runCliProcess(['docker', '--base', write('daemon.json', '{"runtimes": {"__proto__": {"path": "/tmp/evil"}}}')]);
     expect([r.code, r.stdout]).toEqual([1, '']);
-    expect(r.stderr).toMatch(/^error UNSAFE_KEY: base\.runtimes\.__proto__: /);
+    expect(r.stderr).toMatch(/^error UNSAFE_KEY: --base: runtimes\.__proto__: /);
   });
 
   test('an empty file is an empty daemon.json (as dockerd reads it)', () => {

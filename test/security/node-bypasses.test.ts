@@ -112,7 +112,7 @@ describe('extraFlags: only known flags of the target release that no typed optio
   test('CLI: --extra-flag=--fsgofer-host-uds exits 1 with the typed error and prints nothing', () => {
     const r = runCliProcess(['runsc-flags', '--extra-flag=--fsgofer-host-uds']);
     expect([r.code, r.stdout]).toEqual([1, '']);
-    expect(r.stderr).toBe('error INVALID_NODE_CONFIG: extraFlags[0]: "--fsgofer-host-uds" is a deprecated alias of --host-uds, which runsc still honours and the typed option "hostUds" owns; set hostUds instead, so that it is validated and warned about\n');
+    expect(r.stderr).toBe('error INVALID_NODE_CONFIG: --extra-flag[0]: "--fsgofer-host-uds" is a deprecated alias of --host-uds, which runsc still honours and the typed option "hostUds" owns; set hostUds instead, so that it is validated and warned about\n');
   });
 });
 
@@ -142,7 +142,7 @@ describe('warnings are the same on every output', () => {
   test.each(['runsc-flags', 'runsc-toml', 'runsc-wrapper', 'docker'])('CLI %s --network host warns on stderr, and --acknowledge silences it', (command) => {
     const r = runCliProcess([command, '--network', 'host']);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/^warning NODE_HOST_NETWORK: network: network "host" makes the sandbox use the host kernel's network stack/);
+    expect(r.stderr).toMatch(/^warning NODE_HOST_NETWORK: --network: network "host" makes the sandbox use the host kernel's network stack/);
     expect(r.stderr).toMatch(/ \(acknowledge with --acknowledge NODE_HOST_NETWORK=REASON\)\n$/);
     expect(r.stderr.split('\n')).toHaveLength(2);
     const acked = runCliProcess([command, '--network', 'host', '--acknowledge', 'NODE_HOST_NETWORK=single-tenant CI node']);
@@ -193,7 +193,7 @@ describe('pod_annotations globs are judged the way containerd matches them (Go p
   test('CLI: containerd --pod-annotation "d*" carries the warning', () => {
     const r = runCliProcess(['containerd', '--pod-annotation', 'd*']);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/^warning NODE_POD_ANNOTATIONS: podAnnotations: "d\*" matches dev\.gvisor\.\* annotation keys/);
+    expect(r.stderr).toMatch(/^warning NODE_POD_ANNOTATIONS: --pod-annotation: "d\*" matches dev\.gvisor\.\* annotation keys/);
   });
 });
 

@@ -237,6 +237,6 @@ describe('the CLI', () => {
   test('--acknowledge __proto__=... is refused with UNSAFE_KEY', () => {
     const r = runCliProcess(['runsc-flags', '--network', 'host', '--acknowledge', '__proto__=x']);
     expect([r.code, r.stdout]).toEqual([1, '']);
-    expect(r.stderr).toMatch(/^error UNSAFE_KEY: acknowledgeWarnings\.__proto__: "x"/m);
+    expect(r.stderr).toMatch(/^error UNSAFE_KEY: --acknowledge: __proto__: "x"/m);
   });
 });
