@@ -32,6 +32,8 @@ export const DEFAULTS = {
   activeDeadlineSeconds: 3600,
   /** Seconds a finished Job is kept before garbage collection. */
   ttlSecondsAfterFinished: 3600,
+  /** Where the cluster DNS runs (the peer of DNS egress): CoreDNS / kube-dns as kubeadm, GKE, EKS and AKS label it. */
+  clusterDns: { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } },
 } as const;
 
 /** GKE Sandbox facts: the RuntimeClass GKE creates and how its nodes are marked. */

@@ -1,24 +1,19 @@
 import type { NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyPeer, NetworkPolicyPort } from 'kubernetes-types/networking/v1';
 import { IpNetwork, parseCidr } from './cidr';
+import { DEFAULTS } from './defaults';
 import { GvisorIacError, fieldPath } from './errors';
 import { KubeObject, prune } from './manifest';
 import { objectMeta } from './metadata';
 import { ANYWHERE, NEVER_REACHABLE, NON_PUBLIC, ipBlockWithout, neverReachableContaining, refuseIpv4Mapped } from './network-ranges';
 import { emptyRecord, plainProps } from './plain-data';
-import { assertArray, assertBoolean, assertInteger, assertKnownKeys, assertOneOf, assertPlainObject } from './validate';
+import { assertArray, assertBoolean, assertDnsLabel, assertInteger, assertKnownKeys, assertLabels, assertOneOf, assertPlainObject } from './validate';
 
 /**
  * The egress rule for DNS lookups: UDP and TCP port 53 to the cluster DNS
  * pods (label `k8s-app: kube-dns` in namespace `kube-system`, as CoreDNS is
  * labelled by kubeadm, GKE, EKS and AKS).
  */
-export const CLUSTER_DNS_EGRESS_RULE: NetworkPolicyEgressRule = {
-  to: [{
-    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
-    podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
-  }],
-  ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
-};
+export const CLUSTER_DNS_EGRESS_RULE: NetworkPolicyEgressRule = dnsEgressRule();
 
 /** One destination port (or range) for `internet` and `cidrs` egress. */
 export interface SandboxEgressPort {
@@ -32,9 +27,9 @@ export interface SandboxEgressPort {
 
 /** An explicit egress allow-list. Everything not listed stays denied. */
 export interface SandboxEgressAllowList {
-  /** Allow DNS lookups through the cluster DNS (`CLUSTER_DNS_EGRESS_RULE`). @default false */
+  /** Allow DNS lookups: UDP/TCP 53 to the cluster DNS (the construct's `dns`, default `CLUSTER_DNS_EGRESS_RULE`). @default false */
   readonly dns?: boolean;
-  /** Allow the public internet: `0.0.0.0/0` and `::/0` minus `NON_PUBLIC_CIDRS` and `NEVER_REACHABLE_CIDRS`. @default false */
+  /** Allow the public internet: `0.0.0.0/0` and `::/0` minus `NON_PUBLIC_CIDRS`, `NEVER_REACHABLE_CIDRS` and the construct's `internetExcept`. @default false */
   readonly internet?: boolean;
   /**
    * Allow these destination networks (e.g. `"203.0.113.0/24"`). The
@@ -49,12 +44,60 @@ export interface SandboxEgressAllowList {
 }
 
 /**
- * Egress of a sandboxed pod: `"none"` (nothing, not even DNS), `"dns"` (DNS
- * lookups only), `"internet"` (DNS and the public internet), or an
- * allow-list. The cloud metadata address and the link-local range are never
- * reachable, whatever is chosen.
+ * Where a sandboxed pod may connect, for every construct that takes
+ * `egress` (`UntrustedCodeSandbox`, each tenant of `MultiTenantSandbox`):
+ * - `"none"`: nowhere, not even DNS;
+ * - `"dns"`: DNS lookups only (UDP/TCP 53 to the cluster DNS, see `ClusterDnsProps`);
+ * - `"internet"`: DNS, and `0.0.0.0/0` / `::/0` minus `NON_PUBLIC_CIDRS`,
+ *   `NEVER_REACHABLE_CIDRS` and the construct's `internetExcept`;
+ * - an allow-list `{ dns?, internet?, cidrs?, ports? }`: exactly what it lists.
+ * The cloud metadata address and the link-local range are never reachable,
+ * whatever is chosen.
  */
 export type SandboxEgress = 'none' | 'dns' | 'internet' | SandboxEgressAllowList;
+
+/** Where the cluster DNS runs: the peer of the DNS egress rule. */
+export interface ClusterDnsProps {
+  /** Namespace of the cluster DNS pods. @default "kube-system" */
+  readonly namespace?: string;
+  /**
+   * Labels of the DNS pods. `false` allows port 53 to every pod of `namespace`.
+   * @default { "k8s-app": "kube-dns" } (CoreDNS and kube-dns on kubeadm, GKE, EKS, AKS)
+   */
+  readonly podLabels?: Record<string, string> | false;
+}
+
+/** The props every construct with `egress` shares: where DNS is, and what `"internet"` leaves out. */
+export interface EgressNetworkProps {
+  /** Where the cluster DNS runs (the peer of DNS egress). @default { namespace: "kube-system", podLabels: { "k8s-app": "kube-dns" } } */
+  readonly dns?: ClusterDnsProps;
+  /**
+   * CIDRs that `internet` egress excludes besides the built-in private,
+   * link-local and metadata ranges — e.g. pod, Service or node ranges in
+   * public address space. An IPv4-mapped CIDR (`::ffff:0:0/96` and inside)
+   * is refused: Kubernetes reads it as IPv4, so write the IPv4 form.
+   * @default - none
+   */
+  readonly internetExcept?: string[];
+}
+
+/** `EgressNetworkProps`, validated: the DNS rule and the extra `internet` exclusions. */
+export interface EgressNetwork {
+  /** Namespace of the cluster DNS pods. */
+  readonly dnsNamespace: string;
+  /** Labels of the DNS pods; `false`: every pod of the namespace. */
+  readonly dnsPodLabels: Readonly<Record<string, string>> | false;
+  readonly internetExcept: readonly IpNetwork[];
+}
+
+/** An egress choice, validated. */
+export interface ResolvedEgress {
+  readonly dns: boolean;
+  readonly internet: boolean;
+  readonly cidrs: readonly IpNetwork[];
+  /** `undefined`: every port. */
+  readonly ports?: readonly NetworkPolicyPort[];
+}
 
 const MODES = { none: {}, dns: { dns: true }, internet: { dns: true, internet: true } } as const;
 
@@ -91,7 +134,10 @@ export function egressPeers(internet: boolean, cidrs: readonly IpNetwork[], inte
  * or every pod when `false`) of `namespace`.
  * @default - the cluster DNS of `CLUSTER_DNS_EGRESS_RULE`
  */
-export function dnsEgressRule(namespace = 'kube-system', podLabels: Readonly<Record<string, string>> | false = { 'k8s-app': 'kube-dns' }): NetworkPolicyEgressRule {
+export function dnsEgressRule(
+  namespace: string = DEFAULTS.clusterDns.namespace,
+  podLabels: Readonly<Record<string, string>> | false = DEFAULTS.clusterDns.podLabels,
+): NetworkPolicyEgressRule {
   return prune({
     to: [{
       namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } },
@@ -122,16 +168,22 @@ export function checkEgressPorts(value: unknown, path: string): NetworkPolicyPor
   });
 }
 
+const EGRESS_FIX = 'use "none", "dns", "internet" or { dns?, internet?, cidrs?, ports? }';
+
 /**
- * Turns an egress choice into NetworkPolicy egress rules, validating it
- * first. The result never lets traffic reach `NEVER_REACHABLE_CIDRS`; an
- * empty list (for `"none"`) denies all egress when the policy lists
- * `Egress` in its `policyTypes`.
+ * Validates an egress choice (`undefined` is `fallback`). Every construct
+ * reads `egress` through here, so each word means the same everywhere.
  */
-export function egressRules(egress: SandboxEgress | undefined, path: string): NetworkPolicyEgressRule[] {
+export function resolveEgress(egress: unknown, path: string, fallback: 'none' | 'dns' = 'none'): ResolvedEgress {
+  if (Array.isArray(egress)) {
+    // The list of CIDRs tenants once took: name the allow-list that means what it meant (DNS and those networks).
+    const cidrs = JSON.stringify(egress);
+    throw new GvisorIacError('INVALID_VALUE', path, egress, 'is a list of CIDRs, a form egress no longer takes',
+      `write { dns: true, cidrs: ${cidrs} } for DNS and these networks (or { cidrs: ${cidrs} } without DNS)`);
+  }
   const choice: SandboxEgressAllowList = egress === undefined || typeof egress === 'string'
     // A null-prototype copy: a mode's absent fields never come from a polluted Object.prototype.
-    ? Object.assign(emptyRecord(), MODES[assertOneOf(egress ?? 'none', ['none', 'dns', 'internet'] as const, path, 'use "none", "dns", "internet" or { dns?, internet?, cidrs?, ports? }')])
+    ? Object.assign(emptyRecord(), MODES[assertOneOf(egress ?? fallback, ['none', 'dns', 'internet'] as const, path, EGRESS_FIX)])
     : assertPlainObject(plainProps(egress, path), path);
   assertKnownKeys(choice as Record<string, unknown>, ['dns', 'internet', 'cidrs', 'ports'], path);
   const dns = choice.dns === undefined ? false : assertBoolean(choice.dns, `${path}.dns`);
@@ -145,23 +197,81 @@ export function egressRules(egress: SandboxEgress | undefined, path: string): Ne
     const net = parseCidr(text, p);
     const blocked = neverReachableContaining(net);
     if (blocked) {
-      throw new GvisorIacError('SANDBOX_ESCAPE', p, text, `lies inside ${blocked.text}, which sandboxed pods may never reach (cloud metadata / link-local)`, 'remove it; credentials of the node must stay out of reach of the sandbox');
+      throw new GvisorIacError('SANDBOX_ESCAPE', p, text, `lies inside ${blocked.text}, which sandboxed pods may never reach (cloud metadata / link-local)`, 'remove it; credentials of the node must stay out of reach of the sandbox (workloads that need cloud credentials should use workload identity)');
     }
     refuseIpv4Mapped(net, text, p);
-    if (seen.has(text)) throw new GvisorIacError('INVALID_VALUE', p, text, 'is listed twice', 'list each network once');
-    seen.add(text);
+    if (seen.has(net.text)) throw new GvisorIacError('INVALID_VALUE', p, text, 'is listed twice', 'list each network once');
+    seen.add(net.text);
     return net;
   });
   if (ports && !internet && cidrs.length === 0) {
     throw new GvisorIacError('INVALID_VALUE', `${path}.ports`, choice.ports, 'restrict nothing: neither internet nor cidrs is allowed', 'allow internet or list cidrs, or drop ports');
   }
+  return { dns, internet, cidrs, ports };
+}
 
-  const peers = egressPeers(internet, cidrs);
+/** Validates `dns` and `internetExcept` (paths `<path>.dns`, `<path>.internetExcept`). */
+export function resolveEgressNetwork(props: EgressNetworkProps, path: string): EgressNetwork {
+  const dns = props.dns === undefined ? emptyRecord<ClusterDnsProps>() : assertPlainObject(props.dns, `${path}.dns`) as ClusterDnsProps;
+  assertKnownKeys(dns as Record<string, unknown>, ['namespace', 'podLabels'], `${path}.dns`);
+  const namespace = dns.namespace === undefined ? DEFAULTS.clusterDns.namespace : assertDnsLabel(dns.namespace, `${path}.dns.namespace`);
+  let podLabels: Record<string, string> | false;
+  if (dns.podLabels === undefined) {
+    podLabels = DEFAULTS.clusterDns.podLabels;
+  } else if (dns.podLabels === false) {
+    podLabels = false;
+  } else {
+    const labels = assertLabels(dns.podLabels, `${path}.dns.podLabels`);
+    if (!labels || Object.keys(labels).length === 0) {
+      throw new GvisorIacError('INVALID_VALUE', `${path}.dns.podLabels`, dns.podLabels, 'selects no labels', 'name the DNS pods\' labels, or pass false to allow port 53 to the whole DNS namespace');
+    }
+    podLabels = labels;
+  }
+  const except = props.internetExcept === undefined ? [] : assertArray<unknown>(props.internetExcept, `${path}.internetExcept`);
+  const internetExcept = except.map((c, i) => {
+    const cidr = refuseIpv4Mapped(parseCidr(c, `${path}.internetExcept[${i}]`), c, `${path}.internetExcept[${i}]`);
+    if (cidr.prefix === 0) throw new GvisorIacError('INVALID_CIDR', `${path}.internetExcept[${i}]`, c, 'excludes the whole address family', 'use egress "dns" or "none" instead, or list narrower ranges');
+    return cidr;
+  });
+  return { dnsNamespace: namespace, dnsPodLabels: podLabels, internetExcept };
+}
 
+/** The network of a construct that leaves `dns` and `internetExcept` at their defaults. */
+export const DEFAULT_EGRESS_NETWORK: EgressNetwork = {
+  dnsNamespace: DEFAULTS.clusterDns.namespace,
+  dnsPodLabels: DEFAULTS.clusterDns.podLabels,
+  internetExcept: [],
+};
+
+/**
+ * The one rule builder: a validated egress choice as (at most) two
+ * NetworkPolicy egress rules — `dns` (port 53 to the cluster DNS) and
+ * `beyond` (the `internet` and `cidrs` destinations, limited to `ports`).
+ * Never a rule without `to`: Kubernetes reads a missing `to` as "everywhere".
+ */
+export function egressRuleSet(
+  egress: ResolvedEgress, network: EgressNetwork = DEFAULT_EGRESS_NETWORK,
+): { dns?: NetworkPolicyEgressRule; beyond?: NetworkPolicyEgressRule } {
+  const peers = egressPeers(egress.internet, egress.cidrs, network.internetExcept);
+  return {
+    dns: egress.dns ? dnsEgressRule(network.dnsNamespace, network.dnsPodLabels) : undefined,
+    beyond: peers.length ? prune({ to: peers, ports: egress.ports?.map((p) => ({ ...p })) }) : undefined,
+  };
+}
+
+/**
+ * Turns an egress choice into NetworkPolicy egress rules, validating it
+ * first. The result never lets traffic reach `NEVER_REACHABLE_CIDRS`; an
+ * empty list (for `"none"`) denies all egress when the policy lists
+ * `Egress` in its `policyTypes`.
+ */
+export function egressRules(
+  egress: SandboxEgress | undefined, path: string, network: EgressNetwork = DEFAULT_EGRESS_NETWORK,
+): NetworkPolicyEgressRule[] {
+  const { dns, beyond } = egressRuleSet(resolveEgress(egress, path), network);
   const rules: NetworkPolicyEgressRule[] = [];
-  if (dns) rules.push(dnsEgressRule());
-  // Never emit a rule without `to`: Kubernetes reads a missing `to` as "every destination".
-  if (peers.length) rules.push(prune({ to: peers, ports }));
+  if (dns) rules.push(dns);
+  if (beyond) rules.push(beyond);
   return rules;
 }
 
@@ -173,6 +283,8 @@ export interface SandboxNetworkPolicyOptions {
   /** Labels that select exactly the isolated pods. */
   readonly podSelector: Record<string, string>;
   readonly egress?: SandboxEgress;
+  /** Where DNS is and what `internet` leaves out. @default DEFAULT_EGRESS_NETWORK */
+  readonly network?: EgressNetwork;
 }
 
 /**
@@ -181,7 +293,7 @@ export interface SandboxNetworkPolicyOptions {
  * `path` names the `egress` prop in errors.
  */
 export function sandboxNetworkPolicy(options: SandboxNetworkPolicyOptions, path: string): NetworkPolicy & KubeObject {
-  const egress = egressRules(options.egress, path);
+  const egress = egressRules(options.egress, path, options.network);
   return prune({
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',

@@ -1,11 +1,10 @@
-import type { NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyPeer } from 'kubernetes-types/networking/v1';
-import { IpNetwork } from './cidr';
-import { dnsEgressRule, egressPeers } from './egress';
+import type { NetworkPolicy } from 'kubernetes-types/networking/v1';
+import { EgressNetwork, egressRuleSet } from './egress';
 import { KubeObject, prune } from './manifest';
 import { objectMeta } from './metadata';
 import { ResolvedTenant } from './tenant-validation';
 
-/** Names of the NetworkPolicies every tenant namespace gets (the egress one only when egress is not "none"). */
+/** Names of the NetworkPolicies of a tenant namespace: `dns` only when its egress allows DNS, `egress` only when it allows more. */
 export const TENANT_NETWORK_POLICY_NAMES = {
   defaultDeny: 'default-deny-all',
   dns: 'allow-dns',
@@ -13,42 +12,22 @@ export const TENANT_NETWORK_POLICY_NAMES = {
   egress: 'allow-egress',
 } as const;
 
-/** Resolved network settings shared by all tenants. */
-export interface TenantNetworkSettings {
-  readonly dnsNamespace: string;
-  readonly dnsPodLabels?: Record<string, string>;
-  /** Extra ranges `egress: "internet"` excludes. */
-  readonly internetExcept: readonly IpNetwork[];
-}
-
-
-/** The egress peers of a tenant beyond DNS and its namespace (empty for "none"): the one builder, `egressPeers`. */
-export function tenantEgressPeers(tenant: ResolvedTenant, settings: TenantNetworkSettings): NetworkPolicyPeer[] {
-  const { egress } = tenant;
-  return egressPeers(egress.kind === 'internet', egress.kind === 'cidrs' ? egress.cidrs : [], settings.internetExcept);
-}
-
 /**
- * The tenant's NetworkPolicies: deny everything in and out, then allow DNS,
- * (optionally) the namespace itself, and the chosen egress. Other tenants'
+ * The tenant's NetworkPolicies: deny everything in and out, then allow what
+ * its egress allows (DNS; the internet or CIDRs), and optionally the namespace itself. Other tenants'
  * pods are never reachable: their own default deny refuses any ingress from
  * outside their namespace.
  */
-export function tenantNetworkPolicies(tenant: ResolvedTenant, settings: TenantNetworkSettings, labels: Record<string, string>): KubeObject[] {
+export function tenantNetworkPolicies(tenant: ResolvedTenant, network: EgressNetwork, labels: Record<string, string>): KubeObject[] {
   const policy = (name: string, spec: NetworkPolicy['spec']): NetworkPolicy & KubeObject => prune({
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
     metadata: objectMeta(name, tenant.namespace, labels),
     spec,
   });
-  const out: KubeObject[] = [
-    policy(TENANT_NETWORK_POLICY_NAMES.defaultDeny, { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }),
-    policy(TENANT_NETWORK_POLICY_NAMES.dns, {
-      podSelector: {},
-      policyTypes: ['Egress'],
-      egress: [dnsEgressRule(settings.dnsNamespace, settings.dnsPodLabels ?? false)],
-    }),
-  ];
+  const rules = egressRuleSet(tenant.egress, network);
+  const out: KubeObject[] = [policy(TENANT_NETWORK_POLICY_NAMES.defaultDeny, { podSelector: {}, policyTypes: ['Ingress', 'Egress'] })];
+  if (rules.dns) out.push(policy(TENANT_NETWORK_POLICY_NAMES.dns, { podSelector: {}, policyTypes: ['Egress'], egress: [rules.dns] }));
   if (tenant.allowIntraNamespace) {
     out.push(policy(TENANT_NETWORK_POLICY_NAMES.sameNamespace, {
       podSelector: {},
@@ -57,10 +36,6 @@ export function tenantNetworkPolicies(tenant: ResolvedTenant, settings: TenantNe
       egress: [{ to: [{ podSelector: {} }] }],
     }));
   }
-  const peers = tenantEgressPeers(tenant, settings);
-  if (peers.length) {
-    const rule: NetworkPolicyEgressRule = { to: peers, ports: tenant.egressPorts?.map((p) => ({ ...p })) };
-    out.push(policy(TENANT_NETWORK_POLICY_NAMES.egress, { podSelector: {}, policyTypes: ['Egress'], egress: [rule] }));
-  }
+  if (rules.beyond) out.push(policy(TENANT_NETWORK_POLICY_NAMES.egress, { podSelector: {}, policyTypes: ['Egress'], egress: [rules.beyond] }));
   return out;
 }

@@ -2,7 +2,7 @@ import type { Job } from 'kubernetes-types/batch/v1';
 import type { ConfigMap, Container, EnvVar, ResourceRequirements, Toleration, Volume } from 'kubernetes-types/core/v1';
 import { assertImage, resolveResources, resourceKind } from './container';
 import { NAME_LABEL, UNTRUSTED_CODE_DEFAULTS } from './defaults';
-import { SandboxEgress, sandboxNetworkPolicy } from './egress';
+import { EgressNetworkProps, SandboxEgress, resolveEgressNetwork, sandboxNetworkPolicy } from './egress';
 import { GvisorIacError, fieldPath } from './errors';
 import { checkK8sField } from './k8s-types';
 import { KubeObject, Manifests, prune } from './manifest';
@@ -24,7 +24,7 @@ const CODE_VOLUME = 'code';
  * Props of `UntrustedCodeSandbox`: one run of code nobody trusts, as a Job a
  * code-execution service submits per request.
  */
-export interface UntrustedCodeSandboxProps extends ObjectIdentityProps {
+export interface UntrustedCodeSandboxProps extends ObjectIdentityProps, EgressNetworkProps {
   /** Image of the code runner (e.g. a language runtime). */
   readonly image: string;
   /** Container entrypoint. @default - the image's ENTRYPOINT */
@@ -51,8 +51,9 @@ export interface UntrustedCodeSandboxProps extends ObjectIdentityProps {
    */
   readonly resources?: ResourceRequirements;
   /**
-   * What the run may reach. Ingress is always denied; the cloud metadata
-   * address and the link-local range are never reachable.
+   * What the run may reach (`SandboxEgress`: `"none"` blocks DNS too).
+   * Ingress is always denied; the cloud metadata address and the link-local
+   * range are never reachable.
    * @default "none"
    */
   readonly egress?: SandboxEgress;
@@ -77,7 +78,7 @@ export interface UntrustedCodeSandboxProps extends ObjectIdentityProps {
 
 const KNOWN = [
   'name', 'namespace', 'labels', 'annotations', 'image', 'command', 'args', 'env', 'workingDir', 'runtimeClass', 'activeDeadlineSeconds',
-  'ttlSecondsAfterFinished', 'resources', 'egress', 'code', 'codeMountPath', 'tmpSizeLimit', 'nodeSelector', 'tolerations', 'overrides',
+  'ttlSecondsAfterFinished', 'resources', 'egress', 'dns', 'internetExcept', 'code', 'codeMountPath', 'tmpSizeLimit', 'nodeSelector', 'tolerations', 'overrides',
 ] as const;
 
 /** The labels that select exactly one run's pods (and every object of the run). */
@@ -140,7 +141,7 @@ export function renderUntrustedCodeSandbox(propsIn: UntrustedCodeSandboxProps, i
     path,
     { restartPolicy: 'Never' },
   );
-  const networkPolicy = sandboxNetworkPolicy({ name, namespace: identity.namespace, labels, podSelector: selector, egress: props.egress }, `${path}.egress`);
+  const networkPolicy = sandboxNetworkPolicy({ name, namespace: identity.namespace, labels, podSelector: selector, egress: props.egress, network: resolveEgressNetwork(props, path) }, `${path}.egress`);
 
   const objects: KubeObject[] = [];
   if (code) {

@@ -212,7 +212,7 @@ const BASES: Array<[string, (p: any, id: string) => Manifests, () => Record<stri
   ['SandboxedDaemonSet', renderSandboxedDaemonSet, () => ({ containers: [c0], nodeSelector: { a: 'b' } })],
   ['EdgeSandbox', renderEdgeSandbox, () => ({ replicas: 3, containers: [c0], edgeToleration: { key: 'edge', operator: 'Exists', effect: 'NoSchedule' } })],
   ['UntrustedCodeSandbox', renderUntrustedCodeSandbox, () => ({ image: 'python:3.12', command: ['python'], env: [{ name: 'A', value: 'b' }], code: { 'main.py': 'print(1)' }, egress: { dns: true, cidrs: ['203.0.113.0/24'] } })],
-  ['MultiTenantSandbox', renderMultiTenantSandbox, () => ({ tenants: [{ name: 't', quota: { cpu: '2' }, egress: ['203.0.113.0/24'], admins: { groups: ['g'] } }], labels: { a: 'b' } })],
+  ['MultiTenantSandbox', renderMultiTenantSandbox, () => ({ tenants: [{ name: 't', quota: { cpu: '2' }, egress: { dns: true, cidrs: ['203.0.113.0/24'] }, admins: { groups: ['g'] } }], labels: { a: 'b' } })],
   ['GvisorRuntimeClass', (p) => renderRuntimeClass(p), () => ({ podOverhead: { cpu: '100m' }, tolerations: [{ key: 'a', operator: 'Exists' }], nodeSelector: { a: 'b' } })],
 ];
 
