@@ -6,7 +6,7 @@ import { copyRawConfig, ownOptions } from './own-options';
 import { DEFAULT_RUNSC_PATH } from './runsc-wrapper';
 import { NodeWarning, NodeWarningOptions, WARNING_OPTION_NAMES, reportWarnings } from './warnings';
 import { GvisorIacError } from '../core/errors';
-import { assertBoolean, assertDnsLabel, assertOneOf } from '../core/validate';
+import { assertBoolean, assertDnsLabel, assertOneOf } from '../core/validation/validate';
 
 /** containerd config schema: `2` for containerd 1.x, `3` for containerd 2.x. */
 export type ContainerdSchema = 2 | 3;

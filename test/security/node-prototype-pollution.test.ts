@@ -3,7 +3,7 @@ import {
   NodeWarning, RUNSC_OPTION_NAMES, composeService, dockerDaemonConfig, renderComposeService, renderContainerdConfig,
   renderDockerDaemonConfig, renderRunscToml, renderRunscWrapper, runscFlags,
 } from '../../lib';
-import { renderSandboxedPod } from '../../lib/core/pod';
+import { renderSandboxedPod } from '../../lib/core/workloads/pod';
 import { runCliProcess } from '../helpers/cli-process';
 import { caught } from '../helpers/errors';
 

@@ -171,7 +171,7 @@ describe('error messages never echo more than a bounded prefix of what they rece
 
 describe('the Kubernetes type table', () => {
   test('is what projenrc/k8s-schema.ts generates from the installed kubernetes-models (run `npx projen gen:k8s-schema` after an upgrade)', () => {
-    const committed = fs.readFileSync(path.join(__dirname, '../../lib/core/k8s-schema.generated.ts'), 'utf8');
+    const committed = fs.readFileSync(path.join(__dirname, '../../lib/core/validation/k8s-schema.generated.ts'), 'utf8');
     expect(committed).toBe(generateK8sSchema());
     expect(K8S_SCHEMA_SOURCE).toMatch(/^kubernetes-models@4\./);
   });

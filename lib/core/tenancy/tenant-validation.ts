@@ -1,14 +1,14 @@
-import { resolveResources } from './container';
-import { DEFAULTS } from './defaults';
-import { ResolvedEgress, resolveEgress } from './egress';
-import { GvisorIacError, fieldPath } from './errors';
-import { emptyRecord } from './plain-data';
-import { parseQuantity } from './quantity';
+import { DEFAULTS } from '../defaults';
+import { GvisorIacError, fieldPath } from '../errors';
 import { MULTI_TENANT_DEFAULTS, TenantAdmins, TenantProps, TenantQuota } from './tenant-props';
+import { ResolvedEgress, resolveEgress } from '../network/egress';
+import { resolveResources } from '../pod/container';
+import { emptyRecord } from '../validation/plain-data';
+import { parseQuantity } from '../validation/quantity';
 import {
   assertArray, assertBoolean, assertDnsLabel, assertInteger, assertKnownKeys, assertLabelKey, assertLabels, assertPlainObject,
   assertString, toDnsLabel,
-} from './validate';
+} from '../validation/validate';
 
 /** A tenant after validation, ready to render. */
 export interface ResolvedTenant {

@@ -1,5 +1,5 @@
 import type { ResourceRequirements } from 'kubernetes-types/core/v1';
-import type { SandboxEgress } from './egress';
+import type { SandboxEgress } from '../network/egress';
 
 /**
  * A tenant's ResourceQuota. The friendly fields map onto `spec.hard` keys;

@@ -1,18 +1,18 @@
 import type { Job } from 'kubernetes-types/batch/v1';
 import type { ConfigMap, Container, EnvVar, ResourceRequirements, Toleration, Volume } from 'kubernetes-types/core/v1';
-import { assertImage, resolveResources, resourceKind } from './container';
-import { NAME_LABEL, UNTRUSTED_CODE_DEFAULTS } from './defaults';
-import { EgressNetworkProps, SandboxEgress, resolveEgressNetwork, sandboxNetworkPolicy } from './egress';
-import { GvisorIacError, fieldPath } from './errors';
-import { checkK8sField } from './k8s-types';
-import { KubeObject, Manifests, prune } from './manifest';
-import { ObjectIdentityProps, objectMeta, resolveIdentity } from './metadata';
-import { ManifestOverride, applyOverrides } from './overrides';
-import { emptyRecord, ownValue, plainProps } from './plain-data';
-import { buildSandboxedPodSpec } from './pod-spec';
-import { parseQuantity } from './quantity';
-import { RuntimeClassRef } from './runtime-class';
-import { assertArray, assertKnownKeys, assertPlainObject, assertString, optionalInteger } from './validate';
+import { NAME_LABEL, UNTRUSTED_CODE_DEFAULTS } from '../defaults';
+import { GvisorIacError, fieldPath } from '../errors';
+import { EgressNetworkProps, SandboxEgress, resolveEgressNetwork, sandboxNetworkPolicy } from '../network/egress';
+import { KubeObject, Manifests, prune } from '../objects/manifest';
+import { ObjectIdentityProps, objectMeta, resolveIdentity } from '../objects/metadata';
+import { ManifestOverride, applyOverrides } from '../objects/overrides';
+import { assertImage, resolveResources, resourceKind } from '../pod/container';
+import { buildSandboxedPodSpec } from '../pod/pod-spec';
+import { RuntimeClassRef } from '../pod/runtime-class';
+import { checkK8sField } from '../validation/k8s-types';
+import { emptyRecord, ownValue, plainProps } from '../validation/plain-data';
+import { parseQuantity } from '../validation/quantity';
+import { assertArray, assertKnownKeys, assertPlainObject, assertString, optionalInteger } from '../validation/validate';
 
 /** The most a ConfigMap may hold (the API server's limit, 1 MiB). */
 export const CONFIG_MAP_MAX_BYTES = 1024 * 1024;

@@ -1,20 +1,20 @@
 import type { LimitRange, Namespace, ResourceQuota, ServiceAccount } from 'kubernetes-types/core/v1';
-import { DEFAULTS, MANAGED_BY_LABEL } from './defaults';
-import { EgressNetworkProps, resolveEgressNetwork } from './egress';
-import { GvisorIacError } from './errors';
-import { KubeObject, Manifests, sortForApply } from './manifest';
-import { deriveName, objectMeta } from './metadata';
-import { ManifestOverride, applyOverrides } from './overrides';
-import { plainProps } from './plain-data';
-import { runtimeClassName } from './pod-spec';
-import { parseQuantity } from './quantity';
-import { RuntimeClassRef } from './runtime-class';
+import { DEFAULTS, MANAGED_BY_LABEL } from '../defaults';
+import { GvisorIacError } from '../errors';
 import { tenantAdmissionPolicy, tenantObjectPolicy } from './tenant-admission';
 import { tenantNetworkPolicies } from './tenant-network';
 import { MULTI_TENANT_DEFAULTS, SANDBOX_LABEL, TENANT_LABEL, TenantProps } from './tenant-props';
 import { tenantRbac } from './tenant-rbac';
 import { ResolvedTenant, resolveTenant } from './tenant-validation';
-import { assertArray, assertDnsLabel, assertKnownKeys, assertLabels, assertPlainObject, isDnsLabel } from './validate';
+import { EgressNetworkProps, resolveEgressNetwork } from '../network/egress';
+import { KubeObject, Manifests, sortForApply } from '../objects/manifest';
+import { deriveName, objectMeta } from '../objects/metadata';
+import { ManifestOverride, applyOverrides } from '../objects/overrides';
+import { runtimeClassName } from '../pod/pod-spec';
+import { RuntimeClassRef } from '../pod/runtime-class';
+import { plainProps } from '../validation/plain-data';
+import { parseQuantity } from '../validation/quantity';
+import { assertArray, assertDnsLabel, assertKnownKeys, assertLabels, assertPlainObject, isDnsLabel } from '../validation/validate';
 
 /**
  * Props of a MultiTenantSandbox: one namespace per tenant, sealed by Pod

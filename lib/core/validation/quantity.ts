@@ -1,4 +1,4 @@
-import { GvisorIacError } from './errors';
+import { GvisorIacError } from '../errors';
 
 /** What a quantity measures; decides the sanity checks and the hint in errors. */
 export type QuantityKind = 'cpu' | 'memory' | 'storage' | 'count';

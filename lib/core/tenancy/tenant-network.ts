@@ -1,8 +1,8 @@
 import type { NetworkPolicy } from 'kubernetes-types/networking/v1';
-import { EgressNetwork, egressRuleSet } from './egress';
-import { KubeObject, prune } from './manifest';
-import { objectMeta } from './metadata';
 import { ResolvedTenant } from './tenant-validation';
+import { EgressNetwork, egressRuleSet } from '../network/egress';
+import { KubeObject, prune } from '../objects/manifest';
+import { objectMeta } from '../objects/metadata';
 
 /** Names of the NetworkPolicies of a tenant namespace: `dns` only when its egress allows DNS, `egress` only when it allows more. */
 export const TENANT_NETWORK_POLICY_NAMES = {

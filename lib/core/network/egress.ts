@@ -1,12 +1,12 @@
 import type { NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyPeer, NetworkPolicyPort } from 'kubernetes-types/networking/v1';
 import { IpNetwork, parseCidr } from './cidr';
-import { DEFAULTS } from './defaults';
-import { GvisorIacError, fieldPath } from './errors';
-import { KubeObject, prune } from './manifest';
-import { objectMeta } from './metadata';
+import { DEFAULTS } from '../defaults';
+import { GvisorIacError, fieldPath } from '../errors';
 import { ANYWHERE, NEVER_REACHABLE, NON_PUBLIC, ipBlockWithout, neverReachableContaining, refuseIpv4Mapped } from './network-ranges';
-import { emptyRecord, plainProps } from './plain-data';
-import { assertArray, assertBoolean, assertDnsLabel, assertInteger, assertKnownKeys, assertLabels, assertOneOf, assertPlainObject } from './validate';
+import { KubeObject, prune } from '../objects/manifest';
+import { objectMeta } from '../objects/metadata';
+import { emptyRecord, plainProps } from '../validation/plain-data';
+import { assertArray, assertBoolean, assertDnsLabel, assertInteger, assertKnownKeys, assertLabels, assertOneOf, assertPlainObject } from '../validation/validate';
 
 /**
  * The egress rule for DNS lookups: UDP and TCP port 53 to the cluster DNS
