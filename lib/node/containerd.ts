@@ -3,7 +3,7 @@ import { CriPluginSettings, criPluginTable, mergeCriPluginConfig } from './conta
 import { goPatternCanMatchPrefix, isValidGoPattern } from './go-path-match';
 import { assertAbsolutePath, assertKnownOptions, assertStringList } from './node-values';
 import { copyRawConfig, ownOptions } from './own-options';
-import { DEFAULT_RUNSC_PATH } from './runsc-wrapper';
+import { DEFAULT_RUNSC_CONFIG_PATH, DEFAULT_RUNSC_PATH } from '../core/defaults';
 import { NodeWarning, NodeWarningOptions, WARNING_OPTION_NAMES, reportWarnings } from './warnings';
 import { GvisorIacError } from '../core/errors';
 import { assertBoolean, assertDnsLabel, assertOneOf } from '../core/validation/validate';
@@ -120,7 +120,6 @@ export const CRI_RUNTIME_PLUGIN: Record<ContainerdSchema, string> = {
 /** The plugin that owns the pinned sandbox image in schema 3 (containerd 2.x). */
 export const CRI_IMAGES_PLUGIN_V3 = 'io.containerd.cri.v1.images';
 
-export const DEFAULT_RUNSC_CONFIG_PATH = '/etc/containerd/runsc.toml';
 /** The annotation prefix runsc reads pod-level settings from (`dev.gvisor.flag.*`, `dev.gvisor.spec.*`, …). */
 export const GVISOR_ANNOTATION_PREFIX = 'dev.gvisor.';
 /** An image reference: [registry/]path[:tag][@sha256:digest], lowercase path components. */

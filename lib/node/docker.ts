@@ -2,7 +2,7 @@ import { assertAbsolutePath } from './node-values';
 import { copyRawConfig, hasOwn, ownOptions, stringifyJson } from './own-options';
 import { flagsToArgs } from './runsc-flags';
 import { RunscOptions, resolveRunscOptions } from './runsc-options';
-import { DEFAULT_RUNSC_PATH } from './runsc-wrapper';
+import { DEFAULT_RUNSC_PATH } from '../core/defaults';
 import { NodeWarningOptions, WARNING_OPTION_NAMES, reportWarnings } from './warnings';
 import { GvisorIacError, fieldPath } from '../core/errors';
 import { assertBoolean } from '../core/validation/validate';

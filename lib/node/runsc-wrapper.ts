@@ -1,3 +1,4 @@
+import { DEFAULT_RUNSC_PATH } from '../core/defaults';
 import { assertAbsolutePath } from './node-values';
 import { ownOptions } from './own-options';
 import { flagsToArgs } from './runsc-flags';
@@ -12,9 +13,6 @@ export interface RunscWrapperOptions extends RunscOptions, NodeWarningOptions {
    */
   readonly runscPath?: string;
 }
-
-/** Where gVisor's installer puts runsc. */
-export const DEFAULT_RUNSC_PATH = '/usr/local/bin/runsc';
 
 /** Quotes one word for /bin/sh. */
 export function shellQuote(word: string): string {

@@ -1,9 +1,9 @@
 import type { LimitRange, Namespace, ResourceQuota, ServiceAccount } from 'kubernetes-types/core/v1';
-import { DEFAULTS, MANAGED_BY_LABEL } from '../defaults';
+import { DEFAULTS, MANAGED_BY_LABEL, MULTI_TENANT_DEFAULTS } from '../defaults';
 import { GvisorIacError } from '../errors';
 import { tenantAdmissionPolicy, tenantObjectPolicy } from './tenant-admission';
 import { tenantNetworkPolicies } from './tenant-network';
-import { MULTI_TENANT_DEFAULTS, SANDBOX_LABEL, TENANT_LABEL, TenantProps } from './tenant-props';
+import { SANDBOX_LABEL, TENANT_LABEL, TenantProps } from './tenant-props';
 import { tenantRbac } from './tenant-rbac';
 import { ResolvedTenant, resolveTenant } from './tenant-validation';
 import { EgressNetworkProps, resolveEgressNetwork } from '../network/egress';

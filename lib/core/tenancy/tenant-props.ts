@@ -84,28 +84,6 @@ export interface TenantProps {
   readonly labels?: Record<string, string>;
 }
 
-/** Tenant-independent defaults of a MultiTenantSandbox. */
-export const MULTI_TENANT_DEFAULTS = {
-  namespacePrefix: '',
-  podSecurityVersion: 'latest',
-  serviceAccountName: 'workload',
-  egress: 'dns',
-  allowIntraNamespace: true,
-  allowIngress: false,
-  quota: {
-    cpu: '4',
-    memory: '8Gi',
-    pods: 20,
-    services: 10,
-    loadBalancers: 0,
-    nodePorts: 0,
-    persistentVolumeClaims: 10,
-    storage: '100Gi',
-    configMaps: 50,
-    secrets: 50,
-  },
-} as const;
-
 /** Label on every tenant Namespace naming the tenant. */
 export const TENANT_LABEL = 'gvisor-iac.dev/tenant';
 /** Label on every tenant Namespace naming the MultiTenantSandbox; the admission-policy binding selects on it. */

@@ -1,6 +1,6 @@
-import { DEFAULTS } from '../defaults';
+import { DEFAULTS, MULTI_TENANT_DEFAULTS } from '../defaults';
 import { GvisorIacError, fieldPath } from '../errors';
-import { MULTI_TENANT_DEFAULTS, TenantAdmins, TenantProps, TenantQuota } from './tenant-props';
+import { TenantAdmins, TenantProps, TenantQuota } from './tenant-props';
 import { ResolvedEgress, resolveEgress } from '../network/egress';
 import { resolveResources } from '../pod/container';
 import { emptyRecord } from '../validation/plain-data';

@@ -33,7 +33,7 @@ export function renderSandboxedJob(propsIn: SandboxedJobProps, id: string, path 
   const props = plainProps(propsIn, path);
   const { identity, podLabels } = workloadIdentity(props, id, path, JOB_PROP_KEYS);
   for (const key of JOB_PROP_KEYS) if (key !== 'restartPolicy') checkK8sField('BatchV1JobSpec', key, props[key], `${path}.${key}`);
-  const restartPolicy = props.restartPolicy === undefined ? 'Never' : assertOneOf(props.restartPolicy, ['Never', 'OnFailure'] as const, `${path}.restartPolicy`);
+  const restartPolicy = props.restartPolicy === undefined ? DEFAULTS.jobRestartPolicy : assertOneOf(props.restartPolicy, ['Never', 'OnFailure'] as const, `${path}.restartPolicy`);
   const spec = buildSandboxedPodSpec(props, path, { restartPolicy });
   const job: Job & KubeObject = prune({
     apiVersion: 'batch/v1',
