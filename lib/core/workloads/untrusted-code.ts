@@ -1,14 +1,13 @@
-import type { Job } from 'kubernetes-types/batch/v1';
 import type { ConfigMap, Container, EnvVar, ResourceRequirements, Toleration, Volume } from 'kubernetes-types/core/v1';
-import { NAME_LABEL, UNTRUSTED_CODE_DEFAULTS } from '../defaults';
+import { UNTRUSTED_CODE_DEFAULTS } from '../defaults';
 import { GvisorIacError, fieldPath } from '../errors';
 import { EgressNetworkProps, SandboxEgress, resolveEgressNetwork, sandboxNetworkPolicy } from '../network/egress';
 import { KubeObject, Manifests, prune } from '../objects/manifest';
 import { ObjectIdentityProps, objectMeta, resolveIdentity } from '../objects/metadata';
 import { ManifestOverride, applyOverrides } from '../objects/overrides';
 import { assertImage, resolveResources, resourceKind } from '../pod/container';
-import { buildSandboxedPodSpec } from '../pod/pod-spec';
 import { RuntimeClassRef } from '../pod/runtime-class';
+import { renderSandboxedJob } from './job';
 import { checkK8sField } from '../validation/k8s-types';
 import { emptyRecord, ownValue, plainProps } from '../validation/plain-data';
 import { parseQuantity } from '../validation/quantity';
@@ -114,7 +113,6 @@ export function renderUntrustedCodeSandbox(propsIn: UntrustedCodeSandboxProps, i
 
   const selector = untrustedRunSelector(name);
   const labels = { ...identity.labels, 'app.kubernetes.io/component': UNTRUSTED_CODE_DEFAULTS.component, ...props.labels, ...selector };
-  const podLabels = { [NAME_LABEL]: name, ...labels };
   const configMapName = `${name}-code`;
   const container: Container = prune({
     name: UNTRUSTED_CODE_DEFAULTS.containerName,
@@ -129,19 +127,24 @@ export function renderUntrustedCodeSandbox(propsIn: UntrustedCodeSandboxProps, i
   const volumes: Volume[] | undefined = code
     ? [{ name: CODE_VOLUME, configMap: { name: configMapName, defaultMode: UNTRUSTED_CODE_DEFAULTS.codeFileMode } }]
     : undefined;
-  const spec = buildSandboxedPodSpec(
-    {
-      containers: [container],
-      volumes,
-      runtimeClass: props.runtimeClass,
-      nodeSelector: props.nodeSelector,
-      tolerations: props.tolerations,
-      hardening: { writableTmp: { sizeLimit: tmpSizeLimit } },
-    },
-    path,
-    { restartPolicy: 'Never' },
-  );
-  const networkPolicy = sandboxNetworkPolicy({ name, namespace: identity.namespace, labels, podSelector: selector, egress: props.egress, network: resolveEgressNetwork(props, path) }, `${path}.egress`);
+  // The run is a sandboxed Job (as EdgeSandbox is a sandboxed Deployment): its render builds the pod and the Job.
+  const job = renderSandboxedJob({
+    name,
+    namespace: identity.namespace,
+    labels: { 'app.kubernetes.io/component': UNTRUSTED_CODE_DEFAULTS.component, ...props.labels, ...selector },
+    annotations: identity.annotations,
+    containers: [container],
+    volumes,
+    runtimeClass: props.runtimeClass,
+    nodeSelector: props.nodeSelector,
+    tolerations: props.tolerations,
+    hardening: { writableTmp: { sizeLimit: tmpSizeLimit } },
+    backoffLimit: UNTRUSTED_CODE_DEFAULTS.backoffLimit,
+    activeDeadlineSeconds,
+    ttlSecondsAfterFinished,
+    restartPolicy: UNTRUSTED_CODE_DEFAULTS.restartPolicy,
+  }, id, path).objects[0]!;
+  const networkPolicy = sandboxNetworkPolicy({ name, namespace: identity.namespace, labels, podSelector: selector, egress: props.egress ?? UNTRUSTED_CODE_DEFAULTS.egress, network: resolveEgressNetwork(props, path) }, `${path}.egress`);
 
   const objects: KubeObject[] = [];
   if (code) {
@@ -155,17 +158,6 @@ export function renderUntrustedCodeSandbox(propsIn: UntrustedCodeSandboxProps, i
     objects.push(configMap);
   }
   objects.push(networkPolicy);
-  const job: Job & KubeObject = {
-    apiVersion: 'batch/v1',
-    kind: 'Job',
-    metadata: objectMeta(name, identity.namespace, podLabels, identity.annotations),
-    spec: {
-      backoffLimit: 0,
-      activeDeadlineSeconds,
-      ttlSecondsAfterFinished,
-      template: { metadata: { labels: podLabels }, spec },
-    },
-  };
   objects.push(job);
   return applyOverrides({ objects, primary: objects.length - 1 }, props.overrides, `${path}.overrides`);
 }
