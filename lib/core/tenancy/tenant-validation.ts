@@ -4,7 +4,7 @@ import { TenantAdmins, TenantProps, TenantQuota } from './tenant-props';
 import { ResolvedEgress, resolveEgress } from '../network/egress';
 import { resolveResources } from '../pod/container';
 import { emptyRecord } from '../validation/plain-data';
-import { parseQuantity } from '../validation/quantity';
+import { formatCpu, parseQuantity } from '../validation/quantity';
 import {
   assertArray, assertBoolean, assertDnsLabel, assertInteger, assertKnownKeys, assertLabelKey, assertLabels, assertPlainObject,
   assertString, toDnsLabel,
@@ -137,8 +137,8 @@ function checkQuotaFitsOnePod(
           const p = fromHard(key) ? `${path}.hard[${JSON.stringify(key)}]` : `${path}.${resource}`;
           throw new GvisorIacError(
             'INVALID_RESOURCES', p, hard[key],
-            `(${key}) cannot fit one pod of tenant "${tenant}": the LimitRange default ${scope === 'requests' ? 'request' : 'limit'} ${container} plus the RuntimeClass overhead ${overhead[resource]} needs ${resource === 'cpu' ? fmtCpu(need) : fmtMem(need)}`,
-            `raise it to at least ${resource === 'cpu' ? fmtCpu(need) : fmtMem(need)}, or lower containerDefaults.${scope}.${resource}`,
+            `(${key}) cannot fit one pod of tenant "${tenant}": the LimitRange default ${scope === 'requests' ? 'request' : 'limit'} ${container} plus the RuntimeClass overhead ${overhead[resource]} needs ${resource === 'cpu' ? formatCpu(need) : mebibytesUp(need)}`,
+            `raise it to at least ${resource === 'cpu' ? formatCpu(need) : mebibytesUp(need)}, or lower containerDefaults.${scope}.${resource}`,
           );
         }
       }
@@ -149,11 +149,8 @@ function checkQuotaFitsOnePod(
   }
 }
 
-function fmtCpu(cores: number): string {
-  return `${Math.ceil(cores * 1000 - 1e-6)}m`;
-}
-
-function fmtMem(bytes: number): string {
+/** Bytes rounded up to whole mebibytes: the least memory that satisfies a need, as the fix names it. */
+function mebibytesUp(bytes: number): string {
   return `${Math.ceil(bytes / 2 ** 20 - 1e-9)}Mi`;
 }
 
