@@ -3,8 +3,8 @@ import { CriPluginSettings, criPluginTable, mergeCriPluginConfig } from './conta
 import { goPatternCanMatchPrefix, isValidGoPattern } from './go-path-match';
 import { assertAbsolutePath, assertKnownOptions, assertStringList } from './node-values';
 import { copyRawConfig, ownOptions } from './own-options';
-import { DEFAULT_RUNSC_CONFIG_PATH, DEFAULT_RUNSC_PATH } from '../core/defaults';
 import { NodeWarning, NodeWarningOptions, WARNING_OPTION_NAMES, reportWarnings } from './warnings';
+import { DEFAULT_RUNSC_CONFIG_PATH, DEFAULT_RUNSC_PATH } from '../core/defaults';
 import { GvisorIacError } from '../core/errors';
 import { assertBoolean, assertDnsLabel, assertOneOf } from '../core/validation/validate';
 

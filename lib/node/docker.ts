@@ -2,8 +2,8 @@ import { assertAbsolutePath } from './node-values';
 import { copyRawConfig, hasOwn, ownOptions, stringifyJson } from './own-options';
 import { flagsToArgs } from './runsc-flags';
 import { RunscOptions, resolveRunscOptions } from './runsc-options';
-import { DEFAULT_RUNSC_PATH } from '../core/defaults';
 import { NodeWarningOptions, WARNING_OPTION_NAMES, reportWarnings } from './warnings';
+import { DEFAULT_RUNSC_PATH } from '../core/defaults';
 import { GvisorIacError, fieldPath } from '../core/errors';
 import { assertBoolean } from '../core/validation/validate';
 

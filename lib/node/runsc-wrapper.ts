@@ -1,9 +1,9 @@
-import { DEFAULT_RUNSC_PATH } from '../core/defaults';
 import { assertAbsolutePath } from './node-values';
 import { ownOptions } from './own-options';
 import { flagsToArgs } from './runsc-flags';
 import { RunscOptions, resolveRunscOptions } from './runsc-options';
 import { NodeWarningOptions, WARNING_OPTION_NAMES, reportWarnings } from './warnings';
+import { DEFAULT_RUNSC_PATH } from '../core/defaults';
 
 /** Options for a runsc wrapper script. */
 export interface RunscWrapperOptions extends RunscOptions, NodeWarningOptions {

@@ -1,13 +1,13 @@
 import type { ConfigMap, Container, EnvVar, ResourceRequirements, Toleration, Volume } from 'kubernetes-types/core/v1';
 import { UNTRUSTED_CODE_DEFAULTS } from '../defaults';
 import { GvisorIacError, fieldPath } from '../errors';
+import { renderSandboxedJob } from './job';
 import { EgressNetworkProps, SandboxEgress, resolveEgressNetwork, sandboxNetworkPolicy } from '../network/egress';
 import { KubeObject, Manifests, prune } from '../objects/manifest';
 import { ObjectIdentityProps, objectMeta, resolveIdentity } from '../objects/metadata';
 import { ManifestOverride, applyOverrides } from '../objects/overrides';
 import { assertImage, resolveResources, resourceKind } from '../pod/container';
 import { RuntimeClassRef } from '../pod/runtime-class';
-import { renderSandboxedJob } from './job';
 import { checkK8sField } from '../validation/k8s-types';
 import { emptyRecord, ownValue, plainProps } from '../validation/plain-data';
 import { parseQuantity } from '../validation/quantity';
