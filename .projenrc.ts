@@ -230,7 +230,7 @@ project.addTask('rules', {
 // The Kubernetes type table the core validates pass-through fields against,
 // generated from kubernetes-models (a devDependency: nothing of it ships).
 project.addTask('gen:k8s-schema', {
-  description: 'Regenerate lib/core/k8s-schema.generated.ts from kubernetes-models (after upgrading it)',
+  description: 'Regenerate lib/core/validation/k8s-schema.generated.ts from kubernetes-models (after upgrading it)',
   exec: 'ts-node --project test/tsconfig.json projenrc/k8s-schema.ts',
 });
 // The public API: one report per package entry point in api/, made by API Extractor from the

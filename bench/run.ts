@@ -69,7 +69,7 @@ const deployments = (n: number) => Array.from({ length: n }, (_, i) => renderSan
 const tenantList = (n: number): TenantProps[] => Array.from({ length: n }, (_, i) => ({
   name: `tenant-${i}`,
   quota: { cpu: '4', memory: '8Gi', pods: 20 },
-  egress: i % 3 === 0 ? 'internet' : i % 3 === 1 ? ['203.0.113.0/24', '2001:db8::/32'] : 'none',
+  egress: i % 3 === 0 ? 'internet' : i % 3 === 1 ? { dns: true, cidrs: ['203.0.113.0/24', '2001:db8::/32'] } : 'dns',
   admins: { groups: [`tenant-${i}-admins`] },
 }));
 

@@ -24,8 +24,8 @@ export { renderUntrustedCodeSandbox, renderEdgeSandbox } from './core';
 export type { UntrustedCodeSandboxProps, EdgeSandboxProps, SandboxedDaemonSetProps } from './core';
 export { renderMultiTenantSandbox } from './core';
 export type {
-  MultiTenantSandboxProps, MultiTenantManifests, TenantProps, TenantQuota, TenantAdmins, TenantEgress, TenantEgressPort,
-  TenantOutput, ClusterDnsProps,
+  MultiTenantSandboxProps, MultiTenantManifests, TenantProps, TenantQuota, TenantAdmins,
+  TenantOutput, ClusterDnsProps, EgressNetworkProps,
 } from './core';
 export { TENANT_ADMIN_RULES } from './core';
 

@@ -1,5 +1,5 @@
 /**
- * Generates lib/core/k8s-schema.generated.ts: a compact table of the
+ * Generates lib/core/validation/k8s-schema.generated.ts: a compact table of the
  * Kubernetes types whose fields gvisor-iac passes through (the PodSpec and
  * everything it reaches, the Deployment and DaemonSet update strategies),
  * taken from the `kubernetes-models` package — its TypeScript declarations
@@ -32,7 +32,7 @@ export function shortName(full: string): string {
   return full.replace(/^IoK8sApimachineryPkgApis/, '').replace(/^IoK8sApimachineryPkg/, '').replace(/^IoK8sApi/, '');
 }
 
-/** The table, as the text of lib/core/k8s-schema.generated.ts. */
+/** The table, as the text of lib/core/validation/k8s-schema.generated.ts. */
 export function generateK8sSchema(root = path.join(__dirname, '..')): string {
   const modules = path.join(root, 'node_modules');
   const version = JSON.parse(fs.readFileSync(path.join(modules, 'kubernetes-models/package.json'), 'utf8')).version as string;
@@ -165,7 +165,7 @@ function numberKind(validate: Validator, field: string, sample: (x: number) => {
 }
 
 if (require.main === module) {
-  const out = path.join(__dirname, '..', 'lib', 'core', 'k8s-schema.generated.ts');
+  const out = path.join(__dirname, '..', 'lib', 'core', 'validation', 'k8s-schema.generated.ts');
   fs.writeFileSync(out, generateK8sSchema());
   console.log(`wrote ${path.relative(process.cwd(), out)}`);
 }

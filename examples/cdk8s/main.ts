@@ -51,7 +51,7 @@ export class SandboxChart extends Chart {
       runtimeClass: gvisor,
       tenants: [
         { name: 'tenant-a', admins: { groups: ['tenant-a-admins'] } },
-        { name: 'tenant-b', quota: { cpu: '2', memory: '4Gi', pods: 10 }, egress: 'internet', egressPorts: [{ port: 443 }] },
+        { name: 'tenant-b', quota: { cpu: '2', memory: '4Gi', pods: 10 }, egress: { dns: true, internet: true, ports: [{ port: 443 }] } },
       ],
     });
 

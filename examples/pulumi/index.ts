@@ -54,7 +54,7 @@ const tenants = new MultiTenantSandbox('tenants', {
   runtimeClass: gvisor,
   tenants: [
     { name: 'tenant-a', admins: { groups: ['tenant-a-admins'] } },
-    { name: 'tenant-b', quota: { cpu: '2', memory: '4Gi', pods: 10 }, egress: 'internet', egressPorts: [{ port: 443 }] },
+    { name: 'tenant-b', quota: { cpu: '2', memory: '4Gi', pods: 10 }, egress: { dns: true, internet: true, ports: [{ port: 443 }] } },
   ],
 });
 

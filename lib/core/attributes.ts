@@ -1,7 +1,7 @@
-import { KubeObject, Manifests, podSpecOf } from './manifest';
-import { MultiTenantManifests, TenantOutput } from './multi-tenant';
-import { RuntimeClassManifests, RuntimeClassRef } from './runtime-class';
-import { untrustedRunSelector } from './untrusted-code';
+import { KubeObject, Manifests, podSpecOf } from './objects/manifest';
+import { RuntimeClassManifests, RuntimeClassRef } from './pod/runtime-class';
+import { MultiTenantManifests, TenantOutput } from './tenancy/multi-tenant';
+import { untrustedRunSelector } from './workloads/untrusted-code';
 
 /** Identity of one emitted object, as the constructs expose it. */
 export interface ObjectIdentity {

@@ -28,10 +28,14 @@ export const DEFAULTS = {
   replicas: 1,
   /** Job retries. */
   backoffLimit: 3,
+  /** Job pod `restartPolicy`: a failed pod is replaced, never restarted in place. */
+  jobRestartPolicy: 'Never',
   /** Job deadline in seconds (a runaway sandbox is stopped after an hour). */
   activeDeadlineSeconds: 3600,
   /** Seconds a finished Job is kept before garbage collection. */
   ttlSecondsAfterFinished: 3600,
+  /** Where the cluster DNS runs (the peer of DNS egress): CoreDNS / kube-dns as kubeadm, GKE, EKS and AKS label it. */
+  clusterDns: { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } },
 } as const;
 
 /** GKE Sandbox facts: the RuntimeClass GKE creates and how its nodes are marked. */
@@ -53,6 +57,12 @@ export const UNTRUSTED_CODE_DEFAULTS = {
   containerName: 'code-runner',
   /** Limits (requests are set equal: Guaranteed QoS). cpu 1 / memory 512Mi as in the gVisor examples. */
   limits: { 'cpu': '1', 'memory': '512Mi', 'ephemeral-storage': '256Mi' },
+  /** Job retries: none, untrusted code is never re-run silently. */
+  backoffLimit: 0,
+  /** Pod `restartPolicy`. */
+  restartPolicy: 'Never',
+  /** What a run may reach: nothing, not even DNS (a `SandboxEgress`). */
+  egress: 'none',
   /** Seconds a run may take before Kubernetes stops it. */
   activeDeadlineSeconds: 300,
   /** Seconds a finished run is kept (for its logs and status) before it is deleted. */
@@ -89,3 +99,31 @@ export const EDGE_DEFAULTS = {
   /** Name of the edge RuntimeClass made by `edgeRuntimeClassProps`. */
   runtimeClassName: 'gvisor-edge',
 } as const;
+
+/** Defaults of `MultiTenantSandbox` and of each tenant (its egress is a `SandboxEgress` word). */
+export const MULTI_TENANT_DEFAULTS = {
+  namespacePrefix: '',
+  podSecurityVersion: 'latest',
+  serviceAccountName: 'workload',
+  egress: 'dns',
+  allowIntraNamespace: true,
+  allowIngress: false,
+  quota: {
+    cpu: '4',
+    memory: '8Gi',
+    pods: 20,
+    services: 10,
+    loadBalancers: 0,
+    nodePorts: 0,
+    persistentVolumeClaims: 10,
+    storage: '100Gi',
+    configMaps: 50,
+    secrets: 50,
+  },
+} as const;
+
+/** Where gVisor's installer puts runsc. */
+export const DEFAULT_RUNSC_PATH = '/usr/local/bin/runsc';
+
+/** Where the containerd drop-ins put the shim's runsc.toml. */
+export const DEFAULT_RUNSC_CONFIG_PATH = '/etc/containerd/runsc.toml';

@@ -3,7 +3,7 @@ import { assertDockerRuntimeName } from './docker';
 import { assertKnownOptions } from './node-values';
 import { ownOptions } from './own-options';
 import { GvisorIacError } from '../core/errors';
-import { assertBoolean, assertString } from '../core/validate';
+import { assertBoolean, assertString } from '../core/validation/validate';
 
 /** Options for a Docker Compose service fragment that runs in gVisor. */
 export interface ComposeServiceOptions {

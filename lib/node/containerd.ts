@@ -3,10 +3,10 @@ import { CriPluginSettings, criPluginTable, mergeCriPluginConfig } from './conta
 import { goPatternCanMatchPrefix, isValidGoPattern } from './go-path-match';
 import { assertAbsolutePath, assertKnownOptions, assertStringList } from './node-values';
 import { copyRawConfig, ownOptions } from './own-options';
-import { DEFAULT_RUNSC_PATH } from './runsc-wrapper';
 import { NodeWarning, NodeWarningOptions, WARNING_OPTION_NAMES, reportWarnings } from './warnings';
+import { DEFAULT_RUNSC_CONFIG_PATH, DEFAULT_RUNSC_PATH } from '../core/defaults';
 import { GvisorIacError } from '../core/errors';
-import { assertBoolean, assertDnsLabel, assertOneOf } from '../core/validate';
+import { assertBoolean, assertDnsLabel, assertOneOf } from '../core/validation/validate';
 
 /** containerd config schema: `2` for containerd 1.x, `3` for containerd 2.x. */
 export type ContainerdSchema = 2 | 3;
@@ -120,7 +120,6 @@ export const CRI_RUNTIME_PLUGIN: Record<ContainerdSchema, string> = {
 /** The plugin that owns the pinned sandbox image in schema 3 (containerd 2.x). */
 export const CRI_IMAGES_PLUGIN_V3 = 'io.containerd.cri.v1.images';
 
-export const DEFAULT_RUNSC_CONFIG_PATH = '/etc/containerd/runsc.toml';
 /** The annotation prefix runsc reads pod-level settings from (`dev.gvisor.flag.*`, `dev.gvisor.spec.*`, …). */
 export const GVISOR_ANNOTATION_PREFIX = 'dev.gvisor.';
 /** An image reference: [registry/]path[:tag][@sha256:digest], lowercase path components. */

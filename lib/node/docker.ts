@@ -2,10 +2,10 @@ import { assertAbsolutePath } from './node-values';
 import { copyRawConfig, hasOwn, ownOptions, stringifyJson } from './own-options';
 import { flagsToArgs } from './runsc-flags';
 import { RunscOptions, resolveRunscOptions } from './runsc-options';
-import { DEFAULT_RUNSC_PATH } from './runsc-wrapper';
 import { NodeWarningOptions, WARNING_OPTION_NAMES, reportWarnings } from './warnings';
+import { DEFAULT_RUNSC_PATH } from '../core/defaults';
 import { GvisorIacError, fieldPath } from '../core/errors';
-import { assertBoolean } from '../core/validate';
+import { assertBoolean } from '../core/validation/validate';
 
 /** Options for Docker's `daemon.json`: the runsc options become the runtime's `runtimeArgs`. */
 export interface DockerDaemonConfigOptions extends RunscOptions, NodeWarningOptions {

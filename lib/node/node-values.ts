@@ -1,5 +1,5 @@
 import { GvisorIacError } from '../core/errors';
-import { assertKnownKeys } from '../core/validate';
+import { assertKnownKeys } from '../core/validation/validate';
 
 /**
  * Asserts an absolute filesystem path: starts with `/`, no NUL or newline, no

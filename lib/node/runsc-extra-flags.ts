@@ -11,10 +11,10 @@ import { GvisorIacError } from '../core/errors';
  * `TESTONLY-*` skips isolation measures, `profile*` loosens the sandbox's
  * seccomp filter, `allow-flag-override` lets any pod author override any flag
  * through `dev.gvisor.flag.*` annotations.
+ *
+ * True when runsc flag `name` (without dashes) is one of them: `TESTONLY-*`,
+ * `profile`, `profile-*`, `profiling-*`, `allow-flag-override`, `iouring`.
  */
-export const FORBIDDEN_RUNSC_FLAGS: readonly string[] = ['TESTONLY-*', 'profile', 'profile-*', 'profiling-*', 'allow-flag-override', 'iouring'];
-
-/** True when runsc flag `name` (without dashes) is test- or debug-only. */
 export function isForbiddenRunscFlag(name: string): boolean {
   const n = name.toLowerCase();
   return n.startsWith('testonly-') || n === 'profile' || n.startsWith('profile-') || n.startsWith('profiling-') || n === 'allow-flag-override' || n === 'iouring';

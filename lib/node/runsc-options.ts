@@ -5,7 +5,7 @@ import { RunscOverlay2, parseOverlay2 } from './runsc-overlay';
 import { CURRENT_RUNSC_RELEASE, RunscFeature, RunscRelease, assertRunscRelease, assertRunscReleaseSupports, runscReleaseSupports } from './runsc-releases';
 import { NodeWarning, runscOptionWarnings } from './warnings';
 import { GvisorIacError, fieldPath } from '../core/errors';
-import { assertBoolean, assertInteger, assertOneOf } from '../core/validate';
+import { assertBoolean, assertInteger, assertOneOf } from '../core/validation/validate';
 
 /** How the sandbox intercepts system calls. @see https://gvisor.dev/docs/user_guide/platforms/ */
 export type RunscPlatform = 'systrap' | 'ptrace' | 'kvm';

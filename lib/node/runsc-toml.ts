@@ -3,7 +3,7 @@ import { assertAbsolutePath } from './node-values';
 import { ownOptions } from './own-options';
 import { RunscOptions, resolveRunscOptions } from './runsc-options';
 import { NodeWarningOptions, WARNING_OPTION_NAMES, reportWarnings } from './warnings';
-import { assertOneOf } from '../core/validate';
+import { assertOneOf } from '../core/validation/validate';
 
 /** Log levels the gVisor containerd shim accepts. */
 export type RunscShimLogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'panic';

@@ -3,6 +3,7 @@ import { ownOptions } from './own-options';
 import { flagsToArgs } from './runsc-flags';
 import { RunscOptions, resolveRunscOptions } from './runsc-options';
 import { NodeWarningOptions, WARNING_OPTION_NAMES, reportWarnings } from './warnings';
+import { DEFAULT_RUNSC_PATH } from '../core/defaults';
 
 /** Options for a runsc wrapper script. */
 export interface RunscWrapperOptions extends RunscOptions, NodeWarningOptions {
@@ -12,9 +13,6 @@ export interface RunscWrapperOptions extends RunscOptions, NodeWarningOptions {
    */
   readonly runscPath?: string;
 }
-
-/** Where gVisor's installer puts runsc. */
-export const DEFAULT_RUNSC_PATH = '/usr/local/bin/runsc';
 
 /** Quotes one word for /bin/sh. */
 export function shellQuote(word: string): string {

@@ -1,5 +1,5 @@
 import type { PolicyObject, Rule, RuleContext, Severity, Violation } from './types';
-import { POD_SPEC_PATHS } from '../core/manifest';
+import { POD_SPEC_PATHS } from '../core/objects/manifest';
 
 /** A pod spec inside an object, with the paths rules report against. */
 export interface PodView {

@@ -1,8 +1,8 @@
 import { CheckOptions, checkObjects, failingFindings } from './engine';
 import { containersOf, podOf } from './pods';
 import type { Finding, PolicyObject } from './types';
-import { resolveResources } from '../core/container';
 import { DEFAULTS } from '../core/defaults';
+import { resolveResources } from '../core/pod/container';
 
 /** Options of `sandboxObjects`. */
 export interface SandboxOptions extends Pick<CheckOptions, 'suppressions' | 'gvisorHandlers' | 'runtimeClassNames'> {

@@ -130,7 +130,7 @@ describeNode('NetworkPolicies enforced on the test node (issue 11: 4)', () => {
           { name: 'a' },
           // Everything, as far as the library lets it: the never-reachable
           // ranges (metadata, link-local) are cut out of 0.0.0.0/0.
-          { name: 'b', egress: ['0.0.0.0/0'] },
+          { name: 'b', egress: { dns: true, cidrs: ['0.0.0.0/0'] } },
         ],
       });
     });

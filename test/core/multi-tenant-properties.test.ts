@@ -18,11 +18,19 @@ const cidrArb = fc.oneof(
 }).filter((c) => !blocked.some((b) => networkContains(b, parseCidr(c, 'x'))));
 
 const tenantArb: fc.Arbitrary<Omit<TenantProps, 'name'>> = fc.record({
-  egress: fc.oneof(fc.constant(undefined), fc.constant('none' as const), fc.constant('internet' as const), fc.uniqueArray(cidrArb, { minLength: 1, maxLength: 4 })),
+  // Every choice that keeps DNS open (the default "dns" among them); "none" closes it, see multi-tenant.test.ts.
+  egress: fc.oneof(
+    fc.constant(undefined), fc.constant('dns' as const), fc.constant('internet' as const),
+    fc.record({
+      dns: fc.constant(true),
+      internet: fc.option(fc.boolean(), { nil: undefined }),
+      cidrs: fc.uniqueArray(cidrArb, { minLength: 1, maxLength: 4 }),
+      ports: fc.option(fc.constant([{ port: 443 }]), { nil: undefined }),
+    }, { requiredKeys: ['dns', 'cidrs'] }),
+  ),
   allowIntraNamespace: fc.option(fc.boolean(), { nil: undefined }),
   admins: fc.option(fc.record({ users: fc.array(fc.constantFrom('alice', 'bob', 'carol@example.com'), { maxLength: 2 }), groups: fc.array(fc.constantFrom('team-a', 'devs'), { maxLength: 2 }) }), { nil: undefined }),
   quota: fc.option(fc.record({ cpu: fc.constantFrom('1', '2', '16'), memory: fc.constantFrom('1Gi', '4Gi'), pods: fc.integer({ min: 1, max: 100 }) }, { requiredKeys: [] }), { nil: undefined }),
-  egressPorts: fc.option(fc.constant([{ port: 443 }]), { nil: undefined }),
 }, { requiredKeys: [] });
 
 const nameArb = fc.stringMatching(/^[a-z][a-z0-9-]{0,14}[a-z0-9]$/).filter((n) => n !== 'default' && !n.startsWith('kube-'));

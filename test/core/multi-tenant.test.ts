@@ -110,7 +110,7 @@ describe('renderMultiTenantSandbox: what one tenant gets by default', () => {
     });
   });
 
-  test('egress defaults to "none": no egress policy beyond DNS; no admins: no Role or RoleBinding', () => {
+  test('egress defaults to "dns": no egress policy beyond DNS; no admins: no Role or RoleBinding', () => {
     expect(policyNamed(m.objects, 'allow-egress')).toBeUndefined();
     expect(find(m.objects, 'Role')).toBeUndefined();
     expect(find(m.objects, 'RoleBinding')).toBeUndefined();
@@ -140,7 +140,7 @@ describe('tenant options', () => {
   });
 
   test('egress CIDRs: only those, with link-local and metadata addresses carved out of any that contain them', () => {
-    const spec = policyNamed(one({ egress: ['203.0.113.0/24', '169.0.0.0/8', 'fd00::/8', '2001:db8::/32'] }).objects, 'allow-egress')!.spec;
+    const spec = policyNamed(one({ egress: { dns: true, cidrs: ['203.0.113.0/24', '169.0.0.0/8', 'fd00::/8', '2001:db8::/32'] } }).objects, 'allow-egress')!.spec;
     expect(spec.egress[0].to).toEqual([
       { ipBlock: { cidr: '203.0.113.0/24' } },
       { ipBlock: { cidr: '169.0.0.0/8', except: ['169.254.0.0/16'] } },
@@ -149,9 +149,20 @@ describe('tenant options', () => {
     ]);
   });
 
-  test('egressPorts limit the egress rule (protocol defaults to TCP)', () => {
-    const spec = policyNamed(one({ egress: 'internet', egressPorts: [{ port: 443 }, { port: 8000, endPort: 8080, protocol: 'UDP' }] }).objects, 'allow-egress')!.spec;
+  test('egress ports limit the egress rule (protocol defaults to TCP)', () => {
+    const spec = policyNamed(one({ egress: { dns: true, internet: true, ports: [{ port: 443 }, { port: 8000, endPort: 8080, protocol: 'UDP' }] } }).objects, 'allow-egress')!.spec;
     expect(spec.egress[0].ports).toEqual([{ port: 443, protocol: 'TCP' }, { port: 8000, protocol: 'UDP', endPort: 8080 }]);
+  });
+
+  test('one meaning of each egress word, as for an untrusted run: "none" blocks DNS too, "dns" is DNS only', () => {
+    const policies = (egress: TenantProps['egress']) => one({ egress, allowIntraNamespace: false }).objects.filter((o) => o.kind === 'NetworkPolicy');
+    expect(policies('none').map((o) => o.metadata.name)).toEqual(['default-deny-all']);
+    expect(policies('dns').map((o) => o.metadata.name)).toEqual(['default-deny-all', 'allow-dns']);
+    expect(policies({ cidrs: ['203.0.113.0/24'] }).map((o) => o.metadata.name)).toEqual(['default-deny-all', 'allow-egress']);
+    // The same rules an untrusted run gets for the same choice, split over the tenant's policies.
+    for (const egress of ['none', 'dns', 'internet', { dns: true, cidrs: ['203.0.113.0/24'], ports: [{ port: 443 }] }] as const) {
+      expect(policies(egress).flatMap((o) => (o as Any).spec.egress ?? [])).toEqual(egressRules(egress, 'egress'));
+    }
   });
 
   test('allowIntraNamespace: false leaves only deny + DNS', () => {

@@ -32,6 +32,13 @@ describe('parseQuantity', () => {
     expect(() => parseQuantity('128m', 'm', 'memory')).toThrow('m: "128m" means 0.128 bytes (the "m" suffix is milli/micro/nano, not mega); write "128Mi" for mebibytes');
   });
 
+  test('formatCpu rounds float noise away, never up a whole millicore (the quota fix names it)', () => {
+    expect(formatCpu(0.1 + 0.2)).toBe('300m');
+    expect(formatCpu(0.5 + 0.1)).toBe('600m');
+    expect(formatCpu(1.1)).toBe('1100m');
+    expect(formatCpu(2)).toBe('2');
+  });
+
   test('formatCpu / formatMemory round-trip through parseQuantity', () => {
     fc.assert(fc.property(fc.integer({ min: 1, max: 64_000 }), (milli) => {
       expect(parseQuantity(formatCpu(milli / 1000), '', 'cpu')).toBeCloseTo(milli / 1000, 9);

@@ -155,6 +155,15 @@ describe('UntrustedCodeSandbox (core): options', () => {
     ]);
   });
 
+  test('dns and internetExcept: the same DNS peer and "internet" exclusions a MultiTenantSandbox takes', () => {
+    const [dnsRule, internetRule] = policy(render({ egress: 'internet', dns: { namespace: 'dns', podLabels: { app: 'coredns' } }, internetExcept: ['203.0.113.0/24'] })).spec.egress;
+    expect(dnsRule.to).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'dns' } }, podSelector: { matchLabels: { app: 'coredns' } } }]);
+    expect(internetRule.to[0].ipBlock.except).toContain('203.0.113.0/24');
+    expect(policy(render({ egress: 'dns', dns: { podLabels: false } })).spec.egress[0].to).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } }]);
+    // Without DNS in the egress, where DNS runs changes nothing.
+    expect(policy(render({ egress: 'none', dns: { namespace: 'dns' } })).spec.egress).toBeUndefined();
+  });
+
   test('code: an immutable ConfigMap <name>-code (keys sorted) mounted read-only at /code, files 0444', () => {
     const o = render({ code: { 'main.py': 'import util\n', 'util.py': 'x = "é"\n', '.env': '' } });
     expect(o.map((x) => `${x.kind}/${x.metadata.name}`)).toEqual(['ConfigMap/run-1-code', 'NetworkPolicy/run-1', 'Job/run-1']);
@@ -254,6 +263,10 @@ describe('UntrustedCodeSandbox (core): invalid input is refused before anything 
     ['a string for command', { command: 'python main.py' }, 'INVALID_TYPE', 'props.command', 'is not an array'],
     ['egress to the metadata address', { egress: { cidrs: ['169.254.169.254/32'] } }, 'SANDBOX_ESCAPE', 'props.egress.cidrs[0]', 'never reach'],
     ['an unknown egress mode', { egress: 'everything' }, 'INVALID_VALUE', 'props.egress', '"everything" is not one of'],
+    ['the tenants\' old list of CIDRs', { egress: ['203.0.113.0/24'] }, 'INVALID_VALUE', 'props.egress', 'write { dns: true, cidrs: ["203.0.113.0/24"] }'],
+    ['a bad dns namespace', { dns: { namespace: 'Kube System' } }, 'INVALID_NAME', 'props.dns.namespace', '"Kube System"'],
+    ['empty dns pod labels', { dns: { podLabels: {} } }, 'INVALID_VALUE', 'props.dns.podLabels', 'selects no labels'],
+    ['an internetExcept of a whole family', { internetExcept: ['0.0.0.0/0'] }, 'INVALID_CIDR', 'props.internetExcept[0]', 'excludes the whole address family'],
     ['an override that matches nothing', { overrides: [{ kind: 'Secret', patch: [] }] }, 'INVALID_OVERRIDE', 'props.overrides[0]', 'matches no emitted object'],
   ])('refuses %s', (_label, props, code, path, fragment) => {
     expectRefused(() => render(props as Partial<UntrustedCodeSandboxProps>), code, path, fragment);

@@ -18,6 +18,10 @@ describe('architecture boundaries (eslint)', () => {
     ['lib/core importing constructs', "import { Construct } from 'constructs';\nexport const a = Construct;\n", 'lib/core/errors.ts'],
     ['lib/core importing Pulumi', "import * as pulumi from '@pulumi/pulumi';\nexport const a = pulumi;\n", 'lib/core/errors.ts'],
     ['lib/core importing a frontend', "import { emitManifests } from '../cdk8s/emit';\nexport const a = emitManifests;\n", 'lib/core/errors.ts'],
+    // The core is grouped in folders: the rules reach every level of it.
+    ['a core folder importing cdk8s', "import { App } from 'cdk8s';\nexport const a = App;\n", 'lib/core/workloads/job.ts'],
+    ['a core folder importing Pulumi', "import * as pulumi from '@pulumi/pulumi';\nexport const a = pulumi;\n", 'lib/core/tenancy/multi-tenant.ts'],
+    ['a core folder importing a frontend', "import { emitManifests } from '../../cdk8s/emit';\nexport const a = emitManifests;\n", 'lib/core/network/egress.ts'],
     ['lib/cdk8s importing the Pulumi frontend', "import { SandboxedPod } from '../pulumi';\nexport const a = SandboxedPod;\n", 'lib/cdk8s/emit.ts'],
     ['lib/pulumi importing the cdk8s frontend', "import { SandboxedPod } from '../cdk8s';\nexport const a = SandboxedPod;\n", 'lib/pulumi/emit.ts'],
   ])('%s is an error', async (_what, code, file) => {

@@ -45,7 +45,7 @@ const CASES: Case[] = [
     construct: 'MultiTenantSandbox',
     id: 'tenants',
     runtimeClass: {},
-    props: { tenants: [{ name: 'tenant-a', admins: { groups: ['a'] } }, { name: 'tenant-b', egress: 'internet' }, { name: 'tenant-c', egress: ['203.0.113.0/24'], allowIntraNamespace: false }] },
+    props: { tenants: [{ name: 'tenant-a', admins: { groups: ['a'] } }, { name: 'tenant-b', egress: 'internet' }, { name: 'tenant-c', egress: { dns: true, cidrs: ['203.0.113.0/24'] }, allowIntraNamespace: false }] },
     options: { packs: [...ALL!, 'tenancy'] },
   },
   { construct: 'MultiTenantSandbox', id: 'prefixed', props: { namespacePrefix: 'team-', tenants: [{ name: 'x' }] }, options: { packs: [...ALL!, 'tenancy'] } },

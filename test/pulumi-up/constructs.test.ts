@@ -28,7 +28,7 @@ const CONSTRUCTS: Array<[string, Build]> = [
     runtimeClass: rc,
     tenants: [
       { name: `${name}-a`, admins: { groups: [`${name}-a-admins`] } },
-      { name: `${name}-b`, quota: { cpu: '2', memory: '4Gi', pods: 10 }, egress: 'internet', egressPorts: [{ port: 443 }] },
+      { name: `${name}-b`, quota: { cpu: '2', memory: '4Gi', pods: 10 }, egress: { dns: true, internet: true, ports: [{ port: 443 }] } },
     ],
   })],
   ['UntrustedCodeSandbox', (rc, name) => new UntrustedCodeSandbox(name, {

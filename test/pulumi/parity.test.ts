@@ -81,8 +81,8 @@ const CASES: Case[] = [
     props: {
       tenants: [
         { name: 'tenant-a', admins: { groups: ['tenant-a-admins'], users: ['alice@example.com'] } },
-        { name: 'tenant-b', quota: { cpu: '2', memory: '4Gi', pods: 10 }, egress: 'internet', egressPorts: [{ port: 443 }] },
-        { name: 'tenant-c', egress: ['203.0.113.0/24', '2001:db8::/32'], allowIntraNamespace: false },
+        { name: 'tenant-b', quota: { cpu: '2', memory: '4Gi', pods: 10 }, egress: { dns: true, internet: true, ports: [{ port: 443 }] } },
+        { name: 'tenant-c', egress: { dns: true, cidrs: ['203.0.113.0/24', '2001:db8::/32'] }, allowIntraNamespace: false },
       ],
     },
   },

@@ -8,7 +8,7 @@
  * every ipBlock any construct emits, for any egress choice.
  */
 import fc from 'fast-check';
-import { GvisorIacError, SandboxEgress, TenantEgress, renderMultiTenantSandbox, renderUntrustedCodeSandbox } from '../../lib';
+import { GvisorIacError, SandboxEgress, renderMultiTenantSandbox, renderUntrustedCodeSandbox } from '../../lib';
 import { cidrArb, egressArb } from '../helpers/egress-arbitraries';
 import { addressBits } from '../helpers/network-policy';
 
@@ -80,9 +80,9 @@ describe('property: no emitted ipBlock has an except the API server refuses', ()
     expect(emitted).toBeGreaterThan(300);
   });
 
-  const tenantEgress: fc.Arbitrary<TenantEgress> = fc.oneof(
-    fc.constantFrom<TenantEgress>('none', 'internet'),
-    fc.uniqueArray(cidrArb, { minLength: 1, maxLength: 5 }) as fc.Arbitrary<TenantEgress>,
+  const tenantEgress: fc.Arbitrary<SandboxEgress> = fc.oneof(
+    fc.constantFrom<SandboxEgress>('none', 'dns', 'internet'),
+    fc.uniqueArray(cidrArb, { minLength: 1, maxLength: 5 }).map((cidrs): SandboxEgress => ({ dns: true, cidrs })),
   );
   test('MultiTenantSandbox, for any tenant egress and internetExcept', () => {
     let emitted = 0;
@@ -102,7 +102,7 @@ describe('property: no emitted ipBlock has an except the API server refuses', ()
   });
 
   test('the constructs the API server refused: tenant "internet", a run\'s "internet", ::/0 listed', () => {
-    const tenants = renderMultiTenantSandbox({ tenants: [{ name: 'a', egress: 'internet' }, { name: 'b', egress: ['::/0', '0.0.0.0/0'] }] }, 'm').objects;
+    const tenants = renderMultiTenantSandbox({ tenants: [{ name: 'a', egress: 'internet' }, { name: 'b', egress: { cidrs: ['::/0', '0.0.0.0/0'] } }] }, 'm').objects;
     const run = renderUntrustedCodeSandbox({ image: 'python:3.12', egress: { internet: true, cidrs: ['::/0'] } }, 'run').objects;
     expect(refusedExcepts([...tenants, ...run])).toEqual([]);
   });
@@ -118,7 +118,7 @@ describe('an IPv4-mapped network a user lists is refused with its IPv4 form (Kub
     const problem = `is an IPv4-mapped IPv6 network, which Kubernetes reads as the IPv4 network ${v4}`;
     const attempts: [() => unknown, string][] = [
       [() => renderUntrustedCodeSandbox({ image: 'python:3.12', egress: { cidrs: [listed] } }, 'run'), 'props.egress.cidrs[0]'],
-      [() => renderMultiTenantSandbox({ tenants: [{ name: 'a', egress: ['8.8.8.8/32', listed] }] }, 'm'), 'props.tenants[0].egress[1]'],
+      [() => renderMultiTenantSandbox({ tenants: [{ name: 'a', egress: { cidrs: ['8.8.8.8/32', listed] } }] }, 'm'), 'props.tenants[0].egress.cidrs[1]'],
       [() => renderMultiTenantSandbox({ tenants: [{ name: 'a', egress: 'internet' }], internetExcept: [listed] }, 'm'), 'props.internetExcept[0]'],
     ];
     for (const [attempt, path] of attempts) {

@@ -14,7 +14,7 @@ import { caught } from '../helpers/errors';
 import { mockPulumi, settle } from '../helpers/pulumi';
 import { synth } from '../helpers/synth';
 import {
-  GvisorIacError, IPV4_EMBEDDINGS, NEVER_REACHABLE_CIDRS, NODE_LOCAL_ENDPOINTS, SandboxEgress, TenantEgress, egressRules,
+  GvisorIacError, IPV4_EMBEDDINGS, NEVER_REACHABLE_CIDRS, NODE_LOCAL_ENDPOINTS, SandboxEgress, egressRules,
   renderMultiTenantSandbox, renderUntrustedCodeSandbox,
 } from 'gvisor-iac';
 import * as k8s from 'gvisor-iac/cdk8s';
@@ -106,8 +106,8 @@ describe('every endpoint is never-reachable, in every spelling', () => {
     const cidr = `${addr}/${family(addr) === 'ipv4' ? 32 : 128}`;
     const run = caught(() => egressRules({ cidrs: [cidr] }, 'props.egress'));
     expect([run.code, run.path]).toEqual(['SANDBOX_ESCAPE', 'props.egress.cidrs[0]']);
-    const tenant = caught(() => renderMultiTenantSandbox({ tenants: [{ name: 'a', egress: [cidr] }] }, 'm'));
-    expect([tenant.code, tenant.path]).toEqual(['SANDBOX_ESCAPE', 'props.tenants[0].egress[0]']);
+    const tenant = caught(() => renderMultiTenantSandbox({ tenants: [{ name: 'a', egress: { cidrs: [cidr] } }] }, 'm'));
+    expect([tenant.code, tenant.path]).toEqual(['SANDBOX_ESCAPE', 'props.tenants[0].egress.cidrs[0]']);
   });
 });
 
@@ -119,7 +119,7 @@ describe('wide networks keep every endpoint out', () => {
   });
 
   test('a tenant that lists all of them at once, and one that asks for the internet', () => {
-    const m = renderMultiTenantSandbox({ tenants: [{ name: 'a', egress: WIDE }, { name: 'b', egress: 'internet' }] }, 'm');
+    const m = renderMultiTenantSandbox({ tenants: [{ name: 'a', egress: { cidrs: WIDE } }, { name: 'b', egress: 'internet' }] }, 'm');
     expect(ipBlocks(m.objects)).toHaveLength(WIDE.length + 2);
     expect(leaks(ipBlocks(m.objects))).toEqual([]);
   });
@@ -160,7 +160,7 @@ describe('property: for any allowed network, no emitted range admits an endpoint
     fc.assert(fc.property(fc.uniqueArray(cidr, { minLength: 1, maxLength: 4 }), (cidrs) => {
       for (const render of [
         () => renderUntrustedCodeSandbox({ image: 'python:3.12', egress: { cidrs } as SandboxEgress }, 'run').objects,
-        () => renderMultiTenantSandbox({ tenants: [{ name: 'a', egress: cidrs as TenantEgress }] }, 'm').objects,
+        () => renderMultiTenantSandbox({ tenants: [{ name: 'a', egress: { cidrs } }] }, 'm').objects,
       ]) {
         let objects: readonly any[];
         try {
@@ -201,7 +201,7 @@ describe('both frontends emit the carved-out ranges', () => {
   test('cdk8s: an untrusted run and a tenant that list ::/0, fd00::/8 and 0.0.0.0/0', () => {
     const objects = synth((chart) => {
       new k8s.UntrustedCodeSandbox(chart, 'run', { image: 'python:3.12', egress: { cidrs: ['::/0', 'fd00::/8', '0.0.0.0/0'] } });
-      new k8s.MultiTenantSandbox(chart, 'tenants', { tenants: [{ name: 'a', egress: ['::/0', 'fd00::/8', '0.0.0.0/0'] }, { name: 'b', egress: 'internet' }] });
+      new k8s.MultiTenantSandbox(chart, 'tenants', { tenants: [{ name: 'a', egress: { cidrs: ['::/0', 'fd00::/8', '0.0.0.0/0'] } }, { name: 'b', egress: 'internet' }] });
     });
     expect(ipBlocks(objects)).toHaveLength(8);
     expect(leaks(ipBlocks(objects))).toEqual([]);
@@ -210,7 +210,7 @@ describe('both frontends emit the carved-out ranges', () => {
   test('Pulumi: the same, as registered', async () => {
     const rec = mockPulumi();
     const run = new pl.UntrustedCodeSandbox('run', { image: 'python:3.12', egress: { cidrs: ['::/0', 'fd00::/8', '0.0.0.0/0'] } });
-    const tenants = new pl.MultiTenantSandbox('tenants', { tenants: [{ name: 'a', egress: ['::/0', 'fd00::/8', '0.0.0.0/0'] }, { name: 'b', egress: 'internet' }] });
+    const tenants = new pl.MultiTenantSandbox('tenants', { tenants: [{ name: 'a', egress: { cidrs: ['::/0', 'fd00::/8', '0.0.0.0/0'] } }, { name: 'b', egress: 'internet' }] });
     await settle(rec, run, tenants);
     const blocks = ipBlocks(rec.kube().map((r) => r.inputs));
     expect(blocks).toHaveLength(8);

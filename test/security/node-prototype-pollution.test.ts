@@ -3,7 +3,7 @@ import {
   NodeWarning, composeService, dockerDaemonConfig, renderComposeService, renderContainerdConfig, renderDockerDaemonConfig, renderRunscToml,
   renderRunscWrapper, runscFlags,
 } from '../../lib';
-import { renderSandboxedPod } from '../../lib/core/pod';
+import { renderSandboxedPod } from '../../lib/core/workloads/pod';
 import { RUNSC_OPTION_NAMES } from '../../lib/node';
 import { runCliProcess } from '../helpers/cli-process';
 import { caught } from '../helpers/errors';

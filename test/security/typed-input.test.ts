@@ -172,7 +172,7 @@ describe('error messages never echo more than a bounded prefix of what they rece
 
 describe('the Kubernetes type table', () => {
   test('is what projenrc/k8s-schema.ts generates from the installed kubernetes-models (run `npx projen gen:k8s-schema` after an upgrade)', () => {
-    const committed = fs.readFileSync(path.join(__dirname, '../../lib/core/k8s-schema.generated.ts'), 'utf8');
+    const committed = fs.readFileSync(path.join(__dirname, '../../lib/core/validation/k8s-schema.generated.ts'), 'utf8');
     expect(committed).toBe(generateK8sSchema());
     expect(K8S_SCHEMA_SOURCE).toMatch(/^kubernetes-models@4\./);
   });
@@ -213,7 +213,7 @@ const BASES: Array<[string, (p: any, id: string) => Manifests, () => Record<stri
   ['SandboxedDaemonSet', renderSandboxedDaemonSet, () => ({ containers: [c0], nodeSelector: { a: 'b' } })],
   ['EdgeSandbox', renderEdgeSandbox, () => ({ replicas: 3, containers: [c0], edgeToleration: { key: 'edge', operator: 'Exists', effect: 'NoSchedule' } })],
   ['UntrustedCodeSandbox', renderUntrustedCodeSandbox, () => ({ image: 'python:3.12', command: ['python'], env: [{ name: 'A', value: 'b' }], code: { 'main.py': 'print(1)' }, egress: { dns: true, cidrs: ['203.0.113.0/24'] } })],
-  ['MultiTenantSandbox', renderMultiTenantSandbox, () => ({ tenants: [{ name: 't', quota: { cpu: '2' }, egress: ['203.0.113.0/24'], admins: { groups: ['g'] } }], labels: { a: 'b' } })],
+  ['MultiTenantSandbox', renderMultiTenantSandbox, () => ({ tenants: [{ name: 't', quota: { cpu: '2' }, egress: { dns: true, cidrs: ['203.0.113.0/24'] }, admins: { groups: ['g'] } }], labels: { a: 'b' } })],
   ['GvisorRuntimeClass', (p) => renderRuntimeClass(p), () => ({ podOverhead: { cpu: '100m' }, tolerations: [{ key: 'a', operator: 'Exists' }], nodeSelector: { a: 'b' } })],
 ];
 

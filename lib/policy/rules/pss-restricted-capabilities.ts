@@ -1,4 +1,4 @@
-import { ALLOWED_ADDED_CAPABILITIES } from '../../core/container';
+import { ALLOWED_ADDED_CAPABILITIES } from '../../core/pod/container';
 import { containerRule, field, isWindows } from '../pods';
 import type { Violation } from '../types';
 

@@ -1,4 +1,4 @@
-import { SAFE_SYSCTLS } from '../../core/pod-spec';
+import { SAFE_SYSCTLS } from '../../core/pod/pod-spec';
 import { field, list, podRule } from '../pods';
 
 /** PSS-B-011: only the safe sysctls. */

@@ -1,4 +1,4 @@
-import { RESTRICTED_VOLUME_TYPES } from '../../core/pod-spec';
+import { RESTRICTED_VOLUME_TYPES } from '../../core/pod/pod-spec';
 import { list, podRule } from '../pods';
 
 /** PSS-R-001: only the volume types restricted admits. */

@@ -125,10 +125,10 @@ export function constructFamilies(prefix: string): { family: string; objects: an
           labels: { 'gvisor-iac.test/suite': 'apply' },
           tenants: [
             { name: 'none' },
-            { name: 'inet', egress: 'internet', egressPorts: [{ port: 443 }, { port: 8000, endPort: 8080, protocol: 'TCP' }], allowIntraNamespace: false },
+            { name: 'inet', egress: { dns: true, internet: true, ports: [{ port: 443 }, { port: 8000, endPort: 8080, protocol: 'TCP' }] }, allowIntraNamespace: false },
             {
               name: 'cidrs',
-              egress: ['203.0.113.0/24', '2001:db8::/32'],
+              egress: { dns: true, cidrs: ['203.0.113.0/24', '2001:db8::/32'] },
               admins: { users: [`${prefix}alice`], groups: [`${prefix}admins`] },
               quota: { cpu: '2', memory: '4Gi', pods: 5, services: 2, hard: { 'count/jobs.batch': '10' } },
               containerDefaults: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },

@@ -1,18 +1,17 @@
-import type { Job } from 'kubernetes-types/batch/v1';
 import type { ConfigMap, Container, EnvVar, ResourceRequirements, Toleration, Volume } from 'kubernetes-types/core/v1';
-import { assertImage, resolveResources, resourceKind } from './container';
-import { NAME_LABEL, UNTRUSTED_CODE_DEFAULTS } from './defaults';
-import { SandboxEgress, sandboxNetworkPolicy } from './egress';
-import { GvisorIacError, fieldPath } from './errors';
-import { checkK8sField } from './k8s-types';
-import { KubeObject, Manifests, prune } from './manifest';
-import { ObjectIdentityProps, objectMeta, resolveIdentity } from './metadata';
-import { ManifestOverride, applyOverrides } from './overrides';
-import { emptyRecord, ownValue, plainProps } from './plain-data';
-import { buildSandboxedPodSpec } from './pod-spec';
-import { parseQuantity } from './quantity';
-import { RuntimeClassRef } from './runtime-class';
-import { assertArray, assertKnownKeys, assertPlainObject, assertString, optionalInteger } from './validate';
+import { UNTRUSTED_CODE_DEFAULTS } from '../defaults';
+import { GvisorIacError, fieldPath } from '../errors';
+import { renderSandboxedJob } from './job';
+import { EgressNetworkProps, SandboxEgress, isolatingNetworkPolicy, resolveEgressNetwork } from '../network/egress';
+import { KubeObject, Manifests, prune } from '../objects/manifest';
+import { ObjectIdentityProps, objectMeta, resolveIdentity } from '../objects/metadata';
+import { ManifestOverride, applyOverrides } from '../objects/overrides';
+import { assertImage, resolveResources, resourceKind } from '../pod/container';
+import { RuntimeClassRef } from '../pod/runtime-class';
+import { checkK8sField } from '../validation/k8s-types';
+import { emptyRecord, ownValue, plainProps } from '../validation/plain-data';
+import { parseQuantity } from '../validation/quantity';
+import { assertArray, assertKnownKeys, assertPlainObject, assertString, optionalInteger } from '../validation/validate';
 
 /** The most a ConfigMap may hold (the API server's limit, 1 MiB). */
 export const CONFIG_MAP_MAX_BYTES = 1024 * 1024;
@@ -24,7 +23,7 @@ const CODE_VOLUME = 'code';
  * Props of `UntrustedCodeSandbox`: one run of code nobody trusts, as a Job a
  * code-execution service submits per request.
  */
-export interface UntrustedCodeSandboxProps extends ObjectIdentityProps {
+export interface UntrustedCodeSandboxProps extends ObjectIdentityProps, EgressNetworkProps {
   /** Image of the code runner (e.g. a language runtime). */
   readonly image: string;
   /** Container entrypoint. @default - the image's ENTRYPOINT */
@@ -51,8 +50,9 @@ export interface UntrustedCodeSandboxProps extends ObjectIdentityProps {
    */
   readonly resources?: ResourceRequirements;
   /**
-   * What the run may reach. Ingress is always denied; the cloud metadata
-   * address and the link-local range are never reachable.
+   * What the run may reach (`SandboxEgress`: `"none"` blocks DNS too).
+   * Ingress is always denied; the cloud metadata address and the link-local
+   * range are never reachable.
    * @default "none"
    */
   readonly egress?: SandboxEgress;
@@ -77,7 +77,7 @@ export interface UntrustedCodeSandboxProps extends ObjectIdentityProps {
 
 const KNOWN = [
   'name', 'namespace', 'labels', 'annotations', 'image', 'command', 'args', 'env', 'workingDir', 'runtimeClass', 'activeDeadlineSeconds',
-  'ttlSecondsAfterFinished', 'resources', 'egress', 'code', 'codeMountPath', 'tmpSizeLimit', 'nodeSelector', 'tolerations', 'overrides',
+  'ttlSecondsAfterFinished', 'resources', 'egress', 'dns', 'internetExcept', 'code', 'codeMountPath', 'tmpSizeLimit', 'nodeSelector', 'tolerations', 'overrides',
 ] as const;
 
 /** The labels that select exactly one run's pods (and every object of the run). */
@@ -113,7 +113,6 @@ export function renderUntrustedCodeSandbox(propsIn: UntrustedCodeSandboxProps, i
 
   const selector = untrustedRunSelector(name);
   const labels = { ...identity.labels, 'app.kubernetes.io/component': UNTRUSTED_CODE_DEFAULTS.component, ...props.labels, ...selector };
-  const podLabels = { [NAME_LABEL]: name, ...labels };
   const configMapName = `${name}-code`;
   const container: Container = prune({
     name: UNTRUSTED_CODE_DEFAULTS.containerName,
@@ -128,19 +127,24 @@ export function renderUntrustedCodeSandbox(propsIn: UntrustedCodeSandboxProps, i
   const volumes: Volume[] | undefined = code
     ? [{ name: CODE_VOLUME, configMap: { name: configMapName, defaultMode: UNTRUSTED_CODE_DEFAULTS.codeFileMode } }]
     : undefined;
-  const spec = buildSandboxedPodSpec(
-    {
-      containers: [container],
-      volumes,
-      runtimeClass: props.runtimeClass,
-      nodeSelector: props.nodeSelector,
-      tolerations: props.tolerations,
-      hardening: { writableTmp: { sizeLimit: tmpSizeLimit } },
-    },
-    path,
-    { restartPolicy: 'Never' },
-  );
-  const networkPolicy = sandboxNetworkPolicy({ name, namespace: identity.namespace, labels, podSelector: selector, egress: props.egress }, `${path}.egress`);
+  // The run is a sandboxed Job (as EdgeSandbox is a sandboxed Deployment): its render builds the pod and the Job.
+  const job = renderSandboxedJob({
+    name,
+    namespace: identity.namespace,
+    labels: { 'app.kubernetes.io/component': UNTRUSTED_CODE_DEFAULTS.component, ...props.labels, ...selector },
+    annotations: identity.annotations,
+    containers: [container],
+    volumes,
+    runtimeClass: props.runtimeClass,
+    nodeSelector: props.nodeSelector,
+    tolerations: props.tolerations,
+    hardening: { writableTmp: { sizeLimit: tmpSizeLimit } },
+    backoffLimit: UNTRUSTED_CODE_DEFAULTS.backoffLimit,
+    activeDeadlineSeconds,
+    ttlSecondsAfterFinished,
+    restartPolicy: UNTRUSTED_CODE_DEFAULTS.restartPolicy,
+  }, id, path).objects[0]!;
+  const networkPolicy = isolatingNetworkPolicy({ name, namespace: identity.namespace, labels, podSelector: selector, egress: props.egress ?? UNTRUSTED_CODE_DEFAULTS.egress, network: resolveEgressNetwork(props, path) }, `${path}.egress`);
 
   const objects: KubeObject[] = [];
   if (code) {
@@ -154,17 +158,6 @@ export function renderUntrustedCodeSandbox(propsIn: UntrustedCodeSandboxProps, i
     objects.push(configMap);
   }
   objects.push(networkPolicy);
-  const job: Job & KubeObject = {
-    apiVersion: 'batch/v1',
-    kind: 'Job',
-    metadata: objectMeta(name, identity.namespace, podLabels, identity.annotations),
-    spec: {
-      backoffLimit: 0,
-      activeDeadlineSeconds,
-      ttlSecondsAfterFinished,
-      template: { metadata: { labels: podLabels }, spec },
-    },
-  };
   objects.push(job);
   return applyOverrides({ objects, primary: objects.length - 1 }, props.overrides, `${path}.overrides`);
 }

@@ -1,17 +1,17 @@
 import type { Container, ResourceRequirements, Toleration, TopologySpreadConstraint } from 'kubernetes-types/core/v1';
 import { DAEMON_SET_PROP_KEYS, SandboxedDaemonSetProps, renderSandboxedDaemonSet } from './daemon-set';
-import { DEFAULTS, EDGE_DEFAULTS } from './defaults';
+import { DEFAULTS, EDGE_DEFAULTS } from '../defaults';
 import { DEPLOYMENT_PROP_KEYS, SandboxedDeploymentProps, renderSandboxedDeployment } from './deployment';
-import { GvisorIacError, fieldPath } from './errors';
-import { Manifests, prune } from './manifest';
-import { emptyRecord, plainProps } from './plain-data';
+import { GvisorIacError, fieldPath } from '../errors';
 import { WORKLOAD_PROP_KEYS, workloadIdentity } from './pod';
-import { HardeningOptions } from './pod-spec';
-import { GvisorRuntimeClassProps, RuntimeClassRef } from './runtime-class';
-import { validateToleration, validateTolerations } from './scheduling';
+import { Manifests, prune } from '../objects/manifest';
+import { HardeningOptions } from '../pod/pod-spec';
+import { GvisorRuntimeClassProps, RuntimeClassRef } from '../pod/runtime-class';
+import { validateToleration, validateTolerations } from '../pod/scheduling';
+import { emptyRecord, plainProps } from '../validation/plain-data';
 import {
   assertArray, assertInteger, assertKnownKeys, assertLabelKey, assertLabels, assertOneOf, assertPlainObject,
-} from './validate';
+} from '../validation/validate';
 
 const DEPLOYMENT_ONLY = DEPLOYMENT_PROP_KEYS.filter((k) => k !== 'minReadySeconds' && k !== 'revisionHistoryLimit');
 const DAEMON_SET_ONLY = ['updateStrategy'] as const;

@@ -1,11 +1,11 @@
 import type { Pod } from 'kubernetes-types/core/v1';
-import { NAME_LABEL } from './defaults';
-import { KubeObject, Manifests } from './manifest';
-import { ObjectIdentityProps, objectMeta, resolveIdentity } from './metadata';
-import { ManifestOverride, applyOverrides } from './overrides';
-import { ownValue, plainProps } from './plain-data';
-import { POD_SPEC_PROP_KEYS, SandboxedPodSpecProps, buildSandboxedPodSpec } from './pod-spec';
-import { assertKnownKeys, assertOneOf, assertPlainObject } from './validate';
+import { NAME_LABEL } from '../defaults';
+import { KubeObject, Manifests } from '../objects/manifest';
+import { ObjectIdentityProps, objectMeta, resolveIdentity } from '../objects/metadata';
+import { ManifestOverride, applyOverrides } from '../objects/overrides';
+import { POD_SPEC_PROP_KEYS, SandboxedPodSpecProps, buildSandboxedPodSpec } from '../pod/pod-spec';
+import { ownValue, plainProps } from '../validation/plain-data';
+import { assertKnownKeys, assertOneOf, assertPlainObject } from '../validation/validate';
 
 /** Props shared by every sandboxed workload: identity, pod spec, overrides. */
 export interface SandboxedWorkloadProps extends ObjectIdentityProps, SandboxedPodSpecProps {

@@ -1,20 +1,5 @@
 import type { ResourceRequirements } from 'kubernetes-types/core/v1';
-import type { SandboxEgressPort } from './egress';
-
-/**
- * Where a tenant's pods may connect beyond DNS and their own namespace:
- * - `"none"`: nowhere (the default);
- * - `"internet"`: any public address — private, shared (CGNAT), loopback,
- *   link-local and cloud-metadata ranges and `internetExcept` are excluded;
- * - a list of CIDRs (`["203.0.113.0/24", "2001:db8::/32"]`): only those;
- *   link-local and metadata addresses inside them are carved out; an
- *   IPv4-mapped CIDR (`::ffff:0:0/96` and inside) is refused, since
- *   Kubernetes reads it as IPv4 (write the IPv4 form).
- */
-export type TenantEgress = 'none' | 'internet' | readonly string[];
-
-/** A port (and protocol) that egress beyond DNS may use: the same as an untrusted sandbox's egress port. */
-export type TenantEgressPort = SandboxEgressPort;
+import type { SandboxEgress } from '../network/egress';
 
 /**
  * A tenant's ResourceQuota. The friendly fields map onto `spec.hard` keys;
@@ -66,10 +51,13 @@ export interface TenantProps {
   readonly name: string;
   /** The tenant's ResourceQuota. @default - every TenantQuota default */
   readonly quota?: TenantQuota;
-  /** Where the tenant's pods may connect beyond DNS and their own namespace. @default "none" */
-  readonly egress?: TenantEgress;
-  /** Ports that `egress` ("internet" or CIDRs) is limited to. @default - all ports */
-  readonly egressPorts?: TenantEgressPort[];
+  /**
+   * Where the tenant's pods may connect beyond their own namespace: the same
+   * choice, with the same meaning, as an `UntrustedCodeSandbox`'s `egress`
+   * (`"none"` blocks DNS too). Limit ports with `{ ..., ports: [{ port: 443 }] }`.
+   * @default "dns"
+   */
+  readonly egress?: SandboxEgress;
   /** Pods of the tenant may talk to each other (ingress and egress inside the namespace). @default true */
   readonly allowIntraNamespace?: boolean;
   /**
@@ -95,40 +83,6 @@ export interface TenantProps {
   /** Extra labels on the tenant's Namespace. @default - none */
   readonly labels?: Record<string, string>;
 }
-
-/** Where the cluster DNS runs, for the DNS egress rule. */
-export interface ClusterDnsProps {
-  /** Namespace of the cluster DNS pods. @default "kube-system" */
-  readonly namespace?: string;
-  /**
-   * Labels of the DNS pods. `false` allows port 53 to every pod of `namespace`.
-   * @default { "k8s-app": "kube-dns" } (CoreDNS and kube-dns on kubeadm, GKE, EKS, AKS)
-   */
-  readonly podLabels?: Record<string, string> | false;
-}
-
-/** Tenant-independent defaults of a MultiTenantSandbox. */
-export const MULTI_TENANT_DEFAULTS = {
-  namespacePrefix: '',
-  podSecurityVersion: 'latest',
-  serviceAccountName: 'workload',
-  egress: 'none',
-  allowIntraNamespace: true,
-  allowIngress: false,
-  dns: { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } },
-  quota: {
-    cpu: '4',
-    memory: '8Gi',
-    pods: 20,
-    services: 10,
-    loadBalancers: 0,
-    nodePorts: 0,
-    persistentVolumeClaims: 10,
-    storage: '100Gi',
-    configMaps: 50,
-    secrets: 50,
-  },
-} as const;
 
 /** Label on every tenant Namespace naming the tenant. */
 export const TENANT_LABEL = 'gvisor-iac.dev/tenant';

@@ -1,28 +1,27 @@
 import type { LimitRange, Namespace, ResourceQuota, ServiceAccount } from 'kubernetes-types/core/v1';
-import { parseCidr } from './cidr';
-import { DEFAULTS, MANAGED_BY_LABEL } from './defaults';
-import { GvisorIacError } from './errors';
-import { KubeObject, Manifests, sortForApply } from './manifest';
-import { deriveName, objectMeta } from './metadata';
-import { refuseIpv4Mapped } from './network-ranges';
-import { ManifestOverride, applyOverrides } from './overrides';
-import { emptyRecord, plainProps } from './plain-data';
-import { runtimeClassName } from './pod-spec';
-import { parseQuantity } from './quantity';
-import { RuntimeClassRef } from './runtime-class';
+import { DEFAULTS, MANAGED_BY_LABEL, MULTI_TENANT_DEFAULTS } from '../defaults';
+import { GvisorIacError } from '../errors';
 import { tenantAdmissionPolicy, tenantObjectPolicy } from './tenant-admission';
-import { TenantNetworkSettings, tenantNetworkPolicies } from './tenant-network';
-import { ClusterDnsProps, MULTI_TENANT_DEFAULTS, SANDBOX_LABEL, TENANT_LABEL, TenantProps } from './tenant-props';
+import { tenantNetworkPolicies } from './tenant-network';
+import { SANDBOX_LABEL, TENANT_LABEL, TenantProps } from './tenant-props';
 import { tenantRbac } from './tenant-rbac';
 import { ResolvedTenant, resolveTenant } from './tenant-validation';
-import { assertArray, assertDnsLabel, assertKnownKeys, assertLabels, assertPlainObject, isDnsLabel } from './validate';
+import { EgressNetworkProps, resolveEgressNetwork } from '../network/egress';
+import { KubeObject, Manifests, sortForApply } from '../objects/manifest';
+import { deriveName, objectMeta } from '../objects/metadata';
+import { ManifestOverride, applyOverrides } from '../objects/overrides';
+import { runtimeClassName } from '../pod/pod-spec';
+import { RuntimeClassRef } from '../pod/runtime-class';
+import { plainProps } from '../validation/plain-data';
+import { parseQuantity } from '../validation/quantity';
+import { assertArray, assertDnsLabel, assertKnownKeys, assertLabels, assertPlainObject, isDnsLabel } from '../validation/validate';
 
 /**
  * Props of a MultiTenantSandbox: one namespace per tenant, sealed by Pod
  * Security "restricted", a ResourceQuota, a LimitRange, NetworkPolicies,
  * RBAC, and a shared ValidatingAdmissionPolicy that only admits gVisor pods.
  */
-export interface MultiTenantSandboxProps {
+export interface MultiTenantSandboxProps extends EgressNetworkProps {
   /**
    * Name of the sandbox: value of the `gvisor-iac.dev/sandbox` label on every
    * tenant namespace, and prefix of the admission policy's name.
@@ -49,16 +48,6 @@ export interface MultiTenantSandboxProps {
    * @default "latest"
    */
   readonly podSecurityVersion?: string;
-  /** Where the cluster DNS runs. @default { namespace: "kube-system", podLabels: { "k8s-app": "kube-dns" } } */
-  readonly dns?: ClusterDnsProps;
-  /**
-   * CIDRs that `egress: "internet"` excludes besides the built-in private,
-   * link-local and metadata ranges — e.g. pod, Service or node ranges in
-   * public address space. An IPv4-mapped CIDR (`::ffff:0:0/96` and inside)
-   * is refused: Kubernetes reads it as IPv4, so write the IPv4 form.
-   * @default - none
-   */
-  readonly internetExcept?: string[];
   /** Labels added to every emitted object. @default - none */
   readonly labels?: Record<string, string>;
   /** JSON-patch escape hatch (default target: the ValidatingAdmissionPolicy). @default - none */
@@ -125,7 +114,7 @@ export function renderMultiTenantSandbox(propsIn: MultiTenantSandboxProps, id: s
       `use "latest" or "${MIN_POD_SECURITY_VERSION}" or newer (a newer pin than the cluster's version is evaluated as its latest)`);
   }
   const labels = { ...MANAGED_BY_LABEL, ...checkedLabels(props.labels, `${path}.labels`) };
-  const network = resolveNetwork(props, path);
+  const network = resolveEgressNetwork(props, path);
 
   const list = assertArray<TenantProps>(props.tenants, `${path}.tenants`);
   if (list.length === 0) throw new GvisorIacError('REQUIRED', `${path}.tenants`, props.tenants, 'lists no tenant', 'add at least one tenant, e.g. [{ name: "tenant-a" }]');
@@ -201,24 +190,4 @@ function checkedLabels(value: unknown, path: string): Record<string, string> {
     }
   }
   return labels;
-}
-
-function resolveNetwork(props: MultiTenantSandboxProps, path: string): TenantNetworkSettings {
-  const dns = props.dns === undefined ? emptyRecord<ClusterDnsProps>() : assertPlainObject(props.dns, `${path}.dns`) as ClusterDnsProps;
-  assertKnownKeys(dns as Record<string, unknown>, ['namespace', 'podLabels'], `${path}.dns`);
-  const dnsNamespace = dns.namespace === undefined ? MULTI_TENANT_DEFAULTS.dns.namespace : assertDnsLabel(dns.namespace, `${path}.dns.namespace`);
-  let dnsPodLabels: Record<string, string> | undefined;
-  if (dns.podLabels === undefined) {dnsPodLabels = { ...MULTI_TENANT_DEFAULTS.dns.podLabels };} else if (dns.podLabels !== false) {
-    dnsPodLabels = assertLabels(dns.podLabels, `${path}.dns.podLabels`);
-    if (!dnsPodLabels || Object.keys(dnsPodLabels).length === 0) {
-      throw new GvisorIacError('INVALID_VALUE', `${path}.dns.podLabels`, dns.podLabels, 'selects no labels', 'name the DNS pods\' labels, or pass false to allow port 53 to the whole DNS namespace');
-    }
-  }
-  const except = props.internetExcept === undefined ? [] : assertArray<unknown>(props.internetExcept, `${path}.internetExcept`);
-  const internetExcept = except.map((c, i) => {
-    const cidr = refuseIpv4Mapped(parseCidr(c, `${path}.internetExcept[${i}]`), c, `${path}.internetExcept[${i}]`);
-    if (cidr.prefix === 0) throw new GvisorIacError('INVALID_CIDR', `${path}.internetExcept[${i}]`, c, 'excludes the whole address family', 'use egress "none" instead, or list narrower ranges');
-    return cidr;
-  });
-  return { dnsNamespace, dnsPodLabels, internetExcept };
 }

@@ -1,10 +1,10 @@
 import type { Container, ContainerPort, PodSecurityContext, ResourceRequirements, SecurityContext, VolumeMount } from 'kubernetes-types/core/v1';
-import { GvisorIacError, fieldPath } from './errors';
+import { GvisorIacError, fieldPath } from '../errors';
 import { checkKubeletActions } from './kubelet-actions';
-import { prune } from './manifest';
-import { emptyRecord, ownValue } from './plain-data';
-import { QuantityKind, parseQuantity } from './quantity';
-import { assertArray, assertBoolean, assertDnsLabel, assertInteger, assertKnownKeys, assertOneOf, assertPlainObject, assertString } from './validate';
+import { prune } from '../objects/manifest';
+import { emptyRecord, ownValue } from '../validation/plain-data';
+import { QuantityKind, parseQuantity } from '../validation/quantity';
+import { assertArray, assertBoolean, assertDnsLabel, assertInteger, assertKnownKeys, assertOneOf, assertPlainObject, assertString } from '../validation/validate';
 
 /** Capabilities Pod Security "restricted" lets a container add back after dropping ALL. */
 export const ALLOWED_ADDED_CAPABILITIES: readonly string[] = ['NET_BIND_SERVICE'];

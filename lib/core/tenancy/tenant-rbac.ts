@@ -1,7 +1,7 @@
 import type { PolicyRule, Role, RoleBinding, Subject } from 'kubernetes-types/rbac/v1';
-import { KubeObject } from './manifest';
-import { objectMeta } from './metadata';
 import { ResolvedTenant } from './tenant-validation';
+import { KubeObject } from '../objects/manifest';
+import { objectMeta } from '../objects/metadata';
 
 /** Name of the tenant-admin Role and its RoleBinding. */
 export const TENANT_ADMIN_ROLE = 'tenant-admin';

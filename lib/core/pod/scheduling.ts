@@ -1,7 +1,7 @@
 import type { Toleration } from 'kubernetes-types/core/v1';
-import { GvisorIacError, fieldPath } from './errors';
-import { plainProps } from './plain-data';
-import { assertArray, assertInteger, assertKnownKeys, assertLabelKey, assertLabelValue, assertOneOf, assertPlainObject } from './validate';
+import { GvisorIacError, fieldPath } from '../errors';
+import { plainProps } from '../validation/plain-data';
+import { assertArray, assertInteger, assertKnownKeys, assertLabelKey, assertLabelValue, assertOneOf, assertPlainObject } from '../validation/validate';
 
 const TOLERATION_FIELDS = ['key', 'operator', 'value', 'effect', 'tolerationSeconds'] as const;
 

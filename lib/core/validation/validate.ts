@@ -1,4 +1,4 @@
-import { GvisorIacError, fieldPath } from './errors';
+import { GvisorIacError, fieldPath } from '../errors';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;

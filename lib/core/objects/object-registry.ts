@@ -1,4 +1,4 @@
-import { GvisorIacError } from './errors';
+import { GvisorIacError } from '../errors';
 import { KubeObject, isClusterScoped } from './manifest';
 
 /**

@@ -1,4 +1,4 @@
-import { GvisorIacError, fieldPath } from './errors';
+import { GvisorIacError, fieldPath } from '../errors';
 import { K8S_TYPES } from './k8s-schema.generated';
 import { isPlainRecord, ownValue } from './plain-data';
 import { assertKnownKeys } from './validate';

@@ -1,4 +1,4 @@
-import { GvisorIacError } from './errors';
+import { GvisorIacError } from '../errors';
 
 /** Legacy (pre-field) AppArmor annotation of one container: `container.apparmor.security.beta.kubernetes.io/<container>`. */
 export const APPARMOR_ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';

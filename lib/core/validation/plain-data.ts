@@ -1,4 +1,4 @@
-import { GvisorIacError, fieldPath } from './errors';
+import { GvisorIacError, fieldPath } from '../errors';
 
 /**
  * Keys that lead from an object to its prototype (or to its constructor's)

@@ -3,18 +3,18 @@ import type {
   Toleration, TopologySpreadConstraint, Volume,
 } from 'kubernetes-types/core/v1';
 import { ContainerHardening, checkSharedSecurityFields, hardenContainer, resolveResources } from './container';
-import { DEFAULTS } from './defaults';
-import { GvisorIacError } from './errors';
-import { checkK8sField } from './k8s-types';
-import { prune } from './manifest';
-import { emptyRecord, plainProps } from './plain-data';
-import { parseQuantity } from './quantity';
+import { DEFAULTS } from '../defaults';
+import { GvisorIacError } from '../errors';
 import { RuntimeClassRef, assertGvisorHandler } from './runtime-class';
 import { validateTolerations } from './scheduling';
+import { prune } from '../objects/manifest';
+import { checkK8sField } from '../validation/k8s-types';
+import { emptyRecord, plainProps } from '../validation/plain-data';
+import { parseQuantity } from '../validation/quantity';
 import {
   assertArray, assertBoolean, assertDnsLabel, assertDnsSubdomain, assertInteger, assertKnownKeys, assertLabels, assertOneOf,
   assertPlainObject, optionalInteger,
-} from './validate';
+} from '../validation/validate';
 
 /**
  * The explicit opt-outs of the hardened defaults that do not break Pod

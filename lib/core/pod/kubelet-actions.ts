@@ -1,6 +1,6 @@
 import type { Container } from 'kubernetes-types/core/v1';
-import { GvisorIacError } from './errors';
-import { assertPlainObject } from './validate';
+import { GvisorIacError } from '../errors';
+import { assertPlainObject } from '../validation/validate';
 
 /** A container's probes: the kubelet runs them on the node, against the pod. */
 export const PROBE_FIELDS = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;

@@ -1,6 +1,6 @@
-import { KubeObject } from './manifest';
-import { objectMeta } from './metadata';
 import { SANDBOX_LABEL } from './tenant-props';
+import { KubeObject } from '../objects/manifest';
+import { objectMeta } from '../objects/metadata';
 
 /**
  * The kinds whose pods (or pod templates) the admission policy checks, by

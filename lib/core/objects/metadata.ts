@@ -1,8 +1,8 @@
 import type { ObjectMeta } from 'kubernetes-types/meta/v1';
-import { checkConfinementAnnotations } from './annotations';
-import { MANAGED_BY_LABEL } from './defaults';
-import { GvisorIacError } from './errors';
-import { assertAnnotations, assertDnsLabel, assertLabels, isDnsLabel, toDnsLabel } from './validate';
+import { MANAGED_BY_LABEL } from '../defaults';
+import { GvisorIacError } from '../errors';
+import { checkConfinementAnnotations } from '../pod/annotations';
+import { assertAnnotations, assertDnsLabel, assertLabels, isDnsLabel, toDnsLabel } from '../validation/validate';
 
 /** Common identity props of everything a construct emits. */
 export interface ObjectIdentityProps {

@@ -1,13 +1,13 @@
 import type { Deployment, DeploymentStrategy } from 'kubernetes-types/apps/v1';
-import { DEFAULTS } from './defaults';
-import { checkK8sField } from './k8s-types';
-import { KubeObject, Manifests, prune } from './manifest';
-import { objectMeta } from './metadata';
-import { applyOverrides } from './overrides';
-import { plainProps } from './plain-data';
+import { DEFAULTS } from '../defaults';
 import { SandboxedWorkloadProps, workloadIdentity } from './pod';
-import { buildSandboxedPodSpec } from './pod-spec';
-import { assertInteger, assertPlainObject, optionalInteger } from './validate';
+import { KubeObject, Manifests, prune } from '../objects/manifest';
+import { objectMeta } from '../objects/metadata';
+import { applyOverrides } from '../objects/overrides';
+import { buildSandboxedPodSpec } from '../pod/pod-spec';
+import { checkK8sField } from '../validation/k8s-types';
+import { plainProps } from '../validation/plain-data';
+import { assertInteger, assertPlainObject, optionalInteger } from '../validation/validate';
 
 /** Props of a sandboxed Deployment. */
 export interface SandboxedDeploymentProps extends SandboxedWorkloadProps {

@@ -1,5 +1,5 @@
 /* eslint-disable no-bitwise -- address arithmetic is bit arithmetic: masks and shifts on 32/128-bit integers */
-import { GvisorIacError } from './errors';
+import { GvisorIacError } from '../errors';
 
 /** A parsed IP network: address family, network address as an integer, prefix length. */
 export interface IpNetwork {

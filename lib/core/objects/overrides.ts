@@ -1,8 +1,8 @@
 import { applyPatch, deepClone, type Operation } from 'fast-json-patch';
-import { GvisorIacError } from './errors';
+import { GvisorIacError } from '../errors';
 import { KubeObject, Manifests } from './manifest';
-import { plainProps } from './plain-data';
-import { assertArray, assertPlainObject, assertString } from './validate';
+import { plainProps } from '../validation/plain-data';
+import { assertArray, assertPlainObject, assertString } from '../validation/validate';
 
 /** One RFC 6902 JSON-patch operation. */
 export interface JsonPatchOperation {

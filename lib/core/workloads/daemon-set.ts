@@ -1,12 +1,12 @@
 import type { DaemonSet, DaemonSetUpdateStrategy } from 'kubernetes-types/apps/v1';
-import { checkK8sField } from './k8s-types';
-import { KubeObject, Manifests, prune } from './manifest';
-import { objectMeta } from './metadata';
-import { applyOverrides } from './overrides';
-import { plainProps } from './plain-data';
 import { SandboxedWorkloadProps, workloadIdentity } from './pod';
-import { buildSandboxedPodSpec } from './pod-spec';
-import { assertPlainObject, optionalInteger } from './validate';
+import { KubeObject, Manifests, prune } from '../objects/manifest';
+import { objectMeta } from '../objects/metadata';
+import { applyOverrides } from '../objects/overrides';
+import { buildSandboxedPodSpec } from '../pod/pod-spec';
+import { checkK8sField } from '../validation/k8s-types';
+import { plainProps } from '../validation/plain-data';
+import { assertPlainObject, optionalInteger } from '../validation/validate';
 
 /** Props of a sandboxed DaemonSet (one pod per matching node). */
 export interface SandboxedDaemonSetProps extends SandboxedWorkloadProps {

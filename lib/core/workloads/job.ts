@@ -1,13 +1,13 @@
 import type { Job } from 'kubernetes-types/batch/v1';
-import { DEFAULTS } from './defaults';
-import { checkK8sField } from './k8s-types';
-import { KubeObject, Manifests, prune } from './manifest';
-import { objectMeta } from './metadata';
-import { applyOverrides } from './overrides';
-import { plainProps } from './plain-data';
+import { DEFAULTS } from '../defaults';
 import { SandboxedWorkloadProps, workloadIdentity } from './pod';
-import { buildSandboxedPodSpec } from './pod-spec';
-import { assertOneOf, optionalInteger } from './validate';
+import { KubeObject, Manifests, prune } from '../objects/manifest';
+import { objectMeta } from '../objects/metadata';
+import { applyOverrides } from '../objects/overrides';
+import { buildSandboxedPodSpec } from '../pod/pod-spec';
+import { checkK8sField } from '../validation/k8s-types';
+import { plainProps } from '../validation/plain-data';
+import { assertOneOf, optionalInteger } from '../validation/validate';
 
 /** Props of a sandboxed Job. */
 export interface SandboxedJobProps extends SandboxedWorkloadProps {
@@ -33,7 +33,7 @@ export function renderSandboxedJob(propsIn: SandboxedJobProps, id: string, path 
   const props = plainProps(propsIn, path);
   const { identity, podLabels } = workloadIdentity(props, id, path, JOB_PROP_KEYS);
   for (const key of JOB_PROP_KEYS) if (key !== 'restartPolicy') checkK8sField('BatchV1JobSpec', key, props[key], `${path}.${key}`);
-  const restartPolicy = props.restartPolicy === undefined ? 'Never' : assertOneOf(props.restartPolicy, ['Never', 'OnFailure'] as const, `${path}.restartPolicy`);
+  const restartPolicy = props.restartPolicy === undefined ? DEFAULTS.jobRestartPolicy : assertOneOf(props.restartPolicy, ['Never', 'OnFailure'] as const, `${path}.restartPolicy`);
   const spec = buildSandboxedPodSpec(props, path, { restartPolicy });
   const job: Job & KubeObject = prune({
     apiVersion: 'batch/v1',

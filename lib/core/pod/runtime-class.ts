@@ -1,12 +1,12 @@
 import type { Toleration } from 'kubernetes-types/core/v1';
 import type { RuntimeClass } from 'kubernetes-types/node/v1';
-import { DEFAULTS, GKE_SANDBOX, MANAGED_BY_LABEL } from './defaults';
-import { GvisorIacError } from './errors';
-import { KubeObject, Manifests, prune } from './manifest';
-import { ownValue, plainProps } from './plain-data';
-import { parseQuantity } from './quantity';
+import { DEFAULTS, GKE_SANDBOX, MANAGED_BY_LABEL } from '../defaults';
+import { GvisorIacError } from '../errors';
 import { validateTolerations } from './scheduling';
-import { assertAnnotations, assertDnsLabel, assertDnsSubdomain, assertKnownKeys, assertLabels, assertOneOf, assertPlainObject } from './validate';
+import { KubeObject, Manifests, prune } from '../objects/manifest';
+import { ownValue, plainProps } from '../validation/plain-data';
+import { parseQuantity } from '../validation/quantity';
+import { assertAnnotations, assertDnsLabel, assertDnsSubdomain, assertKnownKeys, assertLabels, assertOneOf, assertPlainObject } from '../validation/validate';
 
 /** The fixed per-pod cost of the sandbox, charged to quotas and scheduling. */
 export interface PodOverhead {

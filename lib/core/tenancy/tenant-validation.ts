@@ -1,17 +1,14 @@
-import type { NetworkPolicyPort } from 'kubernetes-types/networking/v1';
-import { IpNetwork, parseCidr } from './cidr';
-import { resolveResources } from './container';
-import { DEFAULTS } from './defaults';
-import { checkEgressPorts } from './egress';
-import { GvisorIacError, fieldPath } from './errors';
-import { neverReachableContaining, refuseIpv4Mapped } from './network-ranges';
-import { emptyRecord } from './plain-data';
-import { parseQuantity } from './quantity';
-import { MULTI_TENANT_DEFAULTS, TenantAdmins, TenantProps, TenantQuota } from './tenant-props';
+import { DEFAULTS, MULTI_TENANT_DEFAULTS } from '../defaults';
+import { GvisorIacError, fieldPath } from '../errors';
+import { TenantAdmins, TenantProps, TenantQuota } from './tenant-props';
+import { ResolvedEgress, resolveEgress } from '../network/egress';
+import { resolveResources } from '../pod/container';
+import { emptyRecord } from '../validation/plain-data';
+import { formatCpu, parseQuantity } from '../validation/quantity';
 import {
-  assertArray, assertBoolean, assertDnsLabel, assertInteger, assertKnownKeys, assertLabelKey, assertLabels, assertOneOf, assertPlainObject,
+  assertArray, assertBoolean, assertDnsLabel, assertInteger, assertKnownKeys, assertLabelKey, assertLabels, assertPlainObject,
   assertString, toDnsLabel,
-} from './validate';
+} from '../validation/validate';
 
 /** A tenant after validation, ready to render. */
 export interface ResolvedTenant {
@@ -21,8 +18,7 @@ export interface ResolvedTenant {
   readonly path: string;
   readonly hard: Record<string, string>;
   readonly containerDefaults: { requests: Record<string, string>; limits: Record<string, string> };
-  readonly egress: { kind: 'none' } | { kind: 'internet' } | { kind: 'cidrs'; cidrs: readonly IpNetwork[] };
-  readonly egressPorts?: readonly NetworkPolicyPort[];
+  readonly egress: ResolvedEgress;
   readonly allowIntraNamespace: boolean;
   readonly allowIngress: boolean;
   readonly admins: { users: readonly string[]; groups: readonly string[] };
@@ -30,7 +26,7 @@ export interface ResolvedTenant {
   readonly labels: Record<string, string>;
 }
 
-const TENANT_KEYS = ['name', 'quota', 'egress', 'egressPorts', 'allowIntraNamespace', 'allowIngress', 'admins', 'containerDefaults', 'serviceAccountName', 'labels'] as const;
+const TENANT_KEYS = ['name', 'quota', 'egress', 'allowIntraNamespace', 'allowIngress', 'admins', 'containerDefaults', 'serviceAccountName', 'labels'] as const;
 const QUOTA_KEYS = ['cpu', 'memory', 'pods', 'services', 'loadBalancers', 'nodePorts', 'persistentVolumeClaims', 'storage', 'configMaps', 'secrets', 'hard'] as const;
 /** Friendly quota field → the `spec.hard` keys it sets. */
 const QUOTA_FIELDS: Record<Exclude<keyof TenantQuota, 'hard'>, readonly string[]> = {
@@ -56,7 +52,8 @@ export function isReservedNamespace(name: string): boolean {
 
 /** Validates one tenant (not yet against the others). */
 export function resolveTenant(t: TenantProps, path: string, prefix: string, overhead: { cpu: string; memory: string } | undefined): ResolvedTenant {
-  assertKnownKeys(assertPlainObject(t, path), TENANT_KEYS, path);
+  refuseEgressPorts(assertPlainObject(t, path) as unknown as TenantProps, path);
+  assertKnownKeys(t as unknown as Record<string, unknown>, TENANT_KEYS, path);
   const name = assertDnsLabel(t.name, `${path}.name`, 63 - prefix.length);
   const namespace = `${prefix}${name}`;
   for (const n of new Set([name, namespace])) {
@@ -73,8 +70,7 @@ export function resolveTenant(t: TenantProps, path: string, prefix: string, over
     path,
     hard,
     containerDefaults,
-    egress: resolveEgress(t.egress, `${path}.egress`),
-    egressPorts: checkEgressPorts(t.egressPorts, `${path}.egressPorts`),
+    egress: resolveEgress(t.egress, `${path}.egress`, MULTI_TENANT_DEFAULTS.egress),
     allowIntraNamespace: t.allowIntraNamespace === undefined ? MULTI_TENANT_DEFAULTS.allowIntraNamespace : assertBoolean(t.allowIntraNamespace, `${path}.allowIntraNamespace`),
     allowIngress: t.allowIngress === undefined ? MULTI_TENANT_DEFAULTS.allowIngress : assertBoolean(t.allowIngress, `${path}.allowIngress`),
     admins: resolveAdmins(t.admins, `${path}.admins`),
@@ -141,8 +137,8 @@ function checkQuotaFitsOnePod(
           const p = fromHard(key) ? `${path}.hard[${JSON.stringify(key)}]` : `${path}.${resource}`;
           throw new GvisorIacError(
             'INVALID_RESOURCES', p, hard[key],
-            `(${key}) cannot fit one pod of tenant "${tenant}": the LimitRange default ${scope === 'requests' ? 'request' : 'limit'} ${container} plus the RuntimeClass overhead ${overhead[resource]} needs ${resource === 'cpu' ? fmtCpu(need) : fmtMem(need)}`,
-            `raise it to at least ${resource === 'cpu' ? fmtCpu(need) : fmtMem(need)}, or lower containerDefaults.${scope}.${resource}`,
+            `(${key}) cannot fit one pod of tenant "${tenant}": the LimitRange default ${scope === 'requests' ? 'request' : 'limit'} ${container} plus the RuntimeClass overhead ${overhead[resource]} needs ${resource === 'cpu' ? formatCpu(need) : mebibytesUp(need)}`,
+            `raise it to at least ${resource === 'cpu' ? formatCpu(need) : mebibytesUp(need)}, or lower containerDefaults.${scope}.${resource}`,
           );
         }
       }
@@ -153,35 +149,21 @@ function checkQuotaFitsOnePod(
   }
 }
 
-function fmtCpu(cores: number): string {
-  return `${Math.ceil(cores * 1000 - 1e-6)}m`;
-}
-
-function fmtMem(bytes: number): string {
+/** Bytes rounded up to whole mebibytes: the least memory that satisfies a need, as the fix names it. */
+function mebibytesUp(bytes: number): string {
   return `${Math.ceil(bytes / 2 ** 20 - 1e-9)}Mi`;
 }
 
-function resolveEgress(e: unknown, path: string): ResolvedTenant['egress'] {
-  if (e === undefined) return { kind: MULTI_TENANT_DEFAULTS.egress };
-  if (typeof e === 'string') return { kind: assertOneOf(e, ['none', 'internet'] as const, path, 'use "none", "internet" or a list of CIDRs') };
-  const list = assertArray<unknown>(e, path);
-  if (list.length === 0) {
-    throw new GvisorIacError('INVALID_VALUE', path, e, 'is an empty list', 'use "none" for no egress, or list at least one CIDR');
-  }
-  const cidrs = list.map((c, i) => {
-    const cidr = parseCidr(c, `${path}[${i}]`);
-    const inside = neverReachableContaining(cidr);
-    if (inside) {
-      throw new GvisorIacError('SANDBOX_ESCAPE', `${path}[${i}]`, c, `lies in ${inside.text}, which is never reachable from a tenant (link-local / cloud metadata)`, 'remove it; workloads that need cloud credentials should use workload identity');
-    }
-    return refuseIpv4Mapped(cidr, c, `${path}[${i}]`);
-  });
-  const seen = new Set<string>();
-  cidrs.forEach((c, i) => {
-    if (seen.has(c.text)) throw new GvisorIacError('DUPLICATE_NAME', `${path}[${i}]`, list[i], 'is listed twice', 'list each CIDR once');
-    seen.add(c.text);
-  });
-  return { kind: 'cidrs', cidrs };
+/**
+ * `egressPorts`, the separate port list tenants once took, refused with the
+ * `egress` allow-list that means what the pair meant.
+ */
+function refuseEgressPorts(t: TenantProps, path: string): void {
+  const ports = (t as { egressPorts?: unknown }).egressPorts;
+  if (ports === undefined) return;
+  const where = Array.isArray(t.egress) ? `cidrs: ${JSON.stringify(t.egress)}` : 'internet: true';
+  throw new GvisorIacError('UNKNOWN_FIELD', `${path}.egressPorts`, ports, 'is no longer a field: egress carries its own ports',
+    `write egress: { dns: true, ${where}, ports: ${JSON.stringify(ports)} } and drop egressPorts`);
 }
 
 function resolveAdmins(a: TenantAdmins | undefined, path: string): ResolvedTenant['admins'] {

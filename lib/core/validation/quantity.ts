@@ -1,4 +1,4 @@
-import { GvisorIacError } from './errors';
+import { GvisorIacError } from '../errors';
 
 /** What a quantity measures; decides the sanity checks and the hint in errors. */
 export type QuantityKind = 'cpu' | 'memory' | 'storage' | 'count';
@@ -70,19 +70,10 @@ export function parseQuantity(value: unknown, path: string, kind: QuantityKind):
   return n;
 }
 
-/** True when `value` is a syntactically valid, non-negative quantity. */
-export function isQuantity(value: unknown, kind: QuantityKind): boolean {
-  try {
-    parseQuantity(value, '', kind);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Formats cores as a canonical cpu quantity (`0.1` → `"100m"`, `2` → `"2"`). */
 export function formatCpu(cores: number): string {
-  const milli = Math.ceil(cores * 1000 - 1e-9);
+  // Tolerate float noise (0.1 + 0.2 cores is 300m, not 301m); cpu has millicore resolution.
+  const milli = Math.ceil(cores * 1000 - 1e-6);
   return milli % 1000 === 0 ? String(milli / 1000) : `${milli}m`;
 }
 

@@ -8,7 +8,7 @@
  */
 import type { IPBlock } from 'kubernetes-types/networking/v1';
 import { IpNetwork, formatIp, networkContains, parseCidr } from './cidr';
-import { GvisorIacError } from './errors';
+import { GvisorIacError } from '../errors';
 
 /** One published node-local endpoint (or range of them) that a sandboxed pod may never reach. */
 export interface NodeLocalEndpoint {
