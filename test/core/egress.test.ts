@@ -235,10 +235,10 @@ describe('what the policy lets through (evaluated)', () => {
 
   test('the standalone helpers take the network as users write it (dns, internetExcept), validated', () => {
     const [dns, beyond] = egressRules('internet', 'p', { dns: { namespace: 'dns-system', podLabels: { app: 'unbound' } }, internetExcept: ['203.0.113.0/24'] });
-    expect(dns.to).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'dns-system' } }, podSelector: { matchLabels: { app: 'unbound' } } }]);
-    expect(beyond.to?.[0].ipBlock?.except).toContain('203.0.113.0/24');
+    expect(dns?.to).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'dns-system' } }, podSelector: { matchLabels: { app: 'unbound' } } }]);
+    expect(beyond?.to?.[0]?.ipBlock?.except).toContain('203.0.113.0/24');
     const policy = sandboxNetworkPolicy({ name: 'n', labels: {}, podSelector: { a: 'b' }, egress: 'dns', network: { dns: { podLabels: false } } }, 'p');
-    expect(policy.spec?.egress?.[0].to).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } }]);
+    expect(policy.spec?.egress?.[0]?.to).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } }]);
     expectRefused(() => egressRules('dns', 'p', { dns: { namespace: 'Not_A_Label' } }), 'INVALID_NAME', 'network.dns.namespace', 'Not_A_Label');
     expectRefused(() => sandboxNetworkPolicy({ name: 'n', labels: {}, podSelector: {}, network: { internetExcept: ['0.0.0.0/0'] } }, 'p'), 'INVALID_CIDR', 'network.internetExcept[0]', 'whole address family');
   });
