@@ -18,8 +18,25 @@ export type Validator = (value: unknown, path: string) => unknown;
 export type PropTable<T> = { readonly [K in keyof Required<T>]: Validator };
 
 /** A validator that skips an absent (`undefined`) prop. */
-export function optional(check: (value: unknown, path: string) => unknown): Validator {
+export function optional<R>(check: (value: unknown, path: string) => R): (value: unknown, path: string) => R | undefined {
   return (value, path) => (value === undefined ? undefined : check(value, path));
+}
+
+/** What each validator of a table returned: the props as checked (and resolved, for validators that resolve). */
+export type Resolved<Table> = { -readonly [K in keyof Table]: Table[K] extends (...args: never[]) => infer R ? R : never };
+
+/**
+ * {@link checkProps}, returning what each validator returned, by prop: for
+ * tables whose validators resolve a prop (defaults, normalised forms) as
+ * they check it, so that nothing is checked twice.
+ */
+export function resolveProps<Table extends object>(value: unknown, table: Table, path: string): Resolved<Table> {
+  const o = assertPlainObject(value, path);
+  const names = propNames(table);
+  assertKnownKeys(o, names, path);
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const key of names) out[key] = (ownValue(table, key) as Validator)(ownValue(o, key), path ? `${path}.${key}` : key);
+  return out as Resolved<Table>;
 }
 
 const NAMES = new WeakMap<object, readonly string[]>();

@@ -9,7 +9,7 @@ import { HardeningOptions } from '../pod/pod-spec';
 import { GvisorRuntimeClassProps, RuntimeClassRef } from '../pod/runtime-class';
 import { validateToleration, validateTolerations } from '../pod/scheduling';
 import { checkK8sValue } from '../validation/k8s-types';
-import { emptyRecord, plainProps } from '../validation/plain-data';
+import { emptyRecord, isPlainRecord, plainProps } from '../validation/plain-data';
 import { PropTable, checkProps, optional } from '../validation/props';
 import { assertInteger, assertLabelKey, assertLabels, assertOneOf, assertPlainObject } from '../validation/validate';
 
@@ -158,7 +158,8 @@ function siteSpread(
 /** Sets `imagePullPolicy: IfNotPresent` on containers that set none (the containers are checked already). */
 function withPullPolicy(list: Container[] | undefined): Container[] | undefined {
   if (list === undefined) return undefined;
-  return list.map((c) => (c.imagePullPolicy !== undefined ? c : { ...c, imagePullPolicy: EDGE_DEFAULTS.imagePullPolicy }));
+  // A hole or non-object entry passes through: the pod spec render refuses it, naming it.
+  return list.map((c) => (!isPlainRecord(c) || c.imagePullPolicy !== undefined ? c : { ...c, imagePullPolicy: EDGE_DEFAULTS.imagePullPolicy }));
 }
 
 /** RuntimeClass admission rejects a pod whose nodeSelector contradicts the class's scheduling.nodeSelector. */
