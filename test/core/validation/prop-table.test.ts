@@ -1,6 +1,6 @@
 import { PropTable, checkProps, optional, propNames } from '../../../lib/core/validation/props';
 import { assertInteger } from '../../../lib/core/validation/validate';
-import { expectRefused } from '../../helpers/errors';
+import { expectRefusal } from '../../helpers/refusal';
 
 interface Props {
   readonly replicas?: number;
@@ -25,7 +25,7 @@ describe('PropTable: one table gives the known keys and the validators', () => {
   test('the keys are the known keys; each validator runs on its own prop', () => {
     expect(propNames(TABLE)).toEqual(['replicas', 'name']);
     expect(checkProps({ replicas: 2, name: 'x' }, TABLE, 'props')).toEqual({ replicas: 2, name: 'x' });
-    expectRefused(() => checkProps({ replica: 2 }, TABLE, 'props'), 'UNKNOWN_FIELD', 'props.replica', 'did you mean "replicas"?');
-    expectRefused(() => checkProps({ replicas: -1 }, TABLE, 'props'), 'INVALID_INTEGER', 'props.replicas', 'whole number');
+    expectRefusal(() => checkProps({ replica: 2 }, TABLE, 'props'), { code: 'UNKNOWN_FIELD', field: 'props.replica', message: 'did you mean "replicas"?' });
+    expectRefusal(() => checkProps({ replicas: -1 }, TABLE, 'props'), { code: 'INVALID_INTEGER', field: 'props.replicas', message: /whole number ≥ 0/ });
   });
 });

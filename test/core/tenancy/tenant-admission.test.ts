@@ -2,8 +2,8 @@ import { parse } from '@bufbuild/cel';
 import {
   KubeObject, buildSandboxedPodSpec, renderEdgeSandbox, renderMultiTenantSandbox, renderSandboxedDaemonSet, renderSandboxedDeployment,
   renderSandboxedJob, renderSandboxedPod, renderUntrustedCodeSandbox,
-} from '../../lib';
-import { AdmissionRequest, admit } from '../helpers/admission';
+} from '../../../lib';
+import { AdmissionRequest, admit } from '../../helpers/admission';
 
 type Any = Record<string, any>;
 

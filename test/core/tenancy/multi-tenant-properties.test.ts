@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import {
   NEVER_REACHABLE_CIDRS, TenantProps, networkContains, formatIp, parseCidr, renderMultiTenantSandbox, renderSandboxedPod,
-} from '../../lib';
-import { admit } from '../helpers/admission';
-import { assertAllSchemaValid } from '../helpers/schema';
+} from '../../../lib';
+import { admit } from '../../helpers/admission';
+import { assertAllSchemaValid } from '../../helpers/schema';
 
 type Any = Record<string, any>;
 

@@ -1,7 +1,7 @@
 import {
   MultiTenantSandboxProps, TENANT_ADMIN_RULES, egressRules, TenantProps, renderMultiTenantSandbox, runtimeClassRef,
-} from '../../lib';
-import { assertAllSchemaValid } from '../helpers/schema';
+} from '../../../lib';
+import { assertAllSchemaValid } from '../../helpers/schema';
 
 type Any = Record<string, any>;
 

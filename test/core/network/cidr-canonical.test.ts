@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { GvisorIacError, networkContains, networksOverlap, formatIp, parseCidr } from '../../lib';
+import { GvisorIacError, networkContains, networksOverlap, formatIp, parseCidr } from '../../../lib';
 
 const formatAddress = (address: bigint, family: 4 | 6): string => formatIp(family, address);
 
