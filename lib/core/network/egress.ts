@@ -5,7 +5,8 @@ import { GvisorIacError, fieldPath } from '../errors';
 import { ANYWHERE, NEVER_REACHABLE, NON_PUBLIC, ipBlockWithout, neverReachableContaining, refuseIpv4Mapped } from './network-ranges';
 import { KubeObject, prune } from '../objects/manifest';
 import { objectMeta } from '../objects/metadata';
-import { emptyRecord, plainProps } from '../validation/plain-data';
+import { emptyRecord, ownValue, plainProps } from '../validation/plain-data';
+import { PropTable, resolveProps } from '../validation/props';
 import { assertArray, assertBoolean, assertDnsLabel, assertInteger, assertKnownKeys, assertLabels, assertOneOf, assertPlainObject } from '../validation/validate';
 
 /**
@@ -212,29 +213,40 @@ export function resolveEgress(egress: unknown, path: string, fallback: 'none' | 
 
 /** Validates `dns` and `internetExcept` (paths `<path>.dns`, `<path>.internetExcept`). */
 export function resolveEgressNetwork(props: EgressNetworkProps, path: string): EgressNetwork {
-  const dns = props.dns === undefined ? emptyRecord<ClusterDnsProps>() : assertPlainObject(props.dns, `${path}.dns`) as ClusterDnsProps;
-  assertKnownKeys(dns as Record<string, unknown>, ['namespace', 'podLabels'], `${path}.dns`);
-  const namespace = dns.namespace === undefined ? DEFAULTS.clusterDns.namespace : assertDnsLabel(dns.namespace, `${path}.dns.namespace`);
-  let podLabels: Record<string, string> | false;
-  if (dns.podLabels === undefined) {
-    podLabels = DEFAULTS.clusterDns.podLabels;
-  } else if (dns.podLabels === false) {
-    podLabels = false;
-  } else {
-    const labels = assertLabels(dns.podLabels, `${path}.dns.podLabels`);
-    if (!labels || Object.keys(labels).length === 0) {
-      throw new GvisorIacError('INVALID_VALUE', `${path}.dns.podLabels`, dns.podLabels, 'selects no labels', 'name the DNS pods\' labels, or pass false to allow port 53 to the whole DNS namespace');
-    }
-    podLabels = labels;
-  }
-  const except = props.internetExcept === undefined ? [] : assertArray<unknown>(props.internetExcept, `${path}.internetExcept`);
-  const internetExcept = except.map((c, i) => {
-    const cidr = refuseIpv4Mapped(parseCidr(c, `${path}.internetExcept[${i}]`), c, `${path}.internetExcept[${i}]`);
-    if (cidr.prefix === 0) throw new GvisorIacError('INVALID_CIDR', `${path}.internetExcept[${i}]`, c, 'excludes the whole address family', 'use egress "dns" or "none" instead, or list narrower ranges');
-    return cidr;
-  });
-  return { dnsNamespace: namespace, dnsPodLabels: podLabels, internetExcept };
+  const dns = EGRESS_NETWORK_PROPS.dns(ownValue(props, 'dns'), `${path}.dns`);
+  return { ...dns, internetExcept: EGRESS_NETWORK_PROPS.internetExcept(ownValue(props, 'internetExcept'), `${path}.internetExcept`) };
 }
+
+/** How each field of `dns` is checked, its default filled in. */
+const CLUSTER_DNS_PROPS = {
+  namespace: (v: unknown, p: string) => (v === undefined ? DEFAULTS.clusterDns.namespace : assertDnsLabel(v, p)),
+  podLabels: (v: unknown, p: string): Readonly<Record<string, string>> | false => {
+    if (v === undefined) return DEFAULTS.clusterDns.podLabels;
+    if (v === false) return false;
+    const labels = assertLabels(v, p);
+    if (!labels || Object.keys(labels).length === 0) {
+      throw new GvisorIacError('INVALID_VALUE', p, v, 'selects no labels', 'name the DNS pods\' labels, or pass false to allow port 53 to the whole DNS namespace');
+    }
+    return labels;
+  },
+} satisfies PropTable<ClusterDnsProps>;
+
+/**
+ * How `dns` and `internetExcept` are checked and resolved: a construct's
+ * table spreads this one (or calls {@link resolveEgressNetwork}).
+ * @internal
+ */
+export const EGRESS_NETWORK_PROPS = {
+  dns: (v: unknown, p: string): Omit<EgressNetwork, 'internetExcept'> => {
+    const dns = resolveProps(v === undefined ? emptyRecord() : v, CLUSTER_DNS_PROPS, p);
+    return { dnsNamespace: dns.namespace, dnsPodLabels: dns.podLabels };
+  },
+  internetExcept: (v: unknown, p: string): IpNetwork[] => (v === undefined ? [] : assertArray<unknown>(v, p)).map((c, i) => {
+    const cidr = refuseIpv4Mapped(parseCidr(c, `${p}[${i}]`), c, `${p}[${i}]`);
+    if (cidr.prefix === 0) throw new GvisorIacError('INVALID_CIDR', `${p}[${i}]`, c, 'excludes the whole address family', 'use egress "dns" or "none" instead, or list narrower ranges');
+    return cidr;
+  }),
+} satisfies PropTable<EgressNetworkProps>;
 
 /** The network of a construct that leaves `dns` and `internetExcept` at their defaults. */
 export const DEFAULT_EGRESS_NETWORK: EgressNetwork = {

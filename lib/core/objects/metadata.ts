@@ -2,6 +2,7 @@ import type { ObjectMeta } from 'kubernetes-types/meta/v1';
 import { MANAGED_BY_LABEL } from '../defaults';
 import { GvisorIacError } from '../errors';
 import { checkConfinementAnnotations } from '../pod/annotations';
+import { PropTable, optional } from '../validation/props';
 import { assertAnnotations, assertDnsLabel, assertLabels, isDnsLabel, toDnsLabel } from '../validation/validate';
 
 /** Common identity props of everything a construct emits. */
@@ -21,6 +22,14 @@ export interface ObjectIdentityProps {
   /** Annotations added to the main object. @default - none */
   readonly annotations?: Record<string, string>;
 }
+
+/** How each identity prop is checked (`resolveIdentity` derives the identity from props that passed). @internal */
+export const IDENTITY_PROPS = {
+  name: optional((v, p) => assertDnsLabel(v, p)),
+  namespace: optional((v, p) => assertDnsLabel(v, p)),
+  labels: (v, p) => assertLabels(v, p),
+  annotations: (v, p) => checkConfinementAnnotations(assertAnnotations(v, p), p),
+} satisfies PropTable<ObjectIdentityProps>;
 
 /** Validated identity of a construct. */
 export interface Identity {

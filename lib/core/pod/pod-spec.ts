@@ -10,6 +10,7 @@ import { validateTolerations } from './scheduling';
 import { prune } from '../objects/manifest';
 import { checkK8sField } from '../validation/k8s-types';
 import { emptyRecord, plainProps } from '../validation/plain-data';
+import { PropTable, checkPropValues, checkProps, k8sFields, optional, propNames } from '../validation/props';
 import { parseQuantity } from '../validation/quantity';
 import {
   assertArray, assertBoolean, assertDnsLabel, assertDnsSubdomain, assertInteger, assertKnownKeys, assertLabels, assertOneOf,
@@ -101,12 +102,38 @@ export interface SandboxedPodSpecProps {
   readonly shareProcessNamespace?: boolean;
 }
 
+/** How the props in `hardening.writableTmp` are checked. */
+const WRITABLE_TMP_PROPS = {
+  sizeLimit: optional((v, p) => parseQuantity(v as string, p, 'storage')),
+  medium: optional((v, p) => assertOneOf(v, ['Memory'] as const, p)),
+} satisfies PropTable<Exclude<HardeningOptions['writableTmp'], false | undefined>>;
+
+/** How the props in `hardening` are checked. */
+const HARDENING_PROPS = {
+  runAsUser: optional((v, p) => (v === false ? v : assertInteger(v, p, 1, 2147483647))),
+  readOnlyRootFilesystem: optional(assertBoolean),
+  writableTmp: optional((v, p) => (v === false ? v : checkProps(v, WRITABLE_TMP_PROPS, p))),
+  defaultResources: (v, p) => checkK8sField('CoreV1Container', 'resources', v, p),
+} satisfies PropTable<HardeningOptions>;
+
+/**
+ * How each prop of `SandboxedPodSpecProps` is checked: every field passed
+ * through to the PodSpec by its Kubernetes type (types, enums, integer
+ * formats, nested fields), `runtimeClass` and `hardening` by their own rules.
+ @internal */
+export const POD_SPEC_PROPS = {
+  ...k8sFields('CoreV1PodSpec', ['containers', 'initContainers', 'volumes'] as const),
+  runtimeClass: (v: unknown, p: string) => runtimeClassName(v as RuntimeClassRef | string | undefined, p),
+  ...k8sFields('CoreV1PodSpec', ['securityContext', 'serviceAccountName', 'automountServiceAccountToken', 'enableServiceLinks'] as const),
+  hardening: optional((v, p) => checkProps(v, HARDENING_PROPS, p)),
+  ...k8sFields('CoreV1PodSpec', [
+    'nodeSelector', 'tolerations', 'affinity', 'topologySpreadConstraints', 'priorityClassName', 'terminationGracePeriodSeconds',
+    'imagePullSecrets', 'dnsPolicy', 'dnsConfig', 'hostNetwork', 'hostPID', 'hostIPC', 'shareProcessNamespace',
+  ] as const),
+} satisfies PropTable<SandboxedPodSpecProps>;
+
 /** Keys of `SandboxedPodSpecProps`, for unknown-field checks. */
-export const POD_SPEC_PROP_KEYS = [
-  'containers', 'initContainers', 'volumes', 'runtimeClass', 'securityContext', 'serviceAccountName', 'automountServiceAccountToken',
-  'enableServiceLinks', 'hardening', 'nodeSelector', 'tolerations', 'affinity', 'topologySpreadConstraints', 'priorityClassName',
-  'terminationGracePeriodSeconds', 'imagePullSecrets', 'dnsPolicy', 'dnsConfig', 'hostNetwork', 'hostPID', 'hostIPC', 'shareProcessNamespace',
-] as const;
+export const POD_SPEC_PROP_KEYS: readonly string[] = propNames(POD_SPEC_PROPS);
 
 /** Volume types Pod Security "restricted" admits. */
 export const RESTRICTED_VOLUME_TYPES: readonly string[] = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
@@ -139,13 +166,18 @@ export function runtimeClassName(rc: RuntimeClassRef | string | undefined, path:
  */
 export function buildSandboxedPodSpec(propsIn: SandboxedPodSpecProps, path: string, extra: Partial<PodSpec> = {}): PodSpec {
   const props = plainProps(propsIn, path);
-  // Every field passed through to the PodSpec has its Kubernetes type first (types, enums, integer formats, nested fields).
-  for (const key of POD_SPEC_PROP_KEYS) {
-    if (key !== 'runtimeClass' && key !== 'hardening') checkK8sField('CoreV1PodSpec', key, props[key], `${path}.${key}`);
-  }
-  const hardening = props.hardening === undefined ? emptyRecord<HardeningOptions>() : assertPlainObject(props.hardening, `${path}.hardening`) as HardeningOptions;
-  assertKnownKeys(hardening as Record<string, unknown>, ['runAsUser', 'readOnlyRootFilesystem', 'writableTmp', 'defaultResources'], `${path}.hardening`);
-  if (hardening.defaultResources !== undefined) checkK8sField('CoreV1Container', 'resources', hardening.defaultResources, `${path}.hardening.defaultResources`);
+  checkPropValues(props as unknown as Record<string, unknown>, POD_SPEC_PROPS, path);
+  return renderPodSpec(props, path, extra);
+}
+
+/**
+ * The pod spec of props already checked against {@link POD_SPEC_PROPS} (a
+ * workload's table includes it): hardening applied, the checks that need
+ * more than one prop (volume and container names, mounts) made.
+ * @internal
+ */
+export function renderPodSpec(props: SandboxedPodSpecProps, path: string, extra: Partial<PodSpec> = {}): PodSpec {
+  const hardening = props.hardening === undefined ? emptyRecord<HardeningOptions>() : props.hardening;
   for (const f of ['hostNetwork', 'hostPID', 'hostIPC'] as const) {
     if (props[f] !== undefined && assertBoolean(props[f], `${path}.${f}`)) {
       throw new GvisorIacError('SANDBOX_ESCAPE', `${path}.${f}`, true, `shares the node's ${f.slice(4)} namespace (forbidden by Pod Security; under gVisor ${f === 'hostNetwork' ? 'the pod is left with loopback only' : 'it breaks the isolation'})`, `remove ${f}`);
@@ -238,7 +270,6 @@ function checkVolume(v: Volume, path: string): Volume {
 function resolveTmp(value: HardeningOptions['writableTmp'], path: string, taken: ReadonlySet<string>) {
   if (value === false) return undefined;
   const o = value === undefined ? emptyRecord() : assertPlainObject(value, path);
-  assertKnownKeys(o, ['sizeLimit', 'medium'], path);
   const sizeLimit = (o.sizeLimit as string | undefined) ?? DEFAULTS.tmpSizeLimit;
   parseQuantity(sizeLimit, `${path}.sizeLimit`, 'storage');
   const medium = o.medium === undefined ? undefined : assertOneOf(o.medium, ['Memory'] as const, `${path}.medium`);

@@ -5,8 +5,9 @@ import { GvisorIacError } from '../errors';
 import { validateTolerations } from './scheduling';
 import { KubeObject, Manifests, prune } from '../objects/manifest';
 import { ownValue, plainProps } from '../validation/plain-data';
+import { PropTable, optional, resolveProps } from '../validation/props';
 import { parseQuantity } from '../validation/quantity';
-import { assertAnnotations, assertDnsLabel, assertDnsSubdomain, assertKnownKeys, assertLabels, assertOneOf, assertPlainObject } from '../validation/validate';
+import { assertAnnotations, assertDnsLabel, assertDnsSubdomain, assertLabels, assertOneOf } from '../validation/validate';
 
 /** The fixed per-pod cost of the sandbox, charged to quotas and scheduling. */
 export interface PodOverhead {
@@ -103,34 +104,53 @@ export interface RuntimeClassManifests extends Manifests {
   readonly ref: RuntimeClassRef;
 }
 
-const KNOWN = ['name', 'handler', 'handlerIsGvisor', 'podOverhead', 'nodeSelector', 'tolerations', 'labels', 'annotations', 'preset', 'existing'] as const;
+/** How each field of `podOverhead` is checked (a Kubernetes quantity of its resource). */
+const POD_OVERHEAD_PROPS = {
+  cpu: optional((v, p) => {
+    parseQuantity(v, p, 'cpu');
+    return v as string;
+  }),
+  memory: optional((v, p) => {
+    parseQuantity(v, p, 'memory');
+    return v as string;
+  }),
+} satisfies PropTable<PodOverhead>;
+
+/** A boolean prop, refused with a fix that says what `true` means. */
+const flag = (meaning: string) => optional((v, p) => {
+  if (typeof v !== 'boolean') throw new GvisorIacError('INVALID_TYPE', p, v, 'is not a boolean', `use true to ${meaning}`);
+  return v;
+});
+
+/** How each prop of `GvisorRuntimeClass` is checked; the defaults (which depend on `preset`) come after. */
+const RUNTIME_CLASS_PROPS = {
+  name: optional((v, p) => assertDnsSubdomain(v, p)),
+  handler: optional((v, p) => assertDnsLabel(v, p)),
+  handlerIsGvisor: flag('declare that a custom handler name runs gVisor'),
+  podOverhead: optional((v, p) => (v === false ? false : resolveProps(v, POD_OVERHEAD_PROPS, p))),
+  nodeSelector: (v: unknown, p: string) => assertLabels(v, p),
+  tolerations: (v: unknown, p: string) => validateTolerations(v, p),
+  labels: (v: unknown, p: string) => assertLabels(v, p),
+  annotations: (v: unknown, p: string) => assertAnnotations(v, p),
+  preset: optional((v, p) => assertOneOf(v, ['gke'] as const, p)),
+  existing: flag('refer to a class that already exists'),
+} satisfies PropTable<GvisorRuntimeClassProps>;
 
 /**
  * Builds a gVisor RuntimeClass (`node.k8s.io/v1`) from props, validating
  * everything first.
  */
 export function renderRuntimeClass(propsIn: GvisorRuntimeClassProps = {}, path = 'props'): RuntimeClassManifests {
-  const props = plainProps(propsIn, path);
-  assertKnownKeys(assertPlainObject(props, path), KNOWN, path);
-  const preset = props.preset === undefined ? undefined : assertOneOf(props.preset, ['gke'] as const, `${path}.preset`);
-  const gke = preset === 'gke';
-  const name = assertDnsSubdomain(props.name ?? (gke ? GKE_SANDBOX.runtimeClassName : DEFAULTS.runtimeClassName), `${path}.name`);
-  const handler = assertDnsLabel(props.handler ?? (gke ? GKE_SANDBOX.handler : DEFAULTS.runtimeHandler), `${path}.handler`);
-  if (props.handlerIsGvisor !== undefined && typeof props.handlerIsGvisor !== 'boolean') {
-    throw new GvisorIacError('INVALID_TYPE', `${path}.handlerIsGvisor`, props.handlerIsGvisor, 'is not a boolean', 'use true to declare that a custom handler name runs gVisor');
-  }
+  const props = resolveProps(plainProps(propsIn, path), RUNTIME_CLASS_PROPS, path);
+  const gke = props.preset === 'gke';
+  const name = props.name ?? (gke ? GKE_SANDBOX.runtimeClassName : DEFAULTS.runtimeClassName);
+  const handler = props.handler ?? (gke ? GKE_SANDBOX.handler : DEFAULTS.runtimeHandler);
   const vouched = assertGvisorHandler(handler, `${path}.handler`, props.handlerIsGvisor === true);
-  const overhead = resolveOverhead(props.podOverhead, `${path}.podOverhead`, gke);
-  const nodeSelector =
-    assertLabels(props.nodeSelector, `${path}.nodeSelector`) ?? (gke ? { [GKE_SANDBOX.nodeLabel.key]: GKE_SANDBOX.nodeLabel.value } : undefined);
-  const tolerations =
-    validateTolerations(props.tolerations, `${path}.tolerations`) ??
+  const overhead = resolveOverhead(props.podOverhead, gke);
+  const nodeSelector = props.nodeSelector ?? (gke ? { [GKE_SANDBOX.nodeLabel.key]: GKE_SANDBOX.nodeLabel.value } : undefined);
+  const tolerations = props.tolerations ??
     (gke ? [{ key: GKE_SANDBOX.taint.key, operator: 'Equal', value: GKE_SANDBOX.taint.value, effect: GKE_SANDBOX.taint.effect }] : undefined);
-  const labels = assertLabels(props.labels, `${path}.labels`);
-  const annotations = assertAnnotations(props.annotations, `${path}.annotations`);
-  if (props.existing !== undefined && typeof props.existing !== 'boolean') {
-    throw new GvisorIacError('INVALID_TYPE', `${path}.existing`, props.existing, 'is not a boolean', 'use true to refer to a class that already exists');
-  }
+  const { labels, annotations } = props;
 
   const ref: RuntimeClassRef = prune({
     name,
@@ -197,16 +217,11 @@ export function runtimeClassRef(name: string, options: { podOverhead?: PodOverhe
   return renderRuntimeClass({ name, existing: true, podOverhead: (ownValue(options, 'podOverhead') as PodOverhead | undefined) ?? false }).ref;
 }
 
-function resolveOverhead(value: PodOverhead | false | undefined, path: string, gke: boolean): { cpu: string; memory: string } | undefined {
+/** The checked `podOverhead` with its defaults: none with `false`, nor by default on GKE (GKE's class sets its own). */
+function resolveOverhead(value: PodOverhead | false | undefined, gke: boolean): { cpu: string; memory: string } | undefined {
   if (value === false) return undefined;
   if (value === undefined) return gke ? undefined : { ...DEFAULTS.podOverhead };
-  const o = assertPlainObject(value, path);
-  assertKnownKeys(o, ['cpu', 'memory'], path);
-  const cpu = value.cpu ?? DEFAULTS.podOverhead.cpu;
-  const memory = value.memory ?? DEFAULTS.podOverhead.memory;
-  parseQuantity(cpu, `${path}.cpu`, 'cpu');
-  parseQuantity(memory, `${path}.memory`, 'memory');
-  return { cpu, memory };
+  return { cpu: value.cpu ?? DEFAULTS.podOverhead.cpu, memory: value.memory ?? DEFAULTS.podOverhead.memory };
 }
 
 function nonEmpty<T extends object>(o: T | undefined): T | undefined {

@@ -6,15 +6,16 @@ import { tenantNetworkPolicies } from './tenant-network';
 import { SANDBOX_LABEL, TENANT_LABEL, TenantProps } from './tenant-props';
 import { tenantRbac } from './tenant-rbac';
 import { ResolvedTenant, resolveTenant } from './tenant-validation';
-import { EgressNetworkProps, resolveEgressNetwork } from '../network/egress';
+import { EGRESS_NETWORK_PROPS, EgressNetwork, EgressNetworkProps } from '../network/egress';
 import { KubeObject, Manifests, sortForApply } from '../objects/manifest';
 import { deriveName, objectMeta } from '../objects/metadata';
 import { ManifestOverride, applyOverrides } from '../objects/overrides';
 import { runtimeClassName } from '../pod/pod-spec';
 import { RuntimeClassRef } from '../pod/runtime-class';
 import { plainProps } from '../validation/plain-data';
+import { PropTable, optional, resolveProps } from '../validation/props';
 import { parseQuantity } from '../validation/quantity';
-import { assertArray, assertDnsLabel, assertKnownKeys, assertLabels, assertPlainObject, isDnsLabel } from '../validation/validate';
+import { assertArray, assertDnsLabel, assertLabels, assertPlainObject, isDnsLabel } from '../validation/validate';
 
 /**
  * Props of a MultiTenantSandbox: one namespace per tenant, sealed by Pod
@@ -81,7 +82,49 @@ export interface MultiTenantManifests extends Manifests {
  */
 export const MIN_POD_SECURITY_VERSION = 'v1.34';
 
-const KNOWN = ['name', 'runtimeClass', 'tenants', 'namespacePrefix', 'podSecurityVersion', 'dns', 'internetExcept', 'labels', 'overrides'] as const;
+/**
+ * How each prop of a MultiTenantSandbox is checked and resolved (the tenants
+ * one by one, and against each other, come after).
+ */
+const MULTI_TENANT_PROPS = {
+  name: optional((v, p) => assertDnsLabel(v, p)),
+  runtimeClass: (v: unknown, p: string) => {
+    const rc = v as RuntimeClassRef | string | undefined;
+    const className = runtimeClassName(rc, p);
+    const overhead = typeof rc === 'object' && rc !== null ? rc.overhead ?? { cpu: '0', memory: '0' } : DEFAULTS.podOverhead;
+    assertPlainObject(overhead, `${p}.overhead`);
+    parseQuantity(overhead.cpu, `${p}.overhead.cpu`, 'cpu');
+    parseQuantity(overhead.memory, `${p}.overhead.memory`, 'memory');
+    return { name: className, overhead };
+  },
+  tenants: (v: unknown, p: string) => {
+    const list = assertArray<TenantProps>(v, p);
+    if (list.length === 0) throw new GvisorIacError('REQUIRED', p, v, 'lists no tenant', 'add at least one tenant, e.g. [{ name: "tenant-a" }]');
+    return list;
+  },
+  namespacePrefix: (v: unknown, p: string) => {
+    const prefix = v ?? MULTI_TENANT_DEFAULTS.namespacePrefix;
+    if (typeof prefix !== 'string' || (prefix !== '' && (prefix.length > 62 || !isDnsLabel(`${prefix}x`)))) {
+      throw new GvisorIacError('INVALID_NAME', p, prefix, 'cannot start a DNS-1123 label', 'use lowercase letters, digits and "-", e.g. "tenant-"');
+    }
+    return prefix;
+  },
+  podSecurityVersion: (v: unknown, p: string) => {
+    const psaVersion = v ?? MULTI_TENANT_DEFAULTS.podSecurityVersion;
+    if (typeof psaVersion !== 'string' || !/^(latest|v1\.\d{1,3})$/.test(psaVersion)) {
+      throw new GvisorIacError('INVALID_VALUE', p, psaVersion, 'is not a Pod Security version', `use "latest" or a Kubernetes minor version such as "${MIN_POD_SECURITY_VERSION}"`);
+    }
+    if (psaVersion !== 'latest' && Number(psaVersion.slice(3)) < Number(MIN_POD_SECURITY_VERSION.slice(3))) {
+      throw new GvisorIacError('SANDBOX_ESCAPE', p, psaVersion,
+        `pins Pod Security to an older "restricted" profile than the sandbox relies on (host in probes and lifecycle hooks is checked from ${MIN_POD_SECURITY_VERSION})`,
+        `use "latest" or "${MIN_POD_SECURITY_VERSION}" or newer (a newer pin than the cluster's version is evaluated as its latest)`);
+    }
+    return psaVersion;
+  },
+  ...EGRESS_NETWORK_PROPS,
+  labels: (v: unknown, p: string) => ({ ...MANAGED_BY_LABEL, ...checkedLabels(v, p) }),
+  overrides: optional((v, p) => assertArray<ManifestOverride>(v, p)),
+} satisfies PropTable<MultiTenantSandboxProps>;
 const PSA_MODES = ['enforce', 'audit', 'warn'] as const;
 const PROTECTED_LABEL = (k: string) => k.startsWith('pod-security.kubernetes.io/') || k === SANDBOX_LABEL || k === TENANT_LABEL || k === 'kubernetes.io/metadata.name';
 
@@ -91,33 +134,13 @@ const PROTECTED_LABEL = (k: string) => k.startsWith('pod-security.kubernetes.io/
  */
 export function renderMultiTenantSandbox(propsIn: MultiTenantSandboxProps, id: string, path = 'props'): MultiTenantManifests {
   const props = plainProps(propsIn, path);
-  assertKnownKeys(assertPlainObject(props, path), KNOWN, path);
-  const name = props.name === undefined ? deriveName(id, `${path}.name`) : assertDnsLabel(props.name, `${path}.name`);
-  const rcName = runtimeClassName(props.runtimeClass, `${path}.runtimeClass`);
-  const overhead = typeof props.runtimeClass === 'object' && props.runtimeClass !== null
-    ? props.runtimeClass.overhead ?? { cpu: '0', memory: '0' }
-    : DEFAULTS.podOverhead;
-  assertPlainObject(overhead, `${path}.runtimeClass.overhead`);
-  parseQuantity(overhead.cpu, `${path}.runtimeClass.overhead.cpu`, 'cpu');
-  parseQuantity(overhead.memory, `${path}.runtimeClass.overhead.memory`, 'memory');
-  const prefix = props.namespacePrefix ?? MULTI_TENANT_DEFAULTS.namespacePrefix;
-  if (typeof prefix !== 'string' || (prefix !== '' && (prefix.length > 62 || !isDnsLabel(`${prefix}x`)))) {
-    throw new GvisorIacError('INVALID_NAME', `${path}.namespacePrefix`, prefix, 'cannot start a DNS-1123 label', 'use lowercase letters, digits and "-", e.g. "tenant-"');
-  }
-  const psaVersion = props.podSecurityVersion ?? MULTI_TENANT_DEFAULTS.podSecurityVersion;
-  if (typeof psaVersion !== 'string' || !/^(latest|v1\.\d{1,3})$/.test(psaVersion)) {
-    throw new GvisorIacError('INVALID_VALUE', `${path}.podSecurityVersion`, psaVersion, 'is not a Pod Security version', `use "latest" or a Kubernetes minor version such as "${MIN_POD_SECURITY_VERSION}"`);
-  }
-  if (psaVersion !== 'latest' && Number(psaVersion.slice(3)) < Number(MIN_POD_SECURITY_VERSION.slice(3))) {
-    throw new GvisorIacError('SANDBOX_ESCAPE', `${path}.podSecurityVersion`, psaVersion,
-      `pins Pod Security to an older "restricted" profile than the sandbox relies on (host in probes and lifecycle hooks is checked from ${MIN_POD_SECURITY_VERSION})`,
-      `use "latest" or "${MIN_POD_SECURITY_VERSION}" or newer (a newer pin than the cluster's version is evaluated as its latest)`);
-  }
-  const labels = { ...MANAGED_BY_LABEL, ...checkedLabels(props.labels, `${path}.labels`) };
-  const network = resolveEgressNetwork(props, path);
+  const r = resolveProps(props, MULTI_TENANT_PROPS, path);
+  const name = r.name ?? deriveName(id, `${path}.name`);
+  const { name: rcName, overhead } = r.runtimeClass;
+  const { namespacePrefix: prefix, podSecurityVersion: psaVersion, labels } = r;
+  const network: EgressNetwork = { ...r.dns, internetExcept: r.internetExcept };
 
-  const list = assertArray<TenantProps>(props.tenants, `${path}.tenants`);
-  if (list.length === 0) throw new GvisorIacError('REQUIRED', `${path}.tenants`, props.tenants, 'lists no tenant', 'add at least one tenant, e.g. [{ name: "tenant-a" }]');
+  const list = r.tenants;
   const tenants: ResolvedTenant[] = [];
   list.forEach((t, i) => {
     const tenant = resolveTenant(t, `${path}.tenants[${i}]`, prefix, overhead);

@@ -1,12 +1,14 @@
+import type { ResourceRequirements } from 'kubernetes-types/core/v1';
 import { DEFAULTS, MULTI_TENANT_DEFAULTS } from '../defaults';
 import { GvisorIacError, fieldPath } from '../errors';
 import { TenantAdmins, TenantProps, TenantQuota } from './tenant-props';
 import { ResolvedEgress, resolveEgress } from '../network/egress';
 import { resolveResources } from '../pod/container';
 import { emptyRecord } from '../validation/plain-data';
+import { PropTable, checkProps, optional, resolveProps } from '../validation/props';
 import { formatCpu, parseQuantity } from '../validation/quantity';
 import {
-  assertArray, assertBoolean, assertDnsLabel, assertInteger, assertKnownKeys, assertLabelKey, assertLabels, assertPlainObject,
+  assertArray, assertBoolean, assertDnsLabel, assertInteger, assertLabelKey, assertLabels, assertPlainObject,
   assertString, toDnsLabel,
 } from '../validation/validate';
 
@@ -26,8 +28,52 @@ export interface ResolvedTenant {
   readonly labels: Record<string, string>;
 }
 
-const TENANT_KEYS = ['name', 'quota', 'egress', 'allowIntraNamespace', 'allowIngress', 'admins', 'containerDefaults', 'serviceAccountName', 'labels'] as const;
-const QUOTA_KEYS = ['cpu', 'memory', 'pods', 'services', 'loadBalancers', 'nodePorts', 'persistentVolumeClaims', 'storage', 'configMaps', 'secrets', 'hard'] as const;
+/** How each prop of a tenant is checked and resolved (its name leaves room for the namespace prefix). */
+function tenantProps(prefix: string) {
+  return {
+    name: (v: unknown, p: string) => assertDnsLabel(v, p, 63 - prefix.length),
+    quota: (v: unknown, p: string) => resolveQuota(v, p),
+    egress: (v: unknown, p: string) => resolveEgress(v as TenantProps['egress'], p, MULTI_TENANT_DEFAULTS.egress),
+    allowIntraNamespace: (v: unknown, p: string) => (v === undefined ? MULTI_TENANT_DEFAULTS.allowIntraNamespace : assertBoolean(v, p)),
+    allowIngress: (v: unknown, p: string) => (v === undefined ? MULTI_TENANT_DEFAULTS.allowIngress : assertBoolean(v, p)),
+    admins: (v: unknown, p: string) => resolveAdmins(v, p),
+    containerDefaults: (v: unknown, p: string) => resolveContainerDefaults(v, p),
+    serviceAccountName: (v: unknown, p: string) => (v === undefined ? MULTI_TENANT_DEFAULTS.serviceAccountName : assertDnsLabel(v, p)),
+    labels: (v: unknown, p: string) => assertLabels(v, p) ?? {},
+  } satisfies PropTable<TenantProps>;
+}
+
+/** A friendly quota quantity (cpu, memory, storage), as `spec.hard` writes it. */
+const quantity = (kind: 'cpu' | 'memory') => optional((v, p) => {
+  parseQuantity(v, p, kind);
+  return String(v);
+});
+/** A friendly quota count, as `spec.hard` writes it. */
+const count = optional((v, p) => String(assertInteger(v, p, 0)));
+
+/** How each friendly quota field, and the raw `hard` map, is checked; each gives its `spec.hard` value. */
+const QUOTA_PROPS = {
+  cpu: quantity('cpu'),
+  memory: quantity('memory'),
+  pods: count,
+  services: count,
+  loadBalancers: count,
+  nodePorts: count,
+  persistentVolumeClaims: count,
+  storage: quantity('memory'),
+  configMaps: count,
+  secrets: count,
+  hard: optional((v, p) => {
+    const hard = emptyRecord<Record<string, string>>();
+    for (const [k, q] of Object.entries(assertPlainObject(v, p))) {
+      const kp = `${p}[${JSON.stringify(k)}]`;
+      assertLabelKey(k, kp);
+      parseQuantity(q, kp, quotaKind(k));
+      hard[k] = String(q);
+    }
+    return hard;
+  }),
+} satisfies PropTable<TenantQuota>;
 /** Friendly quota field → the `spec.hard` keys it sets. */
 const QUOTA_FIELDS: Record<Exclude<keyof TenantQuota, 'hard'>, readonly string[]> = {
   cpu: ['requests.cpu', 'limits.cpu'],
@@ -53,34 +99,39 @@ export function isReservedNamespace(name: string): boolean {
 /** Validates one tenant (not yet against the others). */
 export function resolveTenant(t: TenantProps, path: string, prefix: string, overhead: { cpu: string; memory: string } | undefined): ResolvedTenant {
   refuseEgressPorts(assertPlainObject(t, path) as unknown as TenantProps, path);
-  assertKnownKeys(t as unknown as Record<string, unknown>, TENANT_KEYS, path);
-  const name = assertDnsLabel(t.name, `${path}.name`, 63 - prefix.length);
+  const r = resolveProps(t, tenantProps(prefix), path);
+  const name = r.name;
   const namespace = `${prefix}${name}`;
   for (const n of new Set([name, namespace])) {
     if (isReservedNamespace(n)) {
       throw new GvisorIacError('RESERVED_NAME', `${path}.name`, t.name, `${n === name ? 'is' : `makes the namespace "${n}", which is`} reserved by Kubernetes (default, kube-*)`, `pick another name, e.g. "tenant-${toDnsLabel(name.replace(/^kube-/, '')) || 'a'}"`);
     }
   }
-  const containerDefaults = resolveContainerDefaults(t.containerDefaults, `${path}.containerDefaults`);
-  const hard = resolveQuota(t.quota, `${path}.quota`);
-  if (overhead) checkQuotaFitsOnePod(name, `${path}.quota`, t.quota, hard, containerDefaults, overhead);
+  if (overhead) checkQuotaFitsOnePod(name, `${path}.quota`, t.quota, r.quota, r.containerDefaults, overhead);
   return {
     name,
     namespace,
     path,
-    hard,
-    containerDefaults,
-    egress: resolveEgress(t.egress, `${path}.egress`, MULTI_TENANT_DEFAULTS.egress),
-    allowIntraNamespace: t.allowIntraNamespace === undefined ? MULTI_TENANT_DEFAULTS.allowIntraNamespace : assertBoolean(t.allowIntraNamespace, `${path}.allowIntraNamespace`),
-    allowIngress: t.allowIngress === undefined ? MULTI_TENANT_DEFAULTS.allowIngress : assertBoolean(t.allowIngress, `${path}.allowIngress`),
-    admins: resolveAdmins(t.admins, `${path}.admins`),
-    serviceAccountName: t.serviceAccountName === undefined ? MULTI_TENANT_DEFAULTS.serviceAccountName : assertDnsLabel(t.serviceAccountName, `${path}.serviceAccountName`),
-    labels: assertLabels(t.labels, `${path}.labels`) ?? {},
+    hard: r.quota,
+    containerDefaults: r.containerDefaults,
+    egress: r.egress,
+    allowIntraNamespace: r.allowIntraNamespace,
+    allowIngress: r.allowIngress,
+    admins: r.admins,
+    serviceAccountName: r.serviceAccountName,
+    labels: r.labels,
   };
 }
 
+/** The LimitRange defaults: `requests` and `limits` only (no `claims`, which a LimitRange cannot default). */
+const CONTAINER_DEFAULTS_PROPS = {
+  requests: () => undefined,
+  limits: () => undefined,
+} satisfies PropTable<Pick<ResourceRequirements, 'requests' | 'limits'>>;
+
 function resolveContainerDefaults(r: unknown, path: string): ResolvedTenant['containerDefaults'] {
-  if (r !== undefined) assertKnownKeys(assertPlainObject(r, path), ['requests', 'limits'], path);
+  // Known keys here; the quantities themselves are checked by resolveResources, with the request ≤ limit rule.
+  if (r !== undefined) checkProps(r, CONTAINER_DEFAULTS_PROPS, path);
   const resolved = resolveResources(r as never, path, DEFAULTS.containerResources);
   return { requests: { ...resolved.requests } as Record<string, string>, limits: { ...resolved.limits } as Record<string, string> };
 }
@@ -91,30 +142,15 @@ function quotaKind(key: string): 'cpu' | 'memory' | 'count' {
   return 'count';
 }
 
-/** Builds `spec.hard` from the friendly fields and the raw map, validating every quantity. */
-function resolveQuota(q: TenantQuota | undefined, path: string): Record<string, string> {
-  const quota = q === undefined ? emptyRecord<TenantQuota>() : assertPlainObject(q, path) as TenantQuota;
-  assertKnownKeys(quota as Record<string, unknown>, QUOTA_KEYS, path);
+/** Builds `spec.hard` from the friendly fields (or their defaults) and the raw map, validating every quantity. */
+function resolveQuota(q: unknown, path: string): Record<string, string> {
+  const quota = resolveProps(q === undefined ? emptyRecord() : q, QUOTA_PROPS, path);
   const hard = emptyRecord<Record<string, string>>();
   for (const [field, keys] of Object.entries(QUOTA_FIELDS) as [keyof typeof QUOTA_FIELDS, readonly string[]][]) {
-    const given = quota[field];
-    const p = `${path}.${field}`;
-    let value: string;
-    if (given === undefined) {value = String(MULTI_TENANT_DEFAULTS.quota[field]);} else if (field === 'cpu' || field === 'memory' || field === 'storage') {
-      parseQuantity(given, p, field === 'cpu' ? 'cpu' : 'memory');
-      value = String(given);
-    } else {value = String(assertInteger(given, p, 0));}
+    const value = quota[field] ?? String(MULTI_TENANT_DEFAULTS.quota[field]);
     for (const k of keys) hard[k] = value;
   }
-  if (quota.hard !== undefined) {
-    for (const [k, v] of Object.entries(assertPlainObject(quota.hard, `${path}.hard`))) {
-      const p = `${path}.hard[${JSON.stringify(k)}]`;
-      assertLabelKey(k, p);
-      parseQuantity(v, p, quotaKind(k));
-      hard[k] = String(v);
-    }
-  }
-  return hard;
+  return Object.assign(hard, quota.hard);
 }
 
 /**
@@ -166,18 +202,23 @@ function refuseEgressPorts(t: TenantProps, path: string): void {
     `write egress: { dns: true, ${where}, ports: ${JSON.stringify(ports)} } and drop egressPorts`);
 }
 
-function resolveAdmins(a: TenantAdmins | undefined, path: string): ResolvedTenant['admins'] {
-  if (a === undefined) return { users: [], groups: [] };
-  assertKnownKeys(assertPlainObject(a, path), ['users', 'groups'], path);
-  const names = (v: unknown, p: string, forbidden: readonly string[]) =>
-    (v === undefined ? [] : assertArray<unknown>(v, p)).map((n, i) => {
-      const s = assertString(n, fieldPath(p, i), 'a user or group name');
-      if (forbidden.includes(s)) {
-        throw new GvisorIacError('SANDBOX_ESCAPE', fieldPath(p, i), s, 'would make everyone (or every service account) a tenant admin', 'name the tenant\'s own users or groups');
-      }
-      return s;
-    });
-  const users = names(a.users, `${path}.users`, FORBIDDEN_USERS);
-  const groups = names(a.groups, `${path}.groups`, FORBIDDEN_GROUPS);
-  return { users: [...new Set(users)], groups: [...new Set(groups)] };
+/** Subject names, none of them one that means everybody; duplicates dropped. */
+function subjectNames(forbidden: readonly string[]) {
+  return (v: unknown, p: string): readonly string[] => [...new Set((v === undefined ? [] : assertArray<unknown>(v, p)).map((n, i) => {
+    const s = assertString(n, fieldPath(p, i), 'a user or group name');
+    if (forbidden.includes(s)) {
+      throw new GvisorIacError('SANDBOX_ESCAPE', fieldPath(p, i), s, 'would make everyone (or every service account) a tenant admin', 'name the tenant\'s own users or groups');
+    }
+    return s;
+  }))];
+}
+
+/** How each prop of a tenant's `admins` is checked. */
+const ADMINS_PROPS = {
+  users: subjectNames(FORBIDDEN_USERS),
+  groups: subjectNames(FORBIDDEN_GROUPS),
+} satisfies PropTable<TenantAdmins>;
+
+function resolveAdmins(a: unknown, path: string): ResolvedTenant['admins'] {
+  return a === undefined ? { users: [], groups: [] } : resolveProps(a, ADMINS_PROPS, path);
 }

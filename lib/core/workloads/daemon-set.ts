@@ -1,12 +1,13 @@
 import type { DaemonSet, DaemonSetUpdateStrategy } from 'kubernetes-types/apps/v1';
-import { SandboxedWorkloadProps, workloadIdentity } from './pod';
+import { SandboxedWorkloadProps, WORKLOAD_PROPS, workloadIdentity } from './pod';
 import { KubeObject, Manifests, prune } from '../objects/manifest';
 import { objectMeta } from '../objects/metadata';
 import { applyOverrides } from '../objects/overrides';
-import { buildSandboxedPodSpec } from '../pod/pod-spec';
+import { renderPodSpec } from '../pod/pod-spec';
 import { checkK8sField } from '../validation/k8s-types';
 import { plainProps } from '../validation/plain-data';
-import { assertPlainObject, optionalInteger } from '../validation/validate';
+import { PropTable, Validator, checkProps, propNames } from '../validation/props';
+import { assertInteger } from '../validation/validate';
 
 /** Props of a sandboxed DaemonSet (one pod per matching node). */
 export interface SandboxedDaemonSetProps extends SandboxedWorkloadProps {
@@ -18,8 +19,26 @@ export interface SandboxedDaemonSetProps extends SandboxedWorkloadProps {
   readonly revisionHistoryLimit?: number;
 }
 
+/** How each DaemonSet-specific prop is checked: by its Kubernetes type, the counts ≥ 0 too. @internal */
+export const DAEMON_SET_ONLY_PROPS = {
+  updateStrategy: spec('updateStrategy'),
+  minReadySeconds: spec('minReadySeconds'),
+  revisionHistoryLimit: spec('revisionHistoryLimit'),
+} satisfies PropTable<Omit<SandboxedDaemonSetProps, keyof SandboxedWorkloadProps>>;
+
+/** How each prop of a sandboxed DaemonSet is checked. @internal */
+export const DAEMON_SET_PROPS = { ...WORKLOAD_PROPS, ...DAEMON_SET_ONLY_PROPS } satisfies PropTable<SandboxedDaemonSetProps>;
+
 /** DaemonSet-specific prop names. */
-export const DAEMON_SET_PROP_KEYS = ['updateStrategy', 'minReadySeconds', 'revisionHistoryLimit'] as const;
+export const DAEMON_SET_PROP_KEYS: readonly string[] = propNames(DAEMON_SET_ONLY_PROPS);
+
+/** A DaemonSetSpec field: its Kubernetes type, then (a number) a whole number ≥ 0. */
+function spec(field: string): Validator {
+  return (v, p) => {
+    checkK8sField('AppsV1DaemonSetSpec', field, v, p);
+    if (typeof v === 'number') assertInteger(v, p, 0);
+  };
+}
 
 /**
  * Builds a gVisor-sandboxed DaemonSet. The selector is
@@ -27,19 +46,24 @@ export const DAEMON_SET_PROP_KEYS = ['updateStrategy', 'minReadySeconds', 'revis
  */
 export function renderSandboxedDaemonSet(propsIn: SandboxedDaemonSetProps, id: string, path = 'props'): Manifests {
   const props = plainProps(propsIn, path);
-  const { identity, selector, podLabels } = workloadIdentity(props, id, path, DAEMON_SET_PROP_KEYS);
-  for (const key of DAEMON_SET_PROP_KEYS) checkK8sField('AppsV1DaemonSetSpec', key, props[key], `${path}.${key}`);
-  const spec = buildSandboxedPodSpec(props, path);
+  checkProps(props, DAEMON_SET_PROPS, path);
+  return buildSandboxedDaemonSet(props, id, path);
+}
+
+/** The DaemonSet of props already checked against `DAEMON_SET_PROPS`. @internal */
+export function buildSandboxedDaemonSet(props: SandboxedDaemonSetProps, id: string, path: string): Manifests {
+  const { identity, selector, podLabels } = workloadIdentity(props, id, path);
+  const podSpec = renderPodSpec(props, path);
   const daemonSet: DaemonSet & KubeObject = prune({
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
     metadata: objectMeta(identity.name, identity.namespace, podLabels, identity.annotations),
     spec: {
       selector: { matchLabels: selector },
-      updateStrategy: props.updateStrategy === undefined ? undefined : assertPlainObject(props.updateStrategy, `${path}.updateStrategy`) as DaemonSetUpdateStrategy,
-      minReadySeconds: optionalInteger(props.minReadySeconds, `${path}.minReadySeconds`),
-      revisionHistoryLimit: optionalInteger(props.revisionHistoryLimit, `${path}.revisionHistoryLimit`),
-      template: { metadata: { labels: podLabels }, spec },
+      updateStrategy: props.updateStrategy,
+      minReadySeconds: props.minReadySeconds,
+      revisionHistoryLimit: props.revisionHistoryLimit,
+      template: { metadata: { labels: podLabels }, spec: podSpec },
     },
   });
   return applyOverrides({ objects: [daemonSet], primary: 0 }, props.overrides, `${path}.overrides`);

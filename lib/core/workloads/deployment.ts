@@ -1,13 +1,14 @@
 import type { Deployment, DeploymentStrategy } from 'kubernetes-types/apps/v1';
 import { DEFAULTS } from '../defaults';
-import { SandboxedWorkloadProps, workloadIdentity } from './pod';
+import { SandboxedWorkloadProps, WORKLOAD_PROPS, workloadIdentity } from './pod';
 import { KubeObject, Manifests, prune } from '../objects/manifest';
 import { objectMeta } from '../objects/metadata';
 import { applyOverrides } from '../objects/overrides';
-import { buildSandboxedPodSpec } from '../pod/pod-spec';
+import { renderPodSpec } from '../pod/pod-spec';
 import { checkK8sField } from '../validation/k8s-types';
 import { plainProps } from '../validation/plain-data';
-import { assertInteger, assertPlainObject, optionalInteger } from '../validation/validate';
+import { PropTable, Validator, checkProps, propNames } from '../validation/props';
+import { assertInteger } from '../validation/validate';
 
 /** Props of a sandboxed Deployment. */
 export interface SandboxedDeploymentProps extends SandboxedWorkloadProps {
@@ -23,8 +24,28 @@ export interface SandboxedDeploymentProps extends SandboxedWorkloadProps {
   readonly progressDeadlineSeconds?: number;
 }
 
+/** How each Deployment-specific prop is checked: by its Kubernetes type, replicas ≥ 0 and the seconds ≥ 0 too. @internal */
+export const DEPLOYMENT_ONLY_PROPS = {
+  replicas: spec('replicas'),
+  strategy: spec('strategy'),
+  minReadySeconds: spec('minReadySeconds'),
+  revisionHistoryLimit: spec('revisionHistoryLimit'),
+  progressDeadlineSeconds: spec('progressDeadlineSeconds'),
+} satisfies PropTable<Omit<SandboxedDeploymentProps, keyof SandboxedWorkloadProps>>;
+
+/** How each prop of a sandboxed Deployment is checked. @internal */
+export const DEPLOYMENT_PROPS = { ...WORKLOAD_PROPS, ...DEPLOYMENT_ONLY_PROPS } satisfies PropTable<SandboxedDeploymentProps>;
+
 /** Deployment-specific prop names. */
-export const DEPLOYMENT_PROP_KEYS = ['replicas', 'strategy', 'minReadySeconds', 'revisionHistoryLimit', 'progressDeadlineSeconds'] as const;
+export const DEPLOYMENT_PROP_KEYS: readonly string[] = propNames(DEPLOYMENT_ONLY_PROPS);
+
+/** A DeploymentSpec field: its Kubernetes type, then (a number) a whole number ≥ 0. */
+function spec(field: string): Validator {
+  return (v, p) => {
+    checkK8sField('AppsV1DeploymentSpec', field, v, p);
+    if (typeof v === 'number') assertInteger(v, p, 0);
+  };
+}
 
 /**
  * Builds a gVisor-sandboxed Deployment. The selector is
@@ -32,21 +53,26 @@ export const DEPLOYMENT_PROP_KEYS = ['replicas', 'strategy', 'minReadySeconds', 
  */
 export function renderSandboxedDeployment(propsIn: SandboxedDeploymentProps, id: string, path = 'props'): Manifests {
   const props = plainProps(propsIn, path);
-  const { identity, selector, podLabels } = workloadIdentity(props, id, path, DEPLOYMENT_PROP_KEYS);
-  for (const key of DEPLOYMENT_PROP_KEYS) checkK8sField('AppsV1DeploymentSpec', key, props[key], `${path}.${key}`);
-  const spec = buildSandboxedPodSpec(props, path);
+  checkProps(props, DEPLOYMENT_PROPS, path);
+  return buildSandboxedDeployment(props, id, path);
+}
+
+/** The Deployment of props already checked against `DEPLOYMENT_PROPS`. @internal */
+export function buildSandboxedDeployment(props: SandboxedDeploymentProps, id: string, path: string): Manifests {
+  const { identity, selector, podLabels } = workloadIdentity(props, id, path);
+  const podSpec = renderPodSpec(props, path);
   const deployment: Deployment & KubeObject = prune({
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: objectMeta(identity.name, identity.namespace, podLabels, identity.annotations),
     spec: {
-      replicas: props.replicas === undefined ? DEFAULTS.replicas : assertInteger(props.replicas, `${path}.replicas`, 0),
+      replicas: props.replicas ?? DEFAULTS.replicas,
       selector: { matchLabels: selector },
-      strategy: props.strategy === undefined ? undefined : assertPlainObject(props.strategy, `${path}.strategy`) as DeploymentStrategy,
-      minReadySeconds: optionalInteger(props.minReadySeconds, `${path}.minReadySeconds`),
-      revisionHistoryLimit: optionalInteger(props.revisionHistoryLimit, `${path}.revisionHistoryLimit`),
-      progressDeadlineSeconds: optionalInteger(props.progressDeadlineSeconds, `${path}.progressDeadlineSeconds`),
-      template: { metadata: { labels: podLabels }, spec },
+      strategy: props.strategy,
+      minReadySeconds: props.minReadySeconds,
+      revisionHistoryLimit: props.revisionHistoryLimit,
+      progressDeadlineSeconds: props.progressDeadlineSeconds,
+      template: { metadata: { labels: podLabels }, spec: podSpec },
     },
   });
   return applyOverrides({ objects: [deployment], primary: 0 }, props.overrides, `${path}.overrides`);

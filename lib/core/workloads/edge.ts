@@ -1,22 +1,44 @@
 import type { Container, ResourceRequirements, Toleration, TopologySpreadConstraint } from 'kubernetes-types/core/v1';
-import { DAEMON_SET_PROP_KEYS, SandboxedDaemonSetProps, renderSandboxedDaemonSet } from './daemon-set';
+import { DAEMON_SET_ONLY_PROPS, SandboxedDaemonSetProps, buildSandboxedDaemonSet } from './daemon-set';
 import { DEFAULTS, EDGE_DEFAULTS } from '../defaults';
-import { DEPLOYMENT_PROP_KEYS, SandboxedDeploymentProps, renderSandboxedDeployment } from './deployment';
-import { GvisorIacError, fieldPath } from '../errors';
-import { WORKLOAD_PROP_KEYS, workloadIdentity } from './pod';
+import { DEPLOYMENT_ONLY_PROPS, SandboxedDeploymentProps, buildSandboxedDeployment } from './deployment';
+import { GvisorIacError } from '../errors';
+import { WORKLOAD_PROPS, workloadIdentity } from './pod';
 import { Manifests, prune } from '../objects/manifest';
 import { HardeningOptions } from '../pod/pod-spec';
 import { GvisorRuntimeClassProps, RuntimeClassRef } from '../pod/runtime-class';
 import { validateToleration, validateTolerations } from '../pod/scheduling';
-import { emptyRecord, plainProps } from '../validation/plain-data';
-import {
-  assertArray, assertInteger, assertKnownKeys, assertLabelKey, assertLabels, assertOneOf, assertPlainObject,
-} from '../validation/validate';
+import { checkK8sValue } from '../validation/k8s-types';
+import { emptyRecord, isPlainRecord, plainProps } from '../validation/plain-data';
+import { PropTable, checkProps, optional } from '../validation/props';
+import { assertInteger, assertLabelKey, assertLabels, assertOneOf, assertPlainObject } from '../validation/validate';
 
-const DEPLOYMENT_ONLY = DEPLOYMENT_PROP_KEYS.filter((k) => k !== 'minReadySeconds' && k !== 'revisionHistoryLimit');
+/**
+ * How each prop of `EdgeSandbox` is checked: those of a workload, the edge
+ * ones, then those of a Deployment and of a DaemonSet (which of them apply
+ * depends on `workload`, checked in the render).
+ */
+const EDGE_PROPS = {
+  ...WORKLOAD_PROPS,
+  nodeSelector: (v: unknown, p: string) => {
+    WORKLOAD_PROPS.nodeSelector(v, p);
+    assertLabels(v, p);
+  },
+  workload: optional((v, p) => assertOneOf(v, ['Deployment', 'DaemonSet'] as const, p)),
+  edgeToleration: optional((v, p) => {
+    if (v === false) return;
+    validateToleration(v as Toleration, p);
+    checkK8sValue(v, '#CoreV1Toleration', p);
+  }),
+  tolerationSeconds: optional((v, p) => assertInteger(v, p, 0)),
+  siteLabel: optional((v, p) => (v === false ? v : assertLabelKey(v, p))),
+  ...DEPLOYMENT_ONLY_PROPS,
+  ...DAEMON_SET_ONLY_PROPS,
+} satisfies PropTable<EdgeSandboxProps>;
+
+/** Props that apply to one kind of workload only. */
+const DEPLOYMENT_ONLY = ['replicas', 'strategy', 'progressDeadlineSeconds'] as const;
 const DAEMON_SET_ONLY = ['updateStrategy'] as const;
-const EDGE_KEYS = ['workload', 'edgeToleration', 'tolerationSeconds', 'siteLabel'] as const;
-const KNOWN = [...WORKLOAD_PROP_KEYS, ...EDGE_KEYS, ...new Set([...DEPLOYMENT_PROP_KEYS, ...DAEMON_SET_PROP_KEYS])];
 
 /** The node conditions a flaky edge link produces (tainted NoExecute by the node lifecycle controller). */
 export const FLAKY_LINK_TAINTS: readonly string[] = ['node.kubernetes.io/unreachable', 'node.kubernetes.io/not-ready'];
@@ -79,10 +101,8 @@ export interface EdgeSandboxProps extends Omit<SandboxedDeploymentProps, 'nodeSe
  */
 export function renderEdgeSandbox(propsIn: EdgeSandboxProps, id: string, path = 'props'): Manifests {
   const props = plainProps(propsIn, path);
-  const o = assertPlainObject(props, path);
-  assertKnownKeys(o, KNOWN, path);
-  const workload = props.workload === undefined ? 'Deployment' : assertOneOf(props.workload, ['Deployment', 'DaemonSet'] as const, `${path}.workload`);
-  const daemon = workload === 'DaemonSet';
+  const o = checkProps(props, EDGE_PROPS, path);
+  const daemon = props.workload === 'DaemonSet';
   for (const key of daemon ? [...DEPLOYMENT_ONLY, 'siteLabel', 'tolerationSeconds'] : DAEMON_SET_ONLY) {
     if (o[key] !== undefined) {
       const why = key === 'tolerationSeconds'
@@ -93,30 +113,32 @@ export function renderEdgeSandbox(propsIn: EdgeSandboxProps, id: string, path = 
   }
   const { workload: _w, edgeToleration: _e, tolerationSeconds: _t, siteLabel: _s, ...rest } = props;
 
-  const hardening = props.hardening === undefined ? emptyRecord<HardeningOptions>() : assertPlainObject(props.hardening, `${path}.hardening`) as HardeningOptions;
-  const nodeSelector = assertLabels(props.nodeSelector, `${path}.nodeSelector`) ?? { ...EDGE_DEFAULTS.nodeSelector };
+  const hardening = props.hardening ?? emptyRecord<HardeningOptions>();
+  const nodeSelector = props.nodeSelector ?? { ...EDGE_DEFAULTS.nodeSelector };
   checkRuntimeClassSelector(props.runtimeClass, nodeSelector, path);
   const tolerations = edgeTolerations(props, daemon, path);
   const edgeProps = Object.assign(emptyRecord(), {
     ...rest,
-    containers: withPullPolicy(props.containers, `${path}.containers`),
-    initContainers: withPullPolicy(props.initContainers, `${path}.initContainers`),
+    containers: withPullPolicy(props.containers),
+    initContainers: withPullPolicy(props.initContainers),
     nodeSelector,
     tolerations,
     hardening: { ...hardening, defaultResources: hardening.defaultResources ?? (EDGE_DEFAULTS.containerResources as ResourceRequirements) },
   });
-  if (daemon) return renderSandboxedDaemonSet(edgeProps as SandboxedDaemonSetProps, id, path);
-  const spread = props.topologySpreadConstraints ?? siteSpread(edgeProps as SandboxedDeploymentProps, props.siteLabel, id, path);
-  return renderSandboxedDeployment({ ...edgeProps, topologySpreadConstraints: spread } as SandboxedDeploymentProps, id, path);
+  const spread = daemon ? undefined : props.topologySpreadConstraints ?? siteSpread(edgeProps as SandboxedDeploymentProps, props.siteLabel, id, path);
+  // Checked above: the workload builds from these without checking them again (plainProps only copies them to
+  // null-prototype objects, so that what the edge added reads own fields only, as the checked props do).
+  const built = plainProps(spread ? { ...edgeProps, topologySpreadConstraints: spread } : edgeProps, path);
+  return daemon
+    ? buildSandboxedDaemonSet(built as SandboxedDaemonSetProps, id, path)
+    : buildSandboxedDeployment(built as SandboxedDeploymentProps, id, path);
 }
 
 /** The edge taint toleration, the flaky-link tolerations, then the user's (which win on the same key and effect). */
 function edgeTolerations(props: EdgeSandboxProps, daemon: boolean, path: string): Toleration[] {
   const own = validateTolerations(props.tolerations, `${path}.tolerations`) ?? [];
-  const seconds = props.tolerationSeconds === undefined ? EDGE_DEFAULTS.tolerationSeconds : assertInteger(props.tolerationSeconds, `${path}.tolerationSeconds`, 0);
-  const edge = props.edgeToleration === false
-    ? []
-    : [validateToleration((props.edgeToleration ?? EDGE_DEFAULTS.edgeToleration) as Toleration, `${path}.edgeToleration`)];
+  const seconds = props.tolerationSeconds ?? EDGE_DEFAULTS.tolerationSeconds;
+  const edge = props.edgeToleration === false ? [] : [(props.edgeToleration ?? EDGE_DEFAULTS.edgeToleration) as Toleration];
   const flaky = FLAKY_LINK_TAINTS.map((key): Toleration => prune({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: daemon ? undefined : seconds }));
   const ours = [...edge, ...flaky];
   return [...ours.filter((t) => !own.some((u) => u.key === t.key && u.effect === t.effect)), ...own];
@@ -126,25 +148,18 @@ function edgeTolerations(props: EdgeSandboxProps, daemon: boolean, path: string)
 function siteSpread(
   props: SandboxedDeploymentProps, site: string | false | undefined, id: string, path: string,
 ): TopologySpreadConstraint[] | undefined {
-  const siteLabel = site === false ? undefined : assertLabelKey(site ?? EDGE_DEFAULTS.siteLabel, `${path}.siteLabel`);
-  const replicas = props.replicas === undefined ? DEFAULTS.replicas : assertInteger(props.replicas, `${path}.replicas`, 0);
+  const siteLabel = site === false ? undefined : site ?? EDGE_DEFAULTS.siteLabel;
+  const replicas = props.replicas ?? DEFAULTS.replicas;
   if (siteLabel === undefined || replicas <= 1) return undefined;
-  const { selector } = workloadIdentity(props, id, path, DEPLOYMENT_PROP_KEYS);
+  const { selector } = workloadIdentity(props, id, path);
   return [{ maxSkew: 1, topologyKey: siteLabel, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector } }];
 }
 
-/** Sets `imagePullPolicy: IfNotPresent` on containers that set none; checks the ones that do. */
-function withPullPolicy(list: Container[] | undefined, path: string): Container[] | undefined {
+/** Sets `imagePullPolicy: IfNotPresent` on containers that set none (the containers are checked already). */
+function withPullPolicy(list: Container[] | undefined): Container[] | undefined {
   if (list === undefined) return undefined;
-  return assertArray<Container>(list, path).map((c, i) => {
-    const p = fieldPath(path, i);
-    assertPlainObject(c, p);
-    if (c.imagePullPolicy !== undefined) {
-      assertOneOf(c.imagePullPolicy, ['Always', 'IfNotPresent', 'Never'] as const, `${p}.imagePullPolicy`);
-      return c;
-    }
-    return { ...c, imagePullPolicy: EDGE_DEFAULTS.imagePullPolicy };
-  });
+  // A hole or non-object entry passes through: the pod spec render refuses it, naming it.
+  return list.map((c) => (!isPlainRecord(c) || c.imagePullPolicy !== undefined ? c : { ...c, imagePullPolicy: EDGE_DEFAULTS.imagePullPolicy }));
 }
 
 /** RuntimeClass admission rejects a pod whose nodeSelector contradicts the class's scheduling.nodeSelector. */

@@ -1,13 +1,14 @@
 import type { Job } from 'kubernetes-types/batch/v1';
 import { DEFAULTS } from '../defaults';
-import { SandboxedWorkloadProps, workloadIdentity } from './pod';
+import { SandboxedWorkloadProps, WORKLOAD_PROPS, workloadIdentity } from './pod';
 import { KubeObject, Manifests, prune } from '../objects/manifest';
 import { objectMeta } from '../objects/metadata';
 import { applyOverrides } from '../objects/overrides';
-import { buildSandboxedPodSpec } from '../pod/pod-spec';
+import { renderPodSpec } from '../pod/pod-spec';
 import { checkK8sField } from '../validation/k8s-types';
 import { plainProps } from '../validation/plain-data';
-import { assertOneOf, optionalInteger } from '../validation/validate';
+import { PropTable, Validator, checkProps, optional, propNames } from '../validation/props';
+import { assertInteger, assertOneOf } from '../validation/validate';
 
 /** Props of a sandboxed Job. */
 export interface SandboxedJobProps extends SandboxedWorkloadProps {
@@ -25,27 +26,47 @@ export interface SandboxedJobProps extends SandboxedWorkloadProps {
   readonly restartPolicy?: 'Never' | 'OnFailure';
 }
 
+/** How each Job-specific prop is checked: by its Kubernetes type and the bounds a sandboxed Job keeps. @internal */
+export const JOB_ONLY_PROPS = {
+  backoffLimit: spec('backoffLimit', 0),
+  activeDeadlineSeconds: spec('activeDeadlineSeconds', 1),
+  ttlSecondsAfterFinished: spec('ttlSecondsAfterFinished', 0),
+  completions: spec('completions', 1),
+  parallelism: spec('parallelism', 0),
+  restartPolicy: optional((v, p) => assertOneOf(v, ['Never', 'OnFailure'] as const, p)),
+} satisfies PropTable<Omit<SandboxedJobProps, keyof SandboxedWorkloadProps>>;
+
+/** How each prop of a sandboxed Job is checked. @internal */
+export const JOB_PROPS = { ...WORKLOAD_PROPS, ...JOB_ONLY_PROPS } satisfies PropTable<SandboxedJobProps>;
+
 /** Job-specific prop names. */
-export const JOB_PROP_KEYS = ['backoffLimit', 'activeDeadlineSeconds', 'ttlSecondsAfterFinished', 'completions', 'parallelism', 'restartPolicy'] as const;
+export const JOB_PROP_KEYS: readonly string[] = propNames(JOB_ONLY_PROPS);
+
+/** A JobSpec field: its Kubernetes type, then (a number) a whole number ≥ `min`. */
+function spec(field: string, min: number): Validator {
+  return (v, p) => {
+    checkK8sField('BatchV1JobSpec', field, v, p);
+    if (typeof v === 'number') assertInteger(v, p, min);
+  };
+}
 
 /** Builds a gVisor-sandboxed Job (`restartPolicy: Never`, bounded retries and run time, cleaned up after it ends). */
 export function renderSandboxedJob(propsIn: SandboxedJobProps, id: string, path = 'props'): Manifests {
   const props = plainProps(propsIn, path);
-  const { identity, podLabels } = workloadIdentity(props, id, path, JOB_PROP_KEYS);
-  for (const key of JOB_PROP_KEYS) if (key !== 'restartPolicy') checkK8sField('BatchV1JobSpec', key, props[key], `${path}.${key}`);
-  const restartPolicy = props.restartPolicy === undefined ? DEFAULTS.jobRestartPolicy : assertOneOf(props.restartPolicy, ['Never', 'OnFailure'] as const, `${path}.restartPolicy`);
-  const spec = buildSandboxedPodSpec(props, path, { restartPolicy });
+  checkProps(props, JOB_PROPS, path);
+  const { identity, podLabels } = workloadIdentity(props, id, path);
+  const podSpec = renderPodSpec(props, path, { restartPolicy: props.restartPolicy ?? DEFAULTS.jobRestartPolicy });
   const job: Job & KubeObject = prune({
     apiVersion: 'batch/v1',
     kind: 'Job',
     metadata: objectMeta(identity.name, identity.namespace, podLabels, identity.annotations),
     spec: {
-      backoffLimit: optionalInteger(props.backoffLimit, `${path}.backoffLimit`) ?? DEFAULTS.backoffLimit,
-      activeDeadlineSeconds: optionalInteger(props.activeDeadlineSeconds, `${path}.activeDeadlineSeconds`, 1) ?? DEFAULTS.activeDeadlineSeconds,
-      ttlSecondsAfterFinished: optionalInteger(props.ttlSecondsAfterFinished, `${path}.ttlSecondsAfterFinished`) ?? DEFAULTS.ttlSecondsAfterFinished,
-      completions: optionalInteger(props.completions, `${path}.completions`, 1),
-      parallelism: optionalInteger(props.parallelism, `${path}.parallelism`),
-      template: { metadata: { labels: podLabels }, spec },
+      backoffLimit: props.backoffLimit ?? DEFAULTS.backoffLimit,
+      activeDeadlineSeconds: props.activeDeadlineSeconds ?? DEFAULTS.activeDeadlineSeconds,
+      ttlSecondsAfterFinished: props.ttlSecondsAfterFinished ?? DEFAULTS.ttlSecondsAfterFinished,
+      completions: props.completions,
+      parallelism: props.parallelism,
+      template: { metadata: { labels: podLabels }, spec: podSpec },
     },
   });
   return applyOverrides({ objects: [job], primary: 0 }, props.overrides, `${path}.overrides`);

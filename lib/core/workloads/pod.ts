@@ -1,11 +1,12 @@
 import type { Pod } from 'kubernetes-types/core/v1';
 import { NAME_LABEL } from '../defaults';
 import { KubeObject, Manifests } from '../objects/manifest';
-import { ObjectIdentityProps, objectMeta, resolveIdentity } from '../objects/metadata';
+import { IDENTITY_PROPS, ObjectIdentityProps, objectMeta, resolveIdentity } from '../objects/metadata';
 import { ManifestOverride, applyOverrides } from '../objects/overrides';
-import { POD_SPEC_PROP_KEYS, SandboxedPodSpecProps, buildSandboxedPodSpec } from '../pod/pod-spec';
+import { POD_SPEC_PROPS, SandboxedPodSpecProps, renderPodSpec } from '../pod/pod-spec';
 import { ownValue, plainProps } from '../validation/plain-data';
-import { assertKnownKeys, assertOneOf, assertPlainObject } from '../validation/validate';
+import { PropTable, checkProps, optional, propNames } from '../validation/props';
+import { assertArray, assertOneOf } from '../validation/validate';
 
 /** Props shared by every sandboxed workload: identity, pod spec, overrides. */
 export interface SandboxedWorkloadProps extends ObjectIdentityProps, SandboxedPodSpecProps {
@@ -19,12 +20,24 @@ export interface SandboxedPodProps extends SandboxedWorkloadProps {
   readonly restartPolicy?: 'Always' | 'OnFailure' | 'Never';
 }
 
-/** Keys every workload accepts. */
-export const WORKLOAD_PROP_KEYS = ['name', 'namespace', 'labels', 'annotations', 'overrides', ...POD_SPEC_PROP_KEYS] as const;
+/** How each prop every workload accepts is checked; a workload's own table spreads this one. @internal */
+export const WORKLOAD_PROPS = {
+  ...IDENTITY_PROPS,
+  overrides: optional((v, p) => assertArray(v, p)),
+  ...POD_SPEC_PROPS,
+} satisfies PropTable<SandboxedWorkloadProps>;
 
-/** Validates props and identity common to all workloads; returns the identity and pod labels. */
-export function workloadIdentity(props: SandboxedWorkloadProps, id: string, path: string, extraKeys: readonly string[]) {
-  assertKnownKeys(assertPlainObject(props, path), [...WORKLOAD_PROP_KEYS, ...extraKeys], path);
+/** Keys every workload accepts. */
+export const WORKLOAD_PROP_KEYS: readonly string[] = propNames(WORKLOAD_PROPS);
+
+/** How each prop of a sandboxed Pod is checked. */
+const POD_PROPS = {
+  ...WORKLOAD_PROPS,
+  restartPolicy: optional((v, p) => assertOneOf(v, ['Always', 'OnFailure', 'Never'] as const, p)),
+} satisfies PropTable<SandboxedPodProps>;
+
+/** The identity, selector and pod labels of workload props already checked against their table. */
+export function workloadIdentity(props: SandboxedWorkloadProps, id: string, path: string) {
   const identity = resolveIdentity(props, id, path);
   const selector = { [NAME_LABEL]: (ownValue(identity.labels, NAME_LABEL) as string | undefined) ?? identity.name };
   const podLabels = { ...identity.labels, ...selector };
@@ -34,9 +47,10 @@ export function workloadIdentity(props: SandboxedWorkloadProps, id: string, path
 /** Builds a gVisor-sandboxed Pod. `id` names it when `props.name` is absent. */
 export function renderSandboxedPod(propsIn: SandboxedPodProps, id: string, path = 'props'): Manifests {
   const props = plainProps(propsIn, path);
-  const { identity, podLabels } = workloadIdentity(props, id, path, ['restartPolicy']);
-  const restartPolicy = props.restartPolicy === undefined ? undefined : assertOneOf(props.restartPolicy, ['Always', 'OnFailure', 'Never'] as const, `${path}.restartPolicy`);
-  const spec = buildSandboxedPodSpec(props, path, restartPolicy ? { restartPolicy } : {});
+  checkProps(props, POD_PROPS, path);
+  const { identity, podLabels } = workloadIdentity(props, id, path);
+  const restartPolicy = props.restartPolicy;
+  const spec = renderPodSpec(props, path, restartPolicy ? { restartPolicy } : {});
   const pod: Pod & KubeObject = {
     apiVersion: 'v1',
     kind: 'Pod',

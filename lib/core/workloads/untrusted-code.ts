@@ -2,16 +2,19 @@ import type { ConfigMap, Container, EnvVar, ResourceRequirements, Toleration, Vo
 import { UNTRUSTED_CODE_DEFAULTS } from '../defaults';
 import { GvisorIacError, fieldPath } from '../errors';
 import { renderSandboxedJob } from './job';
-import { EgressNetworkProps, SandboxEgress, isolatingNetworkPolicy, resolveEgressNetwork } from '../network/egress';
+import { EGRESS_NETWORK_PROPS, EgressNetworkProps, SandboxEgress, isolatingNetworkPolicy, resolveEgress } from '../network/egress';
 import { KubeObject, Manifests, prune } from '../objects/manifest';
-import { ObjectIdentityProps, objectMeta, resolveIdentity } from '../objects/metadata';
+import { IDENTITY_PROPS, ObjectIdentityProps, objectMeta, resolveIdentity } from '../objects/metadata';
 import { ManifestOverride, applyOverrides } from '../objects/overrides';
 import { assertImage, resolveResources, resourceKind } from '../pod/container';
+import { runtimeClassName } from '../pod/pod-spec';
 import { RuntimeClassRef } from '../pod/runtime-class';
+import { validateTolerations } from '../pod/scheduling';
 import { checkK8sField } from '../validation/k8s-types';
 import { emptyRecord, ownValue, plainProps } from '../validation/plain-data';
+import { PropTable, checkProps, optional, resolveProps } from '../validation/props';
 import { parseQuantity } from '../validation/quantity';
-import { assertArray, assertKnownKeys, assertPlainObject, assertString, optionalInteger } from '../validation/validate';
+import { assertArray, assertLabels, assertPlainObject, assertString, optionalInteger } from '../validation/validate';
 
 /** The most a ConfigMap may hold (the API server's limit, 1 MiB). */
 export const CONFIG_MAP_MAX_BYTES = 1024 * 1024;
@@ -75,10 +78,50 @@ export interface UntrustedCodeSandboxProps extends ObjectIdentityProps, EgressNe
   readonly overrides?: ManifestOverride[];
 }
 
-const KNOWN = [
-  'name', 'namespace', 'labels', 'annotations', 'image', 'command', 'args', 'env', 'workingDir', 'runtimeClass', 'activeDeadlineSeconds',
-  'ttlSecondsAfterFinished', 'resources', 'egress', 'dns', 'internetExcept', 'code', 'codeMountPath', 'tmpSizeLimit', 'nodeSelector', 'tolerations', 'overrides',
-] as const;
+/** A list of strings (possibly empty ones: an empty argument is meaningful). */
+const strings = optional((v, p) => assertArray<unknown>(v, p).map((s, i) => stringValue(s, fieldPath(p, i))));
+
+/** A JobSpec field: its Kubernetes type, then a whole number ≥ `min`, or `fallback` when absent. */
+const jobSeconds = (field: string, min: number, fallback: number) => (v: unknown, p: string): number => {
+  checkK8sField('BatchV1JobSpec', field, v, p);
+  return optionalInteger(v, p, min) ?? fallback;
+};
+
+/**
+ * How each prop of `UntrustedCodeSandbox` is checked and resolved (what
+ * needs two props, e.g. /tmp within the ephemeral-storage limit, comes after).
+ */
+const UNTRUSTED_CODE_PROPS = {
+  ...IDENTITY_PROPS,
+  image: (v: unknown, p: string) => assertImage(v, p),
+  command: strings,
+  args: strings,
+  env: (v: unknown, p: string) => checkEnv(v, p),
+  workingDir: optional((v, p) => assertString(v, p, 'an absolute path')),
+  runtimeClass: (v: unknown, p: string) => {
+    runtimeClassName(v as RuntimeClassRef | string | undefined, p);
+    return v as RuntimeClassRef | string | undefined;
+  },
+  activeDeadlineSeconds: jobSeconds('activeDeadlineSeconds', 1, UNTRUSTED_CODE_DEFAULTS.activeDeadlineSeconds),
+  ttlSecondsAfterFinished: jobSeconds('ttlSecondsAfterFinished', 0, UNTRUSTED_CODE_DEFAULTS.ttlSecondsAfterFinished),
+  resources: (v: unknown, p: string) => guaranteedResources(v, p),
+  egress: (v: unknown, p: string) => {
+    const egress = (v ?? UNTRUSTED_CODE_DEFAULTS.egress) as SandboxEgress;
+    resolveEgress(egress, p, UNTRUSTED_CODE_DEFAULTS.egress);
+    return egress;
+  },
+  ...EGRESS_NETWORK_PROPS,
+  code: (v: unknown, p: string) => checkCode(v, p),
+  codeMountPath: (v: unknown, p: string) => checkMountPath(v, p),
+  tmpSizeLimit: (v: unknown, p: string) => {
+    const sizeLimit = v === undefined ? UNTRUSTED_CODE_DEFAULTS.tmpSizeLimit : assertString(v, p, 'a quantity such as "64Mi"');
+    parseQuantity(sizeLimit, p, 'storage');
+    return sizeLimit;
+  },
+  nodeSelector: (v: unknown, p: string) => assertLabels(v, p),
+  tolerations: (v: unknown, p: string) => validateTolerations(v, p),
+  overrides: optional((v, p) => assertArray<ManifestOverride>(v, p)),
+} satisfies PropTable<UntrustedCodeSandboxProps>;
 
 /** The labels that select exactly one run's pods (and every object of the run). */
 export function untrustedRunSelector(name: string): Record<string, string> {
@@ -94,22 +137,14 @@ export function untrustedRunSelector(name: string): Record<string, string> {
  */
 export function renderUntrustedCodeSandbox(propsIn: UntrustedCodeSandboxProps, id: string, path = 'props'): Manifests {
   const props = plainProps(propsIn, path);
-  assertKnownKeys(assertPlainObject(props, path), KNOWN, path);
+  const r = resolveProps(props, UNTRUSTED_CODE_PROPS, path);
   const identity = resolveIdentity(props, id, path);
   if (ownValue(props.labels, UNTRUSTED_CODE_DEFAULTS.runLabel) !== undefined) {
     throw new GvisorIacError('RESERVED_NAME', `${path}.labels["${UNTRUSTED_CODE_DEFAULTS.runLabel}"]`, ownValue(props.labels, UNTRUSTED_CODE_DEFAULTS.runLabel), 'is set by UntrustedCodeSandbox to the run name (it scopes the NetworkPolicy to this run)', 'remove it; set `name` to name the run');
   }
   const name = identity.name;
-  const image = assertImage(props.image, `${path}.image`);
-  const resources = guaranteedResources(props.resources, `${path}.resources`);
-  const tmpSizeLimit = checkTmp(props.tmpSizeLimit, `${path}.tmpSizeLimit`, resources);
-  const code = checkCode(props.code, `${path}.code`);
-  const codeMountPath = checkMountPath(props.codeMountPath, `${path}.codeMountPath`);
-  const env = checkEnv(props.env, `${path}.env`);
-  for (const key of ['activeDeadlineSeconds', 'ttlSecondsAfterFinished'] as const) checkK8sField('BatchV1JobSpec', key, props[key], `${path}.${key}`);
-  const activeDeadlineSeconds = optionalInteger(props.activeDeadlineSeconds, `${path}.activeDeadlineSeconds`, 1) ?? UNTRUSTED_CODE_DEFAULTS.activeDeadlineSeconds;
-  const ttlSecondsAfterFinished = optionalInteger(props.ttlSecondsAfterFinished, `${path}.ttlSecondsAfterFinished`) ?? UNTRUSTED_CODE_DEFAULTS.ttlSecondsAfterFinished;
-  const strings = (v: unknown, field: string) => (v === undefined ? undefined : assertArray<unknown>(v, `${path}.${field}`).map((s, i) => stringValue(s, fieldPath(`${path}.${field}`, i))));
+  const { image, resources, code, codeMountPath, env, activeDeadlineSeconds, ttlSecondsAfterFinished } = r;
+  const tmpSizeLimit = checkTmp(r.tmpSizeLimit, `${path}.tmpSizeLimit`, resources);
 
   const selector = untrustedRunSelector(name);
   const labels = { ...identity.labels, 'app.kubernetes.io/component': UNTRUSTED_CODE_DEFAULTS.component, ...props.labels, ...selector };
@@ -117,9 +152,9 @@ export function renderUntrustedCodeSandbox(propsIn: UntrustedCodeSandboxProps, i
   const container: Container = prune({
     name: UNTRUSTED_CODE_DEFAULTS.containerName,
     image,
-    command: strings(props.command, 'command'),
-    args: strings(props.args, 'args'),
-    workingDir: props.workingDir === undefined ? undefined : assertString(props.workingDir, `${path}.workingDir`, 'an absolute path'),
+    command: r.command,
+    args: r.args,
+    workingDir: r.workingDir,
     env,
     resources,
     volumeMounts: code ? [{ name: CODE_VOLUME, mountPath: codeMountPath, readOnly: true }] : undefined,
@@ -135,16 +170,16 @@ export function renderUntrustedCodeSandbox(propsIn: UntrustedCodeSandboxProps, i
     annotations: identity.annotations,
     containers: [container],
     volumes,
-    runtimeClass: props.runtimeClass,
-    nodeSelector: props.nodeSelector,
-    tolerations: props.tolerations,
+    runtimeClass: r.runtimeClass,
+    nodeSelector: r.nodeSelector,
+    tolerations: r.tolerations,
     hardening: { writableTmp: { sizeLimit: tmpSizeLimit } },
     backoffLimit: UNTRUSTED_CODE_DEFAULTS.backoffLimit,
     activeDeadlineSeconds,
     ttlSecondsAfterFinished,
     restartPolicy: UNTRUSTED_CODE_DEFAULTS.restartPolicy,
   }, id, path).objects[0]!;
-  const networkPolicy = isolatingNetworkPolicy({ name, namespace: identity.namespace, labels, podSelector: selector, egress: props.egress ?? UNTRUSTED_CODE_DEFAULTS.egress, network: resolveEgressNetwork(props, path) }, `${path}.egress`);
+  const networkPolicy = isolatingNetworkPolicy({ name, namespace: identity.namespace, labels, podSelector: selector, egress: r.egress, network: { ...r.dns, internetExcept: r.internetExcept } }, `${path}.egress`);
 
   const objects: KubeObject[] = [];
   if (code) {
@@ -159,13 +194,18 @@ export function renderUntrustedCodeSandbox(propsIn: UntrustedCodeSandboxProps, i
   }
   objects.push(networkPolicy);
   objects.push(job);
-  return applyOverrides({ objects, primary: objects.length - 1 }, props.overrides, `${path}.overrides`);
+  return applyOverrides({ objects, primary: objects.length - 1 }, r.overrides, `${path}.overrides`);
 }
 
+/** `requests` and `limits` only (no `claims`: untrusted code claims no device); their quantities are checked by resolveResources. */
+const RESOURCES_PROPS = {
+  requests: () => undefined,
+  limits: () => undefined,
+} satisfies PropTable<Pick<ResourceRequirements, 'requests' | 'limits'>>;
+
 /** Limits over the defaults, requests equal to limits (Guaranteed QoS); every quantity > 0. */
-function guaranteedResources(value: ResourceRequirements | undefined, path: string): ResourceRequirements {
-  const given = value === undefined ? emptyRecord() : assertPlainObject(value, path);
-  assertKnownKeys(given, ['requests', 'limits'], path);
+function guaranteedResources(value: unknown, path: string): ResourceRequirements {
+  const given = value === undefined ? emptyRecord() : checkProps(value, RESOURCES_PROPS, path);
   const checked = resolveResources(given as ResourceRequirements, path, {});
   const limits: Record<string, string> = { ...UNTRUSTED_CODE_DEFAULTS.limits, ...(ownValue(checked, 'limits') as Record<string, string> | undefined) };
   for (const [key, q] of Object.entries(limits)) {
@@ -182,8 +222,8 @@ function guaranteedResources(value: ResourceRequirements | undefined, path: stri
   return { requests: { ...limits }, limits };
 }
 
-function checkTmp(value: unknown, path: string, resources: ResourceRequirements): string {
-  const sizeLimit = value === undefined ? UNTRUSTED_CODE_DEFAULTS.tmpSizeLimit : assertString(value, path, 'a quantity such as "64Mi"');
+/** The checked /tmp size, within the ephemeral-storage limit. */
+function checkTmp(sizeLimit: string, path: string, resources: ResourceRequirements): string {
   const size = parseQuantity(sizeLimit, path, 'storage');
   const storage = (resources.limits as Record<string, string>)['ephemeral-storage']!;
   if (size > parseQuantity(storage, '', 'storage')) {
@@ -226,6 +266,12 @@ function checkMountPath(value: unknown, path: string): string {
   return p;
 }
 
+/** A plain variable: `name` and `value` only (`valueFrom` is refused before, naming why). */
+const ENV_VAR_PROPS = {
+  name: (v: unknown, p: string) => assertString(v, p, 'a variable name'),
+  value: optional(stringValue),
+} satisfies PropTable<Omit<EnvVar, 'valueFrom'>>;
+
 function checkEnv(value: unknown, path: string): EnvVar[] | undefined {
   if (value === undefined) return undefined;
   return assertArray<EnvVar>(value, path).map((e, i) => {
@@ -234,9 +280,8 @@ function checkEnv(value: unknown, path: string): EnvVar[] | undefined {
     if (o.valueFrom !== undefined) {
       throw new GvisorIacError('SANDBOX_ESCAPE', `${p}.valueFrom`, o.valueFrom, 'hands a Secret, ConfigMap or pod field to untrusted code', 'pass the value itself in `value`, or the file in `code`');
     }
-    assertKnownKeys(o, ['name', 'value'], p);
-    assertString(o.name, `${p}.name`, 'a variable name');
-    return prune({ name: o.name as string, value: o.value === undefined ? undefined : stringValue(o.value, `${p}.value`) });
+    const checked = resolveProps(o, ENV_VAR_PROPS, p);
+    return prune({ name: checked.name, value: checked.value });
   });
 }
 

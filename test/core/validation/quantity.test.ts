@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { GvisorIacError, formatCpu, formatMemory, parseQuantity } from '../../lib/core';
+import { GvisorIacError, formatCpu, formatMemory, parseQuantity } from '../../../lib/core';
 
 describe('parseQuantity', () => {
   test.each([

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { ApplyIndex, KubeObject, applyOrder, applyRank, dependencies, isClusterScoped, renderMultiTenantSandbox, sortForApply } from '../../lib/core';
+import { ApplyIndex, KubeObject, applyOrder, applyRank, dependencies, isClusterScoped, renderMultiTenantSandbox, sortForApply } from '../../../lib/core';
 
 const obj = (kind: string, name: string, namespace?: string, extra: Record<string, unknown> = {}): KubeObject => ({
   apiVersion: 'v1', kind, metadata: namespace === undefined ? { name } : { name, namespace }, ...extra,

@@ -1,6 +1,6 @@
-import { renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod } from '../../lib/core';
-import { assertRestrictedAndSandboxed } from '../helpers/pod-security';
-import { assertAllSchemaValid } from '../helpers/schema';
+import { renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod } from '../../../lib/core';
+import { assertRestrictedAndSandboxed } from '../../helpers/pod-security';
+import { assertAllSchemaValid } from '../../helpers/schema';
 
 const containers = [{ name: 'app', image: 'app:1' }];
 

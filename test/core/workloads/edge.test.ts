@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import {
   EDGE_DEFAULTS, EdgeSandboxProps, edgeRuntimeClassProps, renderEdgeSandbox, renderRuntimeClass, renderSandboxedDaemonSet,
-} from '../../lib/core';
-import { caught, expectRefused } from '../helpers/errors';
-import { HARDENED_CONTAINER_SECURITY_CONTEXT, HARDENED_POD } from '../helpers/hardened';
-import { assertRestrictedAndSandboxed } from '../helpers/pod-security';
-import { assertAllSchemaValid } from '../helpers/schema';
+} from '../../../lib/core';
+import { caught, expectRefused } from '../../helpers/errors';
+import { HARDENED_CONTAINER_SECURITY_CONTEXT, HARDENED_POD } from '../../helpers/hardened';
+import { assertRestrictedAndSandboxed } from '../../helpers/pod-security';
+import { assertAllSchemaValid } from '../../helpers/schema';
 
 type Any = Record<string, any>;
 const APP = { name: 'app', image: 'edge-app:1.0' };

@@ -1,6 +1,6 @@
-import { DEFAULTS, SandboxedPodProps, renderSandboxedPod } from '../../lib/core';
-import { restrictedViolations } from '../helpers/pod-security';
-import { assertSchemaValid } from '../helpers/schema';
+import { DEFAULTS, SandboxedPodProps, renderSandboxedPod } from '../../../lib/core';
+import { restrictedViolations } from '../../helpers/pod-security';
+import { assertSchemaValid } from '../../helpers/schema';
 
 const app = { name: 'app', image: 'registry.example.com/app:1.0' };
 const pod = (props: Partial<SandboxedPodProps> = {}) => {

@@ -1,14 +1,7 @@
-import { GvisorIacError, GvisorIacErrorCode, renderMultiTenantSandbox } from '../../lib';
+import { GvisorIacError, GvisorIacErrorCode, renderMultiTenantSandbox } from '../../../lib';
+import { refusal } from '../../helpers/refusal';
 
-const attempt = (props: unknown): GvisorIacError => {
-  try {
-    renderMultiTenantSandbox(props as never, 'tenants');
-  } catch (e) {
-    if (e instanceof GvisorIacError) return e;
-    throw new Error(`not a GvisorIacError: ${String(e)}`);
-  }
-  throw new Error('did not throw');
-};
+const attempt = (props: unknown): GvisorIacError => refusal(() => renderMultiTenantSandbox(props as never, 'tenants'));
 const t = (tenant: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ ...extra, tenants: [{ name: 'tenant-a', ...tenant }] });
 
 describe('invalid props fail before anything is emitted, naming field, value and fix', () => {

@@ -1,4 +1,4 @@
-import { GvisorIacError, assertKnownKeys } from '../../lib/core';
+import { GvisorIacError, assertKnownKeys } from '../../../lib/core';
 
 const known = ['containers', 'replicas', 'runtimeClass', 'automountServiceAccountToken', 'terminationGracePeriodSeconds'];
 const fixOf = (key: string) => {

@@ -1,6 +1,7 @@
-import { MultiTenantSandboxProps, TENANT_ADMIN_RULES, egressRules, TenantProps, renderMultiTenantSandbox } from '../../lib';
-import { runtimeClassRef } from '../../lib/core';
-import { assertAllSchemaValid } from '../helpers/schema';
+import {
+  MultiTenantSandboxProps, TENANT_ADMIN_RULES, egressRules, TenantProps, renderMultiTenantSandbox, runtimeClassRef,
+} from '../../../lib/core';
+import { assertAllSchemaValid } from '../../helpers/schema';
 
 type Any = Record<string, any>;
 

@@ -2,13 +2,13 @@ import fc from 'fast-check';
 import {
   CONFIG_MAP_MAX_BYTES, GvisorIacError, UNTRUSTED_CODE_DEFAULTS, UntrustedCodeSandboxProps, renderUntrustedCodeSandbox, runtimeClassRef,
   untrustedRunSelector,
-} from '../../lib/core';
-import { egressArb, forbiddenDestinationArb, isIpv4MappedRefusal, portArb } from '../helpers/egress-arbitraries';
-import { caught, expectRefused } from '../helpers/errors';
-import { HARDENED_CONTAINER_SECURITY_CONTEXT, HARDENED_POD } from '../helpers/hardened';
-import { egressAllowed, ingressAllowed, podRefOf } from '../helpers/network-policy';
-import { assertRestrictedAndSandboxed } from '../helpers/pod-security';
-import { assertAllSchemaValid } from '../helpers/schema';
+} from '../../../lib/core';
+import { egressArb, forbiddenDestinationArb, isIpv4MappedRefusal, portArb } from '../../helpers/egress-arbitraries';
+import { caught, expectRefused } from '../../helpers/errors';
+import { HARDENED_CONTAINER_SECURITY_CONTEXT, HARDENED_POD } from '../../helpers/hardened';
+import { egressAllowed, ingressAllowed, podRefOf } from '../../helpers/network-policy';
+import { assertRestrictedAndSandboxed } from '../../helpers/pod-security';
+import { assertAllSchemaValid } from '../../helpers/schema';
 
 type Any = Record<string, any>;
 const render = (props: Partial<UntrustedCodeSandboxProps> = {}, id = 'run-1') =>

@@ -1,6 +1,5 @@
 import fc from 'fast-check';
-import { GvisorIacError } from '../../lib';
-import { networkContains, networksOverlap, formatIp, parseCidr } from '../../lib/core';
+import { GvisorIacError, networkContains, networksOverlap, formatIp, parseCidr } from '../../../lib/core';
 
 const formatAddress = (address: bigint, family: 4 | 6): string => formatIp(family, address);
 

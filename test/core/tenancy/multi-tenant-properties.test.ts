@@ -1,8 +1,9 @@
 import fc from 'fast-check';
-import { NEVER_REACHABLE_CIDRS, TenantProps, renderMultiTenantSandbox, renderSandboxedPod } from '../../lib';
-import { networkContains, formatIp, parseCidr } from '../../lib/core';
-import { admit } from '../helpers/admission';
-import { assertAllSchemaValid } from '../helpers/schema';
+import {
+  NEVER_REACHABLE_CIDRS, TenantProps, networkContains, formatIp, parseCidr, renderMultiTenantSandbox, renderSandboxedPod,
+} from '../../../lib/core';
+import { admit } from '../../helpers/admission';
+import { assertAllSchemaValid } from '../../helpers/schema';
 
 type Any = Record<string, any>;
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { formatIp, networkContains, parseCidr, parseIp } from '../../lib/core';
-import { expectRefused } from '../helpers/errors';
-import { addressBits } from '../helpers/network-policy';
+import { formatIp, networkContains, parseCidr, parseIp } from '../../../lib/core';
+import { expectRefused } from '../../helpers/errors';
+import { addressBits } from '../../helpers/network-policy';
 
 describe('parseIp / formatIp', () => {
   test.each([

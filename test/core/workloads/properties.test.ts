@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { GvisorIacError, renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod } from '../../lib/core';
-import { assertRestrictedAndSandboxed } from '../helpers/pod-security';
-import { assertAllSchemaValid } from '../helpers/schema';
+import { GvisorIacError, renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod } from '../../../lib/core';
+import { assertRestrictedAndSandboxed } from '../../helpers/pod-security';
+import { assertAllSchemaValid } from '../../helpers/schema';
 
 const dnsLabel = fc.stringMatching(/^[a-z]([-a-z0-9]{0,20}[a-z0-9])?$/);
 const cpu = fc.integer({ min: 1, max: 4000 }).map((m) => `${m}m`);

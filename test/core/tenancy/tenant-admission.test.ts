@@ -1,10 +1,9 @@
 import { parse } from '@bufbuild/cel';
 import {
-  KubeObject, renderEdgeSandbox, renderMultiTenantSandbox, renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod,
-  renderUntrustedCodeSandbox,
-} from '../../lib';
-import { buildSandboxedPodSpec, renderSandboxedDaemonSet } from '../../lib/core';
-import { AdmissionRequest, admit } from '../helpers/admission';
+  KubeObject, buildSandboxedPodSpec, renderEdgeSandbox, renderMultiTenantSandbox, renderSandboxedDaemonSet, renderSandboxedDeployment,
+  renderSandboxedJob, renderSandboxedPod, renderUntrustedCodeSandbox,
+} from '../../../lib/core';
+import { AdmissionRequest, admit } from '../../helpers/admission';
 
 type Any = Record<string, any>;
 

@@ -1,5 +1,5 @@
-import { GvisorIacError, renderRuntimeClass, runtimeClassRef } from '../../lib/core';
-import { assertSchemaValid } from '../helpers/schema';
+import { GvisorIacError, renderRuntimeClass, runtimeClassRef } from '../../../lib/core';
+import { assertSchemaValid } from '../../helpers/schema';
 
 describe('renderRuntimeClass', () => {
   test('defaults: name gvisor, handler runsc, overhead 100m/160Mi, no scheduling', () => {

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import {
   CLUSTER_DNS_EGRESS_RULE, GvisorIacError, NEVER_REACHABLE_CIDRS, NON_PUBLIC_CIDRS, SandboxEgress, egressRules, sandboxNetworkPolicy,
-} from '../../lib/core';
-import { egressArb, forbiddenDestinationArb, isIpv4MappedRefusal, portArb } from '../helpers/egress-arbitraries';
-import { expectRefused } from '../helpers/errors';
-import { Destination, egressAllowed, inCidr, ingressAllowed } from '../helpers/network-policy';
-import { assertSchemaValid } from '../helpers/schema';
+} from '../../../lib/core';
+import { egressArb, forbiddenDestinationArb, isIpv4MappedRefusal, portArb } from '../../helpers/egress-arbitraries';
+import { expectRefused } from '../../helpers/errors';
+import { Destination, egressAllowed, inCidr, ingressAllowed } from '../../helpers/network-policy';
+import { assertSchemaValid } from '../../helpers/schema';
 
 const DNS_RULE = {
   to: [{

@@ -1,0 +1,79 @@
+import { checkK8sField } from './k8s-types';
+import { ownValue } from './plain-data';
+import { assertKnownKeys, assertPlainObject } from './validate';
+
+/**
+ * Checks one prop given at `path` (called with `undefined` when the prop is
+ * absent, so a required prop can say so). Throws `GvisorIacError`.
+ */
+export type Validator = (value: unknown, path: string) => unknown;
+
+/**
+ * The props a construct accepts, one validator per prop of `T`: the table's
+ * keys are the known keys (unknown-key errors and "did you mean" come from
+ * them) and its values check each prop. Declare a table with
+ * `{ ... } satisfies PropTable<Props>`, so that a prop added to the
+ * interface without a validator, or a validator for no prop, does not compile.
+ */
+export type PropTable<T> = { readonly [K in keyof Required<T>]: Validator };
+
+/** A validator that skips an absent (`undefined`) prop. */
+export function optional<R>(check: (value: unknown, path: string) => R): (value: unknown, path: string) => R | undefined {
+  return (value, path) => (value === undefined ? undefined : check(value, path));
+}
+
+/** What each validator of a table returned: the props as checked (and resolved, for validators that resolve). */
+export type Resolved<Table> = { -readonly [K in keyof Table]: Table[K] extends (...args: never[]) => infer R ? R : never };
+
+/**
+ * {@link checkProps}, returning what each validator returned, by prop: for
+ * tables whose validators resolve a prop (defaults, normalised forms) as
+ * they check it, so that nothing is checked twice.
+ */
+export function resolveProps<Table extends object>(value: unknown, table: Table, path: string): Resolved<Table> {
+  const o = assertPlainObject(value, path);
+  const names = propNames(table);
+  assertKnownKeys(o, names, path);
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const key of names) out[key] = (ownValue(table, key) as Validator)(ownValue(o, key), path ? `${path}.${key}` : key);
+  return out as Resolved<Table>;
+}
+
+const NAMES = new WeakMap<object, readonly string[]>();
+
+/** The prop names of a table (computed once per table), in declaration order. */
+export function propNames(table: object): readonly string[] {
+  let names = NAMES.get(table);
+  if (!names) NAMES.set(table, (names = Object.keys(table)));
+  return names;
+}
+
+/**
+ * Checks props against their table: a plain object, known keys only (an
+ * unknown one is refused with the closest known name), then each prop's
+ * validator, in the table's order. Reads own properties only. Returns the
+ * props as a record.
+ */
+export function checkProps(value: unknown, table: object, path: string, noun: 'field' | 'option' = 'field'): Record<string, unknown> {
+  const o = assertPlainObject(value, path);
+  const names = propNames(table);
+  assertKnownKeys(o, names, path, noun);
+  checkPropValues(o, table, path);
+  return o;
+}
+
+/**
+ * Runs each validator of `table` on its prop of `o` (own properties only),
+ * in the table's order, without the unknown-key check: for props that carry
+ * other keys too (the pod spec props inside a workload's).
+ */
+export function checkPropValues(o: Record<string, unknown>, table: object, path: string): void {
+  for (const key of propNames(table)) (ownValue(table, key) as Validator)(ownValue(o, key), path ? `${path}.${key}` : key);
+}
+
+/** Validators that check each of `fields` against its type in Kubernetes type `typeName` (the generated schema). */
+export function k8sFields<K extends string>(typeName: string, fields: readonly K[]): { readonly [F in K]: Validator } {
+  const out = {} as Record<K, Validator>;
+  for (const f of fields) out[f] = (value, path) => checkK8sField(typeName, f, value, path);
+  return out;
+}
