@@ -3,7 +3,7 @@
 // refuses every pod-bearing kind that leaves the sandbox — while admitting
 // the library's own objects. Each refusal names the field.
 import {
-  applyServerSide, create, describeCluster, freshNamespaces, kubectl, kubectlJson, kubectlOk, serviceAccountReady, waitFor,
+  applyServerSide, create, deleteClusterScopedOf, describeCluster, freshNamespaces, kubectl, kubectlJson, kubectlOk, serviceAccountReady, waitFor,
 } from './helpers/cluster';
 import { SPEC_PATH, WORKLOAD_KINDS, WorkloadKind, libraryWorkload, podSpec } from './helpers/workloads';
 import { renderMultiTenantSandbox, renderRuntimeClass } from '../../lib/core';
@@ -96,6 +96,7 @@ describeCluster('admission in tenant namespaces (ValidatingAdmissionPolicy + Pod
 
   afterAll(() => {
     kubectl(['delete', 'namespace', '--ignore-not-found', '--wait=false', TENANT_NS, OTHER_NS, POLICY_ONLY_NS]);
+    deleteClusterScopedOf([...sandbox.objects, { apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name: OTHER_CLASS } }]);
   });
 
   test.each([POLICY, SERVICE_POLICY])('%s: accepted, type-checked, no warnings', async (name) => {
@@ -226,7 +227,8 @@ describeCluster('admission in tenant namespaces (ValidatingAdmissionPolicy + Pod
 
     test('an Ingress with a controller snippet annotation is refused', () => {
       const r = create({
-        apiVersion: 'networking.k8s.io/v1', kind: 'Ingress',
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'Ingress',
         metadata: { name: 'snippet', namespace: TENANT_NS, annotations: { 'nginx.ingress.kubernetes.io/server-snippet': 'location / { proxy_pass http://169.254.169.254; }' } },
         spec: { rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'plain', port: { number: 80 } } } }] } }] },
       }, { dryRun: true });
@@ -235,7 +237,9 @@ describeCluster('admission in tenant namespaces (ValidatingAdmissionPolicy + Pod
 
     test('a PersistentVolumeClaim that names a PersistentVolume is refused', () => {
       const r = create({
-        apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'pick', namespace: TENANT_NS },
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: { name: 'pick', namespace: TENANT_NS },
         spec: { volumeName: 'someone-elses', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
       }, { dryRun: true });
       expect(stderrOf(r)).toEqual({ refused: true, stderr: expect.stringContaining('must not name a PersistentVolume') });
