@@ -3,7 +3,7 @@
 // refuses every pod-bearing kind that leaves the sandbox — while admitting
 // the library's own objects. Each refusal names the field.
 import {
-  applyServerSide, create, describeCluster, freshNamespaces, kubectl, kubectlJson, kubectlOk, serviceAccountReady, waitFor,
+  applyServerSide, create, deleteClusterScopedOf, describeCluster, freshNamespaces, kubectl, kubectlJson, kubectlOk, serviceAccountReady, waitFor,
 } from './helpers/cluster';
 import { SPEC_PATH, WORKLOAD_KINDS, WorkloadKind, libraryWorkload, podSpec } from './helpers/workloads';
 import { renderMultiTenantSandbox, renderRuntimeClass } from '../../lib/core';
@@ -96,6 +96,7 @@ describeCluster('admission in tenant namespaces (ValidatingAdmissionPolicy + Pod
 
   afterAll(() => {
     kubectl(['delete', 'namespace', '--ignore-not-found', '--wait=false', TENANT_NS, OTHER_NS, POLICY_ONLY_NS]);
+    deleteClusterScopedOf([...sandbox.objects, { apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name: OTHER_CLASS } }]);
   });
 
   test.each([POLICY, SERVICE_POLICY])('%s: accepted, type-checked, no warnings', async (name) => {

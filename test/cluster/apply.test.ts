@@ -3,7 +3,7 @@
 // validation) in ONE pass, in the order synth emits it, and applying it a
 // second time changes nothing.
 import { constructFamilies, exampleObjects } from './helpers/charts';
-import { FIELD_MANAGER, applyServerSide, asInput, describeCluster, freshNamespaces, kubectl, kubectlOk, objectId } from './helpers/cluster';
+import { FIELD_MANAGER, applyServerSide, asInput, deleteClusterScopedOf, describeCluster, freshNamespaces, kubectl, kubectlOk, objectId } from './helpers/cluster';
 
 const PREFIX = 'ap-';
 
@@ -26,12 +26,14 @@ describeCluster('kubectl apply --server-side of everything the library emits', (
   const cases = [{ family: 'examples/cdk8s (npm run synth)', objects: exampleObjects() }, ...constructFamilies(PREFIX)];
 
   afterAll(() => {
-    // Namespaced leftovers in "default" (the example's pods and jobs), then the namespaces.
+    // Namespaced leftovers in "default" (the example's pods and jobs), then the namespaces and cluster-scoped objects.
     for (const { objects } of cases) {
       const loose = inDefaultNamespace(objects);
       if (loose.length) kubectl(['delete', '--ignore-not-found', '--wait=false', '-f', '-'], { input: asInput(loose) });
       const ns = namespacesOf(objects);
       if (ns.length) kubectl(['delete', 'namespace', '--ignore-not-found', '--wait=false', ...ns]);
+      // And what lives outside namespaces: `pulumi up` of the same example comes next on this cluster.
+      deleteClusterScopedOf(objects);
     }
   });
 

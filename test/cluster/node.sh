@@ -18,9 +18,9 @@
 # Environment:
 #   GVISOR_IAC_POD_SUBNET   pod addresses (default 10.88.0.0/16; local only: no masquerading)
 #   GVISOR_IAC_KUBELET_PORT kubelet port on the node IP (default 10250)
-#   GVISOR_IAC_KUBE_ROUTER  1: where kube-network-policies cannot run, run
-#                           kube-router's policy controller instead (default 0:
-#                           opt-in until the network suite has passed with it)
+#   GVISOR_IAC_KUBE_ROUTER  1 (default): where kube-network-policies cannot run,
+#                           run kube-router's policy controller instead; 0: run
+#                           no enforcer there (the enforcement checks then skip)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -363,8 +363,8 @@ up() {
   pid_alive kube-network-policies || fail "kube-network-policies exited; see $LOGS/kube-network-policies.log"
   # kube-network-policies sends new connections to an nfqueue from nftables
   # (the nft `queue` expression). Kernels built without CONFIG_NFT_QUEUE (this
-  # VM's) refuse its rules: then it enforces nothing, and (when
-  # GVISOR_IAC_KUBE_ROUTER=1) the node runs kube-router's iptables/ipset policy
+  # VM's) refuse its rules: then it enforces nothing, and (unless
+  # GVISOR_IAC_KUBE_ROUTER=0) the node runs kube-router's iptables/ipset policy
   # controller in its place.
   rm -f "$NODE/enforcer.unsupported" "$NODE/enforcer"
   local i nft_error=
@@ -380,12 +380,12 @@ up() {
     echo kube-network-policies >"$NODE/enforcer"
   else
     stop kube-network-policies
-    if [ "${GVISOR_IAC_KUBE_ROUTER:-0}" = 1 ] && say "$nft_error; falling back to kube-router (iptables + ipset)" &&
+    if [ "${GVISOR_IAC_KUBE_ROUTER:-1}" = 1 ] && say "$nft_error; falling back to kube-router (iptables + ipset)" &&
       start_kube_router; then
       echo kube-router >"$NODE/enforcer"
     else
-      [ "${GVISOR_IAC_KUBE_ROUTER:-0}" = 1 ] ||
-        KUBE_ROUTER_FAILED="the kube-router fallback is opt-in until proven on this VM (GVISOR_IAC_KUBE_ROUTER=1)"
+      [ "${GVISOR_IAC_KUBE_ROUTER:-1}" = 1 ] ||
+        KUBE_ROUTER_FAILED="the kube-router fallback is turned off (GVISOR_IAC_KUBE_ROUTER=0)"
       printf '%s; %s\n' "$nft_error" "$KUBE_ROUTER_FAILED" >"$NODE/enforcer.unsupported"
       say "WARNING: $(cat "$NODE/enforcer.unsupported") — NetworkPolicies are NOT enforced on this node"
     fi

@@ -4,7 +4,7 @@
 // smallest quota the library accepts admits exactly one default pod, the
 // quota just below it (which the library refuses to render) admits none.
 import { TEST_IMAGE } from './helpers/charts';
-import { applyServerSide, create, describeCluster, freshNamespaces, kubectl, kubectlJson, kubectlOk, serviceAccountReady, waitFor } from './helpers/cluster';
+import { applyServerSide, create, deleteClusterScopedOf, describeCluster, freshNamespaces, kubectl, kubectlJson, kubectlOk, serviceAccountReady, waitFor } from './helpers/cluster';
 import {
   DEFAULTS, GvisorIacError, KubeObject, parseQuantity, renderMultiTenantSandbox, renderRuntimeClass, renderSandboxedPod,
 } from '../../lib/core';
@@ -86,6 +86,7 @@ describeCluster('RuntimeClass overhead and overhead-aware quotas', () => {
 
   afterAll(() => {
     kubectl(['delete', 'namespace', '--ignore-not-found', '--wait=false', EXACT_NS, BELOW_NS, ROOMY_NS]);
+    deleteClusterScopedOf(tenantSandbox('exact', EXACT).objects);
   });
 
   test('the library\'s threshold: it accepts the exact quota and refuses one unit less, naming the numbers', () => {

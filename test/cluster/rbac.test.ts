@@ -4,7 +4,7 @@
 // (NetworkPolicies, ResourceQuotas, LimitRanges, its Namespace's labels,
 // Roles/RoleBindings), nor touch admission policies, RuntimeClasses or
 // another tenant's namespace.
-import { KubectlOptions, applyServerSide, create, describeCluster, freshNamespaces, kubectl, kubectlOk, serviceAccountReady } from './helpers/cluster';
+import { KubectlOptions, applyServerSide, create, deleteClusterScopedOf, describeCluster, freshNamespaces, kubectl, kubectlOk, serviceAccountReady } from './helpers/cluster';
 import { libraryWorkload } from './helpers/workloads';
 import { renderMultiTenantSandbox, renderRuntimeClass } from '../../lib/core';
 
@@ -84,6 +84,7 @@ describeCluster('RBAC of a tenant admin', () => {
 
   afterAll(() => {
     kubectl(['delete', 'namespace', '--ignore-not-found', '--wait=false', A, B]);
+    deleteClusterScopedOf(sandbox.objects);
   });
 
   describe.each(ADMINS)('as $who', ({ as }) => {

@@ -6,7 +6,7 @@
 import * as path from 'path';
 import * as k8s from '@pulumi/kubernetes';
 import { Stack } from '@pulumi/pulumi/automation';
-import { PulumiEnv, inlineStack, live, pulumiEnv, registerSkipAwait } from './harness';
+import { PulumiEnv, gone, inlineStack, live, pulumiEnv, registerSkipAwait } from './harness';
 import { GvisorRuntimeClass, enforceGvisor } from 'gvisor-iac/pulumi';
 
 const CLASS = 'gvisor-iac-enforce';
@@ -60,7 +60,8 @@ describe('enforceGvisor under pulumi up', () => {
       await stack.destroy();
       await stack.workspace.removeStack(name);
     }
-    expect([pod, deployment, chartDeployment, chartJob, chartConfigMap].filter((o) => live(env, o) !== undefined)).toEqual([]);
+    // A pod in gVisor may still be terminating when destroy returns: wait until none is left.
+    await gone(env, [pod, deployment, chartDeployment, chartJob, chartConfigMap]);
   }
 
   test('mode "inject": a foreign Pod, a Deployment and a Helm v4 Chart\'s Deployment and Job get the class; other objects are untouched', async () => {

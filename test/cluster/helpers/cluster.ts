@@ -164,6 +164,22 @@ export async function freshNamespaces(names: readonly string[]): Promise<void> {
   }, 120_000, 1000);
 }
 
+/** RuntimeClasses the node applies for every suite (node.sh: gvisor, gvisor-…): never deleted by a suite. */
+const isNodeRuntimeClass = (name: unknown) => name === 'gvisor' || (typeof name === 'string' && name.startsWith('gvisor-'));
+
+/**
+ * Deletes what a suite applied outside namespaces (admission policies and
+ * their bindings, RuntimeClasses other than the node's), so that later suites
+ * and `pulumi up` on the same cluster start clean. Namespaces are left to the
+ * suite (they take their contents with them).
+ */
+export function deleteClusterScopedOf(objects: readonly any[]): void {
+  const refs = objects
+    .filter((o) => !o.metadata?.namespace && o.kind !== 'Namespace' && !(o.kind === 'RuntimeClass' && isNodeRuntimeClass(o.metadata?.name)))
+    .map((o) => `${String(o.kind).toLowerCase()}.${String(o.apiVersion).includes('/') ? String(o.apiVersion).split('/')[0] : ''}/${o.metadata.name}`.replace('./', '/'));
+  if (refs.length) kubectl(['delete', '--ignore-not-found', '--wait=false', ...new Set(refs)]);
+}
+
 /** Deletes cluster-scoped objects (kind/name…) if present. */
 export function deleteClusterObjects(refs: readonly string[]): void {
   if (refs.length) kubectlOk(['delete', '--ignore-not-found', '--wait=false', ...refs]);
