@@ -117,7 +117,15 @@ interface Row {
 const rows: Row[] = [];
 
 function report(section: string, comparison: string, n: number, c: Comparison, subject: string, baseline: string, phase = 'total'): void {
-  const row: Row = { section, comparison, n, rounds: c.rounds, baselineMs: time(c, baseline, phase), subjectMs: time(c, subject, phase), ratio: ratio(c, subject, baseline, phase) };
+  const row: Row = {
+    section,
+    comparison,
+    n,
+    rounds: c.rounds,
+    baselineMs: time(c, baseline, phase),
+    subjectMs: time(c, subject, phase),
+    ratio: ratio(c, subject, baseline, phase),
+  };
   rows.push(row);
   console.log(`${section} ${n}: ${comparison}\n  ${baseline} ${row.baselineMs.toFixed(0)} ms, ${subject} ${row.subjectMs.toFixed(0)} ms (medians of ${c.rounds}); ratio ${fmtRatio(row.ratio)}`);
 }
@@ -141,7 +149,7 @@ async function main(): Promise<void> {
   for (const n of SECTIONS.has('cdk8s') ? SIZES : []) {
     const prebuilt = deployments(n);
     const c = await compare({
-      raw: () => {
+      'raw': () => {
         const { app, chart } = chartWithPrerequisites(false);
         prebuilt.forEach((o, i) => new ApiObject(chart, `o${i}`, o));
         app.synthYaml();
@@ -161,7 +169,7 @@ async function main(): Promise<void> {
     const tenants = tenantList(n);
     const objects = renderMultiTenantSandbox({ tenants }, 'tenants').objects;
     const c = await compare({
-      raw: () => {
+      'raw': () => {
         const { app, chart } = chartWithPrerequisites(false);
         objects.forEach((o, i) => new ApiObject(chart, `o${i}`, o));
         app.synthYaml();
@@ -186,12 +194,12 @@ async function main(): Promise<void> {
   for (const n of SECTIONS.has('pulumi') ? SIZES : []) {
     const prebuilt = deployments(n);
     const c = await compare({
-      raw: () => pulumiProgram(() => {
+      'raw': () => pulumiProgram(() => {
         const all: pulumi.Resource[] = [new k8s.core.v1.Namespace('ns', namespaceObject as any), new k8s.node.v1.RuntimeClass('rc', runtimeClassObject as any)];
         prebuilt.forEach((o, i) => all.push(new k8s.apps.v1.Deployment(`web-${i}`, o as any)));
         return all;
       }),
-      wrapped: () => pulumiProgram(() => {
+      'wrapped': () => pulumiProgram(() => {
         const rc = new k8s.node.v1.RuntimeClass('rc', runtimeClassObject as any);
         const all: pulumi.Resource[] = [new k8s.core.v1.Namespace('ns', namespaceObject as any), rc];
         prebuilt.forEach((o, i) => {
@@ -221,7 +229,7 @@ async function main(): Promise<void> {
       'deep copy': () => {
         for (const o of prebuilt) structuredClone(o);
       },
-      render: () => {
+      'render': () => {
         for (let i = 0; i < n; i++) renderSandboxedDeployment(props(i), `web-${i}`);
       },
     }, rounds(n, 15, 9), 3);
@@ -236,7 +244,7 @@ async function main(): Promise<void> {
     for (const n of SIZES) {
       const p = processes.get(2 * n)!;
       try {
-        const c = await compare({ 'parse only': p.parse, check: p.check }, rounds(n, 5, 5), 1);
+        const c = await compare({ 'parse only': p.parse, 'check': p.check }, rounds(n, 5, 5), 1);
         report('check', CHECK, n, c, 'check', 'parse only');
       } finally {
         p.dispose();
