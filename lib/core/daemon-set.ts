@@ -1,6 +1,7 @@
 import type { DaemonSet, DaemonSetUpdateStrategy } from 'kubernetes-types/apps/v1';
+import { pruneBuilt } from './built';
 import { checkK8sField } from './k8s-types';
-import { KubeObject, Manifests, prune } from './manifest';
+import { KubeObject, Manifests } from './manifest';
 import { objectMeta } from './metadata';
 import { applyOverrides } from './overrides';
 import { plainProps } from './plain-data';
@@ -30,7 +31,7 @@ export function renderSandboxedDaemonSet(propsIn: SandboxedDaemonSetProps, id: s
   const { identity, selector, podLabels } = workloadIdentity(props, id, path, DAEMON_SET_PROP_KEYS);
   for (const key of DAEMON_SET_PROP_KEYS) checkK8sField('AppsV1DaemonSetSpec', key, props[key], `${path}.${key}`);
   const spec = buildSandboxedPodSpec(props, path);
-  const daemonSet: DaemonSet & KubeObject = prune({
+  const daemonSet: DaemonSet & KubeObject = pruneBuilt({
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
     metadata: objectMeta(identity.name, identity.namespace, podLabels, identity.annotations),

@@ -1,7 +1,8 @@
 import type { Deployment, DeploymentStrategy } from 'kubernetes-types/apps/v1';
+import { pruneBuilt } from './built';
 import { DEFAULTS } from './defaults';
 import { checkK8sField } from './k8s-types';
-import { KubeObject, Manifests, prune } from './manifest';
+import { KubeObject, Manifests } from './manifest';
 import { objectMeta } from './metadata';
 import { applyOverrides } from './overrides';
 import { plainProps } from './plain-data';
@@ -35,7 +36,7 @@ export function renderSandboxedDeployment(propsIn: SandboxedDeploymentProps, id:
   const { identity, selector, podLabels } = workloadIdentity(props, id, path, DEPLOYMENT_PROP_KEYS);
   for (const key of DEPLOYMENT_PROP_KEYS) checkK8sField('AppsV1DeploymentSpec', key, props[key], `${path}.${key}`);
   const spec = buildSandboxedPodSpec(props, path);
-  const deployment: Deployment & KubeObject = prune({
+  const deployment: Deployment & KubeObject = pruneBuilt({
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: objectMeta(identity.name, identity.namespace, podLabels, identity.annotations),

@@ -1,7 +1,8 @@
 import type { Job } from 'kubernetes-types/batch/v1';
+import { pruneBuilt } from './built';
 import { DEFAULTS } from './defaults';
 import { checkK8sField } from './k8s-types';
-import { KubeObject, Manifests, prune } from './manifest';
+import { KubeObject, Manifests } from './manifest';
 import { objectMeta } from './metadata';
 import { applyOverrides } from './overrides';
 import { plainProps } from './plain-data';
@@ -35,7 +36,7 @@ export function renderSandboxedJob(propsIn: SandboxedJobProps, id: string, path 
   for (const key of JOB_PROP_KEYS) if (key !== 'restartPolicy') checkK8sField('BatchV1JobSpec', key, props[key], `${path}.${key}`);
   const restartPolicy = props.restartPolicy === undefined ? 'Never' : assertOneOf(props.restartPolicy, ['Never', 'OnFailure'] as const, `${path}.restartPolicy`);
   const spec = buildSandboxedPodSpec(props, path, { restartPolicy });
-  const job: Job & KubeObject = prune({
+  const job: Job & KubeObject = pruneBuilt({
     apiVersion: 'batch/v1',
     kind: 'Job',
     metadata: objectMeta(identity.name, identity.namespace, podLabels, identity.annotations),
