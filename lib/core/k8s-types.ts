@@ -202,9 +202,17 @@ function compile(type: K8sFieldType): Checker {
   }
 }
 
+interface CompiledObject {
+  readonly names: readonly string[];
+  readonly known: ReadonlySet<string>;
+  readonly required: readonly string[];
+  readonly fields: ReadonlyMap<string, Checker>;
+  readonly label: string;
+}
+
 /** The check of an object type: compiled on first use (an unknown type name throws then, as `k8sType` does). */
 function compileObject(typeName: string): Checker {
-  let compiled: { names: readonly string[]; known: ReadonlySet<string>; required: readonly string[]; fields: ReadonlyMap<string, Checker>; label: string } | undefined;
+  let compiled: CompiledObject | undefined;
   return (value, path) => {
     if (!compiled) {
       const def = k8sType(typeName);
