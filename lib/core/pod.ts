@@ -22,19 +22,26 @@ export interface SandboxedPodProps extends SandboxedWorkloadProps {
 /** Keys every workload accepts. */
 export const WORKLOAD_PROP_KEYS = ['name', 'namespace', 'labels', 'annotations', 'overrides', ...POD_SPEC_PROP_KEYS] as const;
 
+/** The known keys of a workload with `extraKeys`, built once per list of extra keys (the constructs pass constants). */
+const KNOWN_KEYS = new WeakMap<readonly string[], readonly string[]>();
+
 /** Validates props and identity common to all workloads; returns the identity and pod labels. */
 export function workloadIdentity(props: SandboxedWorkloadProps, id: string, path: string, extraKeys: readonly string[]) {
-  assertKnownKeys(assertPlainObject(props, path), [...WORKLOAD_PROP_KEYS, ...extraKeys], path);
+  let known = KNOWN_KEYS.get(extraKeys);
+  if (!known) KNOWN_KEYS.set(extraKeys, (known = [...WORKLOAD_PROP_KEYS, ...extraKeys]));
+  assertKnownKeys(assertPlainObject(props, path), known, path);
   const identity = resolveIdentity(props, id, path);
   const selector = { [NAME_LABEL]: (ownValue(identity.labels, NAME_LABEL) as string | undefined) ?? identity.name };
   const podLabels = { ...identity.labels, ...selector };
   return { identity, selector, podLabels };
 }
 
+const POD_PROP_KEYS = ['restartPolicy'] as const;
+
 /** Builds a gVisor-sandboxed Pod. `id` names it when `props.name` is absent. */
 export function renderSandboxedPod(propsIn: SandboxedPodProps, id: string, path = 'props'): Manifests {
   const props = plainProps(propsIn, path);
-  const { identity, podLabels } = workloadIdentity(props, id, path, ['restartPolicy']);
+  const { identity, podLabels } = workloadIdentity(props, id, path, POD_PROP_KEYS);
   const restartPolicy = props.restartPolicy === undefined ? undefined : assertOneOf(props.restartPolicy, ['Always', 'OnFailure', 'Never'] as const, `${path}.restartPolicy`);
   const spec = buildSandboxedPodSpec(props, path, restartPolicy ? { restartPolicy } : {});
   const pod: Pod & KubeObject = {
