@@ -238,7 +238,7 @@ async function main(): Promise<void> {
         }
         return all;
       }),
-    }, rounds(n, 7, 5), 1);
+    }, rounds(n, 7, 3), 1);
     for (const [phase, comparison, baseline] of pulumiComparisons) report('pulumi', comparison, n, c, 'gvisor-iac', baseline, phase);
   }
   for (const [, comparison] of pulumiComparisons) growth('pulumi', comparison);
