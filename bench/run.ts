@@ -1,58 +1,53 @@
 /*
  * Benchmarks, reported as ratios against baselines run in the same process
- * (absolute times on shared machines are noise). `npm run bench`.
- * Each size runs baseline and subject alternately; medians are compared.
+ * (absolute times on a shared machine are noise). `npm run bench`;
+ * `BENCH=cdk8s,pulumi` picks sections, `BENCH_ROUNDS=9` overrides the rounds.
+ * See bench/harness.ts for how the rounds are interleaved and summarised:
+ * warm-up runs, sides alternating round by round, a full GC before each
+ * timed run, the median of the per-round ratios with their min–max.
  *
- * 1. cdk8s synth of N SandboxedDeployments (N = 1,000 and 4,000) vs. N plain
- *    ApiObjects carrying the same manifests, both in a chart that also holds
- *    a Namespace and a RuntimeClass the workloads name, as a real app has;
- *    plus the growth from 1,000 to 4,000 of each and their quotient
- *    (linear synthesis: subject growth ≤ 1.15 × raw growth).
- * 2. cdk8s synth of a MultiTenantSandbox of N tenants vs. plain ApiObjects
- *    carrying its finished objects.
- * 3. Pulumi registration under the SDK's mocks of N SandboxedDeployment
- *    components vs. N plain @pulumi/kubernetes Deployments of the same
- *    manifests (each side with the same Namespace and RuntimeClass).
- * 4. core render of N Deployments vs. deep-copying equivalent manifests.
- * 5. `gvisor-iac check` over 10,000 objects as a whole process vs. a process
- *    that only parses the same YAML (bench/check-process.ts; target ≤ 1.5x).
+ * Every section runs at 1,000 and 4,000 and reports the growth from 1,000
+ * to 4,000 of both sides; the growth quotient (ours' growth / raw's growth)
+ * is the 4,000 ratio over the 1,000 ratio (target ≤ 1.15: linear).
+ *
+ * 1. cdk8s: synth of N SandboxedDeployments vs. N plain ApiObjects carrying
+ *    the same manifests, both in a chart that also holds a Namespace and a
+ *    RuntimeClass the workloads name, as a real app has (target ≤ 1.15×);
+ *    and vs. the like-for-like chart: each ApiObject inside a plain
+ *    Construct (a construct is a node of its own) and ordered after the
+ *    Namespace and RuntimeClass (what gvisor-iac's apply order adds).
+ * 2. tenants: cdk8s synth of an N-tenant MultiTenantSandbox vs. plain
+ *    ApiObjects carrying its finished objects (target ≤ 1.15× at 1,000).
+ * 3. pulumi: under the SDK's mocks, N SandboxedDeployment components vs.
+ *    N plain @pulumi/kubernetes Deployments of the same manifests (target
+ *    ≤ 1.15×), and vs. the like-for-like program: each Deployment inside a
+ *    plain ComponentResource with the same dependsOn. Timed twice: the
+ *    constructors, and until the mock engine has every registration.
+ * 4. core: render of N sandboxed Deployments vs. deep-copying the finished
+ *    manifests (what a render does beyond building the output).
+ * 5. check: `gvisor-iac check` over the objects of N workloads (a Deployment
+ *    and a Service each) as a whole process vs. a process that only parses
+ *    the same YAML (bench/check-process.ts; target ≤ 1.5×).
  */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { ApiObject, App, Chart } from 'cdk8s';
-import { checkProcessBench } from './check-process';
+import { Construct } from 'constructs';
+import { checkProcesses } from './check-process';
+import { Comparison, Spread, collectsGarbage, compare, cpuMs, ratio, time } from './harness';
 import { GvisorRuntimeClass, MultiTenantSandbox, SandboxedDeployment } from '../lib/cdk8s';
 import { KubeObject, TenantProps, renderMultiTenantSandbox, renderRuntimeClass, renderSandboxedDeployment } from '../lib/core';
 import * as gp from '../lib/pulumi';
 
-interface Timing { baselineMs: number; subjectMs: number; ratio: number }
+// Internal to the SDK: resolves once every outstanding RPC to the (mock) engine has completed.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { waitForRPCs } = require('@pulumi/pulumi/runtime/settings') as { waitForRPCs: () => Promise<void> };
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-/** Runs baseline and subject alternately (after one warm-up each), `rounds` times, and returns the medians. */
-async function compare(rounds: number, baseline: () => unknown, subject: () => unknown, warmUp = true): Promise<Timing> {
-  if (warmUp) {
-    await baseline();
-    await subject();
-  }
-  const b: number[] = [];
-  const s: number[] = [];
-  for (let i = 0; i < rounds; i++) {
-    let t = process.hrtime.bigint();
-    await baseline();
-    b.push(Number(process.hrtime.bigint() - t) / 1e6);
-    t = process.hrtime.bigint();
-    await subject();
-    s.push(Number(process.hrtime.bigint() - t) / 1e6);
-  }
-  const baselineMs = median(b);
-  const subjectMs = median(s);
-  return { baselineMs, subjectMs, ratio: subjectMs / baselineMs };
-}
-
+const SIZES = [1000, 4000] as const;
 const NAMESPACE = 'apps';
 const props = (i: number) => ({
   namespace: NAMESPACE,
@@ -83,132 +78,221 @@ function chartWithPrerequisites(gvisorConstruct: boolean): { app: App; chart: Ch
   return { app, chart };
 }
 
-async function settlePulumi(resources: pulumi.Resource[]): Promise<void> {
-  await Promise.all(resources.map((r) => new Promise((resolve) => r.urn.apply(resolve))));
-}
-
 function freshMocks(): void {
   void pulumi.runtime.setMocks({ newResource: async (args) => ({ id: `${args.name}-id`, state: args.inputs }), call: (args) => args.inputs }, 'bench', 'bench', false);
 }
 
-/** `BENCH=cdk8s,pulumi,core` (or a subset: `BENCH=pulumi`) picks the sections to run. */
+/** A Pulumi program under fresh mocks: `construct` is the CPU time of the constructors, `cpu` (the harness's) lasts until the mock engine has every registration. */
+async function pulumiProgram(build: () => pulumi.Resource[]): Promise<{ construct: number }> {
+  freshMocks();
+  const t = cpuMs();
+  const all = build();
+  const construct = cpuMs() - t;
+  await Promise.all(all.map((r) => new Promise((resolve) => r.urn.apply(resolve))));
+  await waitForRPCs();
+  return { construct };
+}
+
+/** The like-for-like baseline of a Pulumi component: one plain ComponentResource around the same Deployment, with the same options. */
+class WrappedDeployment extends pulumi.ComponentResource {
+  public readonly resource: k8s.apps.v1.Deployment;
+  public constructor(name: string, obj: KubeObject, dependsOn: pulumi.Resource[]) {
+    super('bench:index:WrappedDeployment', name, {}, {});
+    this.resource = new k8s.apps.v1.Deployment(`${name}-deployment-${NAMESPACE}-${name}`, obj as any, { parent: this, dependsOn });
+    this.registerOutputs({});
+  }
+}
+
+/** `BENCH=cdk8s,tenants,pulumi,core,check` (or a subset) picks the sections to run. */
 const SECTIONS = new Set((process.env.BENCH ?? 'cdk8s,tenants,pulumi,core,check').split(','));
+/** Rounds per size (interleaved); `BENCH_ROUNDS` overrides every section's. */
+const rounds = (n: number, small: number, large: number) => Number(process.env.BENCH_ROUNDS ?? (n > 1000 ? large : small));
+
+const fmtRatio = (r: Spread) => `${r.median.toFixed(2)}× (${r.min.toFixed(2)}–${r.max.toFixed(2)})`;
+
+interface Row {
+  section: string;
+  comparison: string;
+  n: number;
+  rounds: number;
+  baselineMs: number;
+  subjectMs: number;
+  ratio: Spread;
+}
+const rows: Row[] = [];
+
+function report(section: string, comparison: string, n: number, c: Comparison, subject: string, baseline: string, phase = 'cpu'): void {
+  const row: Row = {
+    section,
+    comparison,
+    n,
+    rounds: c.rounds,
+    baselineMs: time(c, baseline, phase),
+    subjectMs: time(c, subject, phase),
+    ratio: ratio(c, subject, baseline, phase),
+  };
+  rows.push(row);
+  const wall = phase === 'cpu' ? ratio(c, subject, baseline, 'wall') : undefined;
+  console.log(`${section} ${n}: ${comparison}\n  ${baseline} ${row.baselineMs.toFixed(0)} ms, ${subject} ${row.subjectMs.toFixed(0)} ms of CPU (medians of ${c.rounds}); `
+    + `ratio ${fmtRatio(row.ratio)}${wall ? `; wall-clock ratio ${fmtRatio(wall)}` : ''}`);
+}
+
+/** Growth 1,000 → 4,000 of both sides of a comparison reported at both sizes. */
+function growth(section: string, comparison: string): void {
+  const [small, large] = SIZES.map((n) => rows.find((r) => r.section === section && r.comparison === comparison && r.n === n));
+  if (!small || !large) return;
+  const raw = large.baselineMs / small.baselineMs;
+  const ours = large.subjectMs / small.subjectMs;
+  const quotient = large.ratio.median / small.ratio.median;
+  console.log(`${section}: ${comparison}: growth 1,000 → 4,000: baseline ${raw.toFixed(2)}×, gvisor-iac ${ours.toFixed(2)}×; quotient (ratio at 4,000 / ratio at 1,000) ${quotient.toFixed(2)} (linear: ≤ 1.15)`);
+  (large as Row & { growth?: unknown }).growth = { baseline: raw, subject: ours, quotient };
+}
+
+/** The sections in the order they run, each in a process of its own (see `main`). */
+const ORDER = ['cdk8s', 'tenants', 'pulumi', 'core', 'check'] as const;
 
 async function main(): Promise<void> {
-  const sizes = [1000, 4000];
-  const lines: string[] = [];
-  const report = (name: string, t: Timing) => lines.push(`${name}\n  raw ${t.baselineMs.toFixed(0)} ms, gvisor-iac ${t.subjectMs.toFixed(0)} ms, ratio ${t.ratio.toFixed(2)}x`);
-  const growth = (name: string, small: Timing, large: Timing) => {
-    const raw = large.baselineMs / small.baselineMs;
-    const ours = large.subjectMs / small.subjectMs;
-    lines.push(`${name}: growth 1,000 → 4,000: raw ${raw.toFixed(2)}x, gvisor-iac ${ours.toFixed(2)}x, quotient ${(ours / raw).toFixed(2)} (target ≤ 1.15)`);
-  };
-  const print = () => {
-    for (const l of lines.splice(0)) console.log(l);
-  };
+  // One process per section: what a section leaves on the heap (the Pulumi SDK keeps its
+  // programs' state) made the core render after it measure 2.6-3.4x instead of 1.2-1.5x.
+  if (SECTIONS.size > 1 && process.env.BENCH_CHILD === undefined) {
+    for (const section of ORDER.filter((x) => SECTIONS.has(x))) {
+      const r = spawnSync(process.execPath, [require.resolve('ts-node/dist/bin'), '--transpile-only', '--project', path.join(__dirname, '..', 'test', 'tsconfig.json'), __filename],
+        { stdio: 'inherit', env: { ...process.env, BENCH: section, BENCH_CHILD: '1' } });
+      if (r.status !== 0) throw new Error(`bench section ${section} exited ${r.status ?? r.signal}`);
+    }
+    return;
+  }
+  console.log(`node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, `
+    + `full GC between runs: ${collectsGarbage ? 'yes' : 'no (run with --expose-gc)'}\n`);
 
   // 1. cdk8s workloads.
-  const synthTimes: Timing[] = [];
-  for (const n of SECTIONS.has('cdk8s') ? sizes : []) {
+  const CDK8S = 'synth SandboxedDeployments vs. ApiObjects of the same manifests (target ≤ 1.15×)';
+  const CDK8S_LIKE = 'vs. each ApiObject in a plain Construct, applied after the Namespace and RuntimeClass (like for like: the same tree and order)';
+  for (const n of SECTIONS.has('cdk8s') ? SIZES : []) {
     const prebuilt = deployments(n);
-    const t = await compare(n > 1000 ? 3 : 5,
-      () => {
+    const c = await compare({
+      'raw': () => {
         const { app, chart } = chartWithPrerequisites(false);
         prebuilt.forEach((o, i) => new ApiObject(chart, `o${i}`, o));
         app.synthYaml();
       },
-      () => {
+      'wrapped': () => {
+        const { app, chart } = chartWithPrerequisites(false);
+        const prerequisites = chart.node.children.filter((x): x is ApiObject => x instanceof ApiObject);
+        prebuilt.forEach((o, i) => {
+          const apiObject = new ApiObject(new Construct(chart, `web-${i}`), `deployment-${NAMESPACE}-web-${i}`, o);
+          for (const p of prerequisites) apiObject.addDependency(p);
+        });
+        app.synthYaml();
+      },
+      'gvisor-iac': () => {
         const { app, chart, rc } = chartWithPrerequisites(true);
         for (let i = 0; i < n; i++) new SandboxedDeployment(chart, `web-${i}`, { ...props(i), runtimeClass: rc });
         app.synthYaml();
-      });
-    synthTimes.push(t);
-    report(`cdk8s: synth ${n} SandboxedDeployments vs. ${n} ApiObjects of the same manifests (target ≤ 1.15x)`, t);
-    print();
+      },
+    }, rounds(n, 9, 7), 2);
+    report('cdk8s', CDK8S, n, c, 'gvisor-iac', 'raw');
+    report('cdk8s', CDK8S_LIKE, n, c, 'gvisor-iac', 'wrapped');
   }
-  if (synthTimes.length) growth('cdk8s SandboxedDeployment', synthTimes[0]!, synthTimes[1]!);
-  print();
+  growth('cdk8s', CDK8S);
+  growth('cdk8s', CDK8S_LIKE);
 
   // 2. cdk8s MultiTenantSandbox.
-  for (const n of SECTIONS.has('tenants') ? sizes : []) {
+  const TENANTS = 'synth a MultiTenantSandbox (about 9.7 objects per tenant) vs. ApiObjects of the same objects (target ≤ 1.15×)';
+  for (const n of SECTIONS.has('tenants') ? SIZES : []) {
     const tenants = tenantList(n);
     const objects = renderMultiTenantSandbox({ tenants }, 'tenants').objects;
-    const t = await compare(n > 1000 ? 2 : 3,
-      () => {
+    const c = await compare({
+      'raw': () => {
         const { app, chart } = chartWithPrerequisites(false);
         objects.forEach((o, i) => new ApiObject(chart, `o${i}`, o));
         app.synthYaml();
       },
-      () => {
+      'gvisor-iac': () => {
         const { app, chart, rc } = chartWithPrerequisites(true);
         new MultiTenantSandbox(chart, 'tenants', { tenants, runtimeClass: rc });
         app.synthYaml();
-      }, n <= 1000);
-    report(`cdk8s: synth a ${n}-tenant MultiTenantSandbox (${objects.length} objects) vs. ApiObjects of the same objects (target ≤ 1.15x)`, t);
-    print();
+      },
+    }, rounds(n, 7, 3), 1);
+    console.log(`(${n} tenants: ${objects.length} objects)`);
+    report('tenants', TENANTS, n, c, 'gvisor-iac', 'raw');
   }
+  growth('tenants', TENANTS);
 
-  // 3. Pulumi registration under mocks: the constructors (what the program runs before the
-  //    engine takes over) and until every resource is registered with the mock engine.
-  const pulumiTimes: Timing[] = [];
-  const registerTimes: Timing[] = [];
-  for (const n of SECTIONS.has('pulumi') ? sizes : []) {
+  // 3. Pulumi registration under mocks.
+  const pulumiComparisons = [
+    ['construct', 'constructors: SandboxedDeployment components vs. plain Deployments (target ≤ 1.15×)', 'raw'],
+    ['cpu', 'until registered: SandboxedDeployment components vs. plain Deployments (target ≤ 1.15×)', 'raw'],
+    ['construct', 'constructors: vs. each Deployment in a plain ComponentResource, same dependsOn (like for like)', 'wrapped'],
+    ['cpu', 'until registered: vs. each Deployment in a plain ComponentResource, same dependsOn (like for like)', 'wrapped'],
+  ] as const;
+  for (const n of SECTIONS.has('pulumi') ? SIZES : []) {
     const prebuilt = deployments(n);
-    const rounds = n > 1000 ? 1 : 3;
-    const side = async (build: () => pulumi.Resource[]) => {
-      freshMocks();
-      const t0 = process.hrtime.bigint();
-      const all = build();
-      const t1 = process.hrtime.bigint();
-      await settlePulumi(all);
-      return [Number(t1 - t0) / 1e6, Number(process.hrtime.bigint() - t0) / 1e6] as const;
-    };
-    const raw = () => side(() => {
-      const all: pulumi.Resource[] = [new k8s.core.v1.Namespace('ns', namespaceObject as any), new k8s.node.v1.RuntimeClass('rc', runtimeClassObject as any)];
-      prebuilt.forEach((o, i) => all.push(new k8s.apps.v1.Deployment(`web-${i}`, o as any)));
-      return all;
-    });
-    const ours = () => side(() => {
-      const rc = new gp.GvisorRuntimeClass('gvisor');
-      const all: pulumi.Resource[] = [new k8s.core.v1.Namespace('ns', namespaceObject as any), ...rc.resources];
-      for (let i = 0; i < n; i++) all.push(...new gp.SandboxedDeployment(`web-${i}`, { ...props(i), runtimeClass: rc }).resources);
-      return all;
-    });
-    const r: number[][] = [];
-    const o: number[][] = [];
-    for (let k = 0; k < rounds; k++) {
-      r.push([...await raw()]);
-      o.push([...await ours()]);
-    }
-    const timing = (i: number): Timing => {
-      const baselineMs = median(r.map((x) => x[i]!));
-      const subjectMs = median(o.map((x) => x[i]!));
-      return { baselineMs, subjectMs, ratio: subjectMs / baselineMs };
-    };
-    registerTimes.push(timing(0));
-    pulumiTimes.push(timing(1));
-    report(`pulumi (mocks): construct ${n} SandboxedDeployment components vs. ${n} @pulumi/kubernetes Deployments (target ≤ 1.15x)`, timing(0));
-    report('pulumi (mocks): ... until every resource is registered (a component is itself a resource and registers outputs)', timing(1));
-    print();
+    const c = await compare({
+      'raw': () => pulumiProgram(() => {
+        const all: pulumi.Resource[] = [new k8s.core.v1.Namespace('ns', namespaceObject as any), new k8s.node.v1.RuntimeClass('rc', runtimeClassObject as any)];
+        prebuilt.forEach((o, i) => all.push(new k8s.apps.v1.Deployment(`web-${i}`, o as any)));
+        return all;
+      }),
+      'wrapped': () => pulumiProgram(() => {
+        const rc = new k8s.node.v1.RuntimeClass('rc', runtimeClassObject as any);
+        const all: pulumi.Resource[] = [new k8s.core.v1.Namespace('ns', namespaceObject as any), rc];
+        prebuilt.forEach((o, i) => {
+          const w = new WrappedDeployment(`web-${i}`, o, [rc]);
+          all.push(w, w.resource);
+        });
+        return all;
+      }),
+      'gvisor-iac': () => pulumiProgram(() => {
+        const rc = new gp.GvisorRuntimeClass('gvisor');
+        const all: pulumi.Resource[] = [new k8s.core.v1.Namespace('ns', namespaceObject as any), rc, ...rc.resources];
+        for (let i = 0; i < n; i++) {
+          const d = new gp.SandboxedDeployment(`web-${i}`, { ...props(i), runtimeClass: rc });
+          all.push(d, ...d.resources);
+        }
+        return all;
+      }),
+    }, rounds(n, 7, 3), 1);
+    for (const [phase, comparison, baseline] of pulumiComparisons) report('pulumi', comparison, n, c, 'gvisor-iac', baseline, phase);
   }
-  if (registerTimes.length) growth('pulumi construct', registerTimes[0]!, registerTimes[1]!);
-  if (pulumiTimes.length) growth('pulumi registered', pulumiTimes[0]!, pulumiTimes[1]!);
-  print();
-
-  // 5. gvisor-iac check, whole process.
-  if (SECTIONS.has('check')) {
-    const c = checkProcessBench(3);
-    report(c.name, c);
-    print();
-  }
+  for (const [, comparison] of pulumiComparisons) growth('pulumi', comparison);
 
   // 4. core render.
-  if (!SECTIONS.has('core')) return;
-  const prebuilt = deployments(1000);
-  report('core: render 1000 sandboxed Deployments vs. deep-copy 1000 equivalent manifests', await compare(7,
-    () => { for (const o of prebuilt) structuredClone(o); },
-    () => { for (let i = 0; i < 1000; i++) renderSandboxedDeployment(props(i), `web-${i}`); }));
-  print();
+  for (const n of SECTIONS.has('core') ? SIZES : []) {
+    const prebuilt = deployments(n);
+    const c = await compare({
+      'deep copy': () => {
+        for (const o of prebuilt) structuredClone(o);
+      },
+      'render': () => {
+        for (let i = 0; i < n; i++) renderSandboxedDeployment(props(i), `web-${i}`);
+      },
+    }, rounds(n, 15, 9), 3);
+    report('core', 'render sandboxed Deployments vs. deep-copying the finished manifests', n, c, 'render', 'deep copy');
+  }
+  growth('core', 'render sandboxed Deployments vs. deep-copying the finished manifests');
+
+  // 5. gvisor-iac check, whole process.
+  const CHECK = '`gvisor-iac check` over 2 objects per workload (a Deployment, a Service) vs. a process that only parses the same YAML (target ≤ 1.5×)';
+  if (SECTIONS.has('check')) {
+    const processes = checkProcesses(SIZES.map((n) => 2 * n));
+    for (const n of SIZES) {
+      const p = processes.get(2 * n)!;
+      try {
+        const c = await compare({ 'parse only': p.parse, 'check': p.check }, rounds(n, 5, 5), 1);
+        report('check', CHECK, n, c, 'check', 'parse only');
+      } finally {
+        p.dispose();
+      }
+    }
+    growth('check', CHECK);
+  }
+
+  const dir = path.join(__dirname, '..', 'bench-results');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  fs.writeFileSync(file, JSON.stringify({ node: process.version, cpus: os.cpus().length, loadavgAtEnd: os.loadavg(), rows }, null, 2));
+  console.log(`\nload average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; figures written to ${path.relative(process.cwd(), file)}`);
 }
 
 main().catch((e) => {

@@ -10,7 +10,7 @@ import * as nodev1 from '@pulumi/kubernetes/node/v1';
 import * as policyv1 from '@pulumi/kubernetes/policy/v1';
 import * as rbacv1 from '@pulumi/kubernetes/rbac/v1';
 import * as pulumi from '@pulumi/pulumi';
-import { ApplyIndex, GvisorIacError, KubeObject, Manifests, ObjectRegistry, applyOrder, dependencies, objectKey } from '../core';
+import { ApplyIndex, GvisorIacError, KubeObject, Manifests, ObjectRegistry, applyOrder, dependencies, emptyRecord, objectKey } from '../core';
 
 type ResourceClass = new (name: string, args: any, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
 
@@ -116,7 +116,7 @@ export function emitManifests(
     const Resource = KINDS[`${obj.apiVersion}/${obj.kind}`]!.resource();
     const on = [...new Set([...deps[i]!.map((j) => resources[j]!), ...(named?.[i] ?? []), ...dependsOn])];
     // Null-prototype args: the typed class reads every field it knows (`args.scheduling`…), and an absent one must not come from a polluted Object.prototype.
-    resources[i] = new Resource(childName(name, obj), Object.assign(Object.create(null), obj), on.length ? { parent, dependsOn: on } : { parent });
+    resources[i] = new Resource(childName(name, obj), Object.assign(emptyRecord(), obj), on.length ? { parent, dependsOn: on } : { parent });
   }
   index?.record(objects, resources);
   return resources;

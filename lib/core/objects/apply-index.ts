@@ -82,12 +82,27 @@ export class ApplyIndex<T> {
    * the objects indexed before, both ways.
    */
   public add(objects: readonly KubeObject[], handles: readonly T[], defaultNamespace?: string): ApplyEdges<T> {
-    const before = this.prerequisites(objects, defaultNamespace);
+    // One pass, each object's keys computed once: `prerequisites`, `dependentsOf` and `record` in one.
+    const before: T[][] = new Array(objects.length);
     const after: [T, T][] = [];
+    const wanted: string[][] = new Array(objects.length);
     objects.forEach((o, i) => {
-      for (const dependent of this.dependentsOf(o)) after.push([dependent, handles[i]!]);
+      const keys = wantedKeys(o, defaultNamespace);
+      wanted[i] = keys;
+      const found: T[] = [];
+      for (const k of keys) {
+        const provided = this.provided.get(k);
+        if (provided) for (const p of provided) found.push(p);
+      }
+      before[i] = found;
+      const key = providedKey(o);
+      if (key !== undefined) for (const dependent of this.wanting.get(key) ?? []) after.push([dependent, handles[i]!]);
     });
-    this.record(objects, handles, defaultNamespace);
+    objects.forEach((o, i) => {
+      const key = providedKey(o);
+      if (key !== undefined) append(this.provided, key, handles[i]!);
+      for (const k of wanted[i]!) append(this.wanting, k, handles[i]!);
+    });
     return { before, after };
   }
 }

@@ -57,7 +57,8 @@ export class DuplicateObjectError extends GvisorIacError {
  * (Pulumi) and claims a construct's objects before emitting any of them.
  */
 export class ObjectRegistry {
-  private readonly owners = new Map<string, { readonly owner: string; readonly object: string }>();
+  /** Owner per identity key (an object's description is only built for an error). */
+  private readonly owners = new Map<string, string>();
 
   /**
    * Records `objects` as emitted by `owner`, all or none: throws
@@ -65,13 +66,12 @@ export class ObjectRegistry {
    * claimed, or appears twice in `objects`, and then records nothing.
    */
   public claim(objects: readonly KubeObject[], owner: string, defaultNamespace?: string): void {
-    const batch = new Map<string, { owner: string; object: string }>();
+    const batch = new Map<string, string>();
     for (const obj of objects) {
       const key = objectIdentityKey(obj, defaultNamespace);
-      const object = describeObject(obj, defaultNamespace);
       const earlier = this.owners.get(key) ?? batch.get(key);
-      if (earlier) throw new DuplicateObjectError(object, earlier.owner, owner);
-      batch.set(key, { owner, object });
+      if (earlier !== undefined) throw new DuplicateObjectError(describeObject(obj, defaultNamespace), earlier, owner);
+      batch.set(key, owner);
     }
     for (const [key, entry] of batch) this.owners.set(key, entry);
   }

@@ -1,5 +1,6 @@
 import type { Container, ContainerPort, PodSecurityContext, ResourceRequirements, SecurityContext, VolumeMount } from 'kubernetes-types/core/v1';
 import { GvisorIacError, fieldPath } from '../errors';
+import { built, pruneBuilt } from '../objects/built';
 import { checkKubeletActions } from './kubelet-actions';
 import { prune } from '../objects/manifest';
 import { emptyRecord, ownValue } from '../validation/plain-data';
@@ -72,7 +73,7 @@ export function hardenContainer(c: Container, path: string, h: ContainerHardenin
   const volumeMounts = needsTmp ? [...mounts, { ...h.tmpMount! }] : mounts;
 
   const { name, image, ...rest } = c;
-  return prune({ name, image, ...rest, resources, securityContext, volumeMounts });
+  return built(pruneBuilt({ name, image, ...rest, resources, securityContext, volumeMounts }));
 }
 
 /** Asserts a container image reference: a non-empty string without whitespace. */
@@ -114,7 +115,7 @@ export function hardenSecurityContext(sc: SecurityContext | undefined, path: str
   const readOnly = s.readOnlyRootFilesystem === undefined ? readOnlyRootDefault : assertBoolean(s.readOnlyRootFilesystem, `${path}.readOnlyRootFilesystem`);
 
   const { allowPrivilegeEscalation: _a, privileged: _p, readOnlyRootFilesystem: _r, capabilities: _c, ...others } = s;
-  return prune({
+  return built(prune({
     ...others,
     allowPrivilegeEscalation: false,
     privileged: false,
@@ -123,7 +124,7 @@ export function hardenSecurityContext(sc: SecurityContext | undefined, path: str
       drop: ['ALL', ...drop.filter((d) => d !== 'ALL')],
       add: add.length ? add.map((a) => a.toUpperCase().replace(/^CAP_/, '')) : undefined,
     },
-  });
+  }));
 }
 
 /**
@@ -232,9 +233,9 @@ export function resolveResources(r: ResourceRequirements | undefined, path: stri
       limits[key] = req[key] !== undefined && parseQuantity(d, '', kind) < req[key]! ? requests[key]! : d;
     }
   }
-  return prune({
+  return built(prune({
     requests: Object.keys(requests).length ? { ...requests } : undefined,
     limits: Object.keys(limits).length ? { ...limits } : undefined,
     claims: given.claims,
-  });
+  }));
 }

@@ -2,6 +2,7 @@ import type {
   Affinity, Container, LocalObjectReference, PodDNSConfig, PodSecurityContext, PodSpec, ResourceRequirements,
   Toleration, TopologySpreadConstraint, Volume,
 } from 'kubernetes-types/core/v1';
+import { built, pruneBuilt } from '../objects/built';
 import { ContainerHardening, checkSharedSecurityFields, hardenContainer, resolveResources } from './container';
 import { DEFAULTS } from '../defaults';
 import { GvisorIacError } from '../errors';
@@ -225,7 +226,7 @@ export function renderPodSpec(props: SandboxedPodSpecProps, path: string, extra:
   const tolerations = validateTolerations(props.tolerations, `${path}.tolerations`);
   const nodeSelector = assertLabels(props.nodeSelector, `${path}.nodeSelector`);
 
-  return prune({
+  return built(pruneBuilt({
     runtimeClassName: runtimeClassName(props.runtimeClass, `${path}.runtimeClass`),
     serviceAccountName: props.serviceAccountName === undefined ? undefined : assertDnsSubdomain(props.serviceAccountName, `${path}.serviceAccountName`),
     automountServiceAccountToken: props.automountServiceAccountToken === undefined ? false : assertBoolean(props.automountServiceAccountToken, `${path}.automountServiceAccountToken`),
@@ -245,7 +246,7 @@ export function renderPodSpec(props: SandboxedPodSpecProps, path: string, extra:
     dnsConfig: props.dnsConfig,
     shareProcessNamespace: props.shareProcessNamespace === undefined ? undefined : assertBoolean(props.shareProcessNamespace, `${path}.shareProcessNamespace`),
     ...extra,
-  });
+  }));
 }
 
 function checkVolume(v: Volume, path: string): Volume {
@@ -302,11 +303,11 @@ function hardenPodSecurityContext(
       : assertInteger(runAsUser, runAsUserPath, 1, 2147483647);
   const defaults: PodSecurityContext = uid === undefined ? {} : { runAsUser: uid, runAsGroup: uid, fsGroup: uid };
   const { runAsNonRoot: _n, seccompProfile, ...rest } = s;
-  return prune({
+  return built(prune({
     runAsNonRoot: true,
     ...defaults,
     ...rest,
     seccompProfile: seccompProfile ?? { type: DEFAULTS.seccompProfile },
-  });
+  }));
 }
 

@@ -60,89 +60,192 @@ export function checkK8sField(typeName: string, field: string, value: unknown, p
 /** Checks `value` against a field type (see {@link K8sFieldType}); `undefined` passes. */
 export function checkK8sValue(value: unknown, type: K8sFieldType, path: string): void {
   if (value === undefined) return;
-  if (value === null) {
-    throw new GvisorIacError('INVALID_TYPE', path, null, 'is null', 'omit the field instead of setting it to null');
-  }
-  if (type.startsWith('[]')) {
-    if (!Array.isArray(value)) {
-      throw new GvisorIacError('INVALID_TYPE', path, value, 'is not a list', type === '[]string' ? `pass a list of strings, e.g. ${example(value)}` : `pass a list for ${path}`);
-    }
-    value.forEach((v, i) => checkK8sValue(v, type.slice(2), fieldPath(path, i)));
-    return;
-  }
-  if (type.startsWith('{}')) {
-    if (!isPlainRecord(value)) {
-      throw new GvisorIacError('INVALID_TYPE', path, value, 'is not a map (an object of names to values)', `pass an object for ${path}, e.g. { cpu: "100m" }`);
-    }
-    for (const key of Object.keys(value)) checkK8sValue(value[key], type.slice(2), `${path}[${JSON.stringify(key)}]`);
-    return;
-  }
-  if (type.startsWith('#')) {
-    checkK8sObject(value, type.slice(1), path);
-    return;
-  }
-  if (type.startsWith('enum:')) {
-    const allowed = type.slice(5).split('|');
-    if (typeof value === 'string' && allowed.includes(value)) return;
-    const close = typeof value === 'string' ? allowed.find((a) => a.toLowerCase() === value.trim().toLowerCase()) : undefined;
-    const list = allowed.map((a) => JSON.stringify(a)).join(', ');
-    if (close !== undefined && UNSAFE_ENUM_VALUES[close] !== undefined) {
-      throw new GvisorIacError('SANDBOX_ESCAPE', path, value, `means "${close}", which takes the pod out of its confinement (refused in any letter case)`, UNSAFE_ENUM_VALUES[close]!);
-    }
-    throw new GvisorIacError('INVALID_VALUE', path, value, `is not one of ${list}`,
-      close ? `use "${close}" (Kubernetes compares these values case-sensitively)` : `use one of ${list}`);
-  }
-  switch (type) {
-    case 'string':
-      if (typeof value !== 'string') throw new GvisorIacError('INVALID_TYPE', path, value, 'is not a string', `set ${path} to a string`);
-      return;
-    case 'boolean':
-      if (typeof value !== 'boolean') throw new GvisorIacError('INVALID_TYPE', path, value, 'is not a boolean', 'use true or false');
-      return;
-    case 'int32':
-    case 'int64':
-      checkInteger(value, path, type === 'int32' ? INT32 : [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER]);
-      return;
-    case 'number':
-      if (typeof value !== 'number' || !Number.isFinite(value)) throw new GvisorIacError('INVALID_TYPE', path, value, 'is not a number', 'use a number');
-      return;
-    case 'int-or-string':
-      if (typeof value === 'string') return;
-      if (typeof value !== 'number') throw new GvisorIacError('INVALID_TYPE', path, value, 'is neither a whole number nor a string', 'use a number such as 8080 or a name such as "http"');
-      checkInteger(value, path, INT32);
-      return;
-    case 'quantity':
-      if (typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))) return;
-      throw new GvisorIacError('INVALID_TYPE', path, value, 'is not a quantity', 'use a quantity string such as "500m" or "128Mi"');
-    case 'any':
-      return;
-    default:
-      throw new Error(`gvisor-iac: unknown Kubernetes field type ${type}`);
-  }
+  checkerOf(type)(value, path);
 }
 
 /** Checks an object of Kubernetes type `typeName`: a plain object, known fields only, required fields set, each field's type. */
 export function checkK8sObject(value: unknown, typeName: string, path: string): void {
-  const def = k8sType(typeName);
-  if (!isPlainRecord(value)) {
-    throw new GvisorIacError('INVALID_TYPE', path, value, `is not an object (Kubernetes ${typeName.replace(/^(Core|Apps|Meta)V1/, '')})`, `pass an object for ${path}`);
+  let checker = OBJECT_CHECKERS.get(typeName);
+  if (!checker) {
+    checker = compileObject(typeName);
+    OBJECT_CHECKERS.set(typeName, checker);
   }
-  assertKnownKeys(value, fieldNames(def), path);
-  for (const req of (ownValue(def, 'required') as readonly string[] | undefined) ?? []) {
-    if (ownValue(value, req) === undefined) {
-      throw new GvisorIacError('REQUIRED', fieldPath(path, req), undefined, `is required by Kubernetes ${typeName.replace(/^(Core|Apps|Meta)V1/, '')}`, `set ${fieldPath(path, req)}`);
-    }
-  }
-  for (const key of Object.keys(value)) checkK8sValue(value[key], def.fields[key]!, fieldPath(path, key));
+  checker(value, path);
 }
 
-const FIELD_NAMES = new WeakMap<K8sTypeDef, readonly string[]>();
+/**
+ * A compiled check of one field type, for a value that is not `undefined`.
+ * Every type string of the table is parsed once into one of these (the
+ * element type of a list, an enum's values, an object type's field names
+ * and field checks), instead of on every value checked.
+ */
+type Checker = (value: unknown, path: string) => void;
 
-/** The field names of a type (computed once per type). */
-function fieldNames(def: K8sTypeDef): readonly string[] {
-  let names = FIELD_NAMES.get(def);
-  if (!names) FIELD_NAMES.set(def, (names = Object.keys(def.fields)));
-  return names;
+const CHECKERS = new Map<string, Checker>();
+/** Object checks by type name (they also take `null` and `undefined`, refused as "not an object"). */
+const OBJECT_CHECKERS = new Map<string, Checker>();
+
+function checkerOf(type: K8sFieldType): Checker {
+  let checker = CHECKERS.get(type);
+  if (!checker) {
+    checker = compile(type);
+    CHECKERS.set(type, checker);
+  }
+  return checker;
+}
+
+/** A checker that resolves `type`'s own checker on first use (object types refer to themselves, directly or not). */
+function lazyChecker(type: K8sFieldType): Checker {
+  let checker: Checker | undefined;
+  return (value, path) => (checker ??= checkerOf(type))(value, path);
+}
+
+function compile(type: K8sFieldType): Checker {
+  if (type.startsWith('[]')) {
+    const itemType = type.slice(2);
+    const item = lazyChecker(itemType);
+    const hint = type === '[]string';
+    return (value, path) => {
+      if (value === null) throw nullError(path);
+      if (!Array.isArray(value)) {
+        throw new GvisorIacError('INVALID_TYPE', path, value, 'is not a list', hint ? `pass a list of strings, e.g. ${example(value)}` : `pass a list for ${path}`);
+      }
+      for (let i = 0; i < value.length; i++) {
+        const v: unknown = value[i];
+        if (v !== undefined) item(v, fieldPath(path, i));
+      }
+    };
+  }
+  if (type.startsWith('{}')) {
+    const item = lazyChecker(type.slice(2));
+    return (value, path) => {
+      if (value === null) throw nullError(path);
+      if (!isPlainRecord(value)) {
+        throw new GvisorIacError('INVALID_TYPE', path, value, 'is not a map (an object of names to values)', `pass an object for ${path}, e.g. { cpu: "100m" }`);
+      }
+      for (const key of Object.keys(value)) {
+        const v = value[key];
+        if (v !== undefined) item(v, `${path}[${JSON.stringify(key)}]`);
+      }
+    };
+  }
+  if (type.startsWith('#')) {
+    const typeName = type.slice(1);
+    return (value, path) => {
+      if (value === null) throw nullError(path);
+      checkK8sObject(value, typeName, path);
+    };
+  }
+  if (type.startsWith('enum:')) {
+    const allowed = type.slice(5).split('|');
+    const allowedSet: ReadonlySet<string> = new Set(allowed);
+    const list = allowed.map((a) => JSON.stringify(a)).join(', ');
+    return (value, path) => {
+      if (typeof value === 'string' && allowedSet.has(value)) return;
+      if (value === null) throw nullError(path);
+      const close = typeof value === 'string' ? allowed.find((a) => a.toLowerCase() === value.trim().toLowerCase()) : undefined;
+      if (close !== undefined && UNSAFE_ENUM_VALUES[close] !== undefined) {
+        throw new GvisorIacError('SANDBOX_ESCAPE', path, value, `means "${close}", which takes the pod out of its confinement (refused in any letter case)`, UNSAFE_ENUM_VALUES[close]!);
+      }
+      throw new GvisorIacError('INVALID_VALUE', path, value, `is not one of ${list}`,
+        close ? `use "${close}" (Kubernetes compares these values case-sensitively)` : `use one of ${list}`);
+    };
+  }
+  switch (type) {
+    case 'string':
+      return (value, path) => {
+        if (typeof value === 'string') return;
+        if (value === null) throw nullError(path);
+        throw new GvisorIacError('INVALID_TYPE', path, value, 'is not a string', `set ${path} to a string`);
+      };
+    case 'boolean':
+      return (value, path) => {
+        if (typeof value === 'boolean') return;
+        if (value === null) throw nullError(path);
+        throw new GvisorIacError('INVALID_TYPE', path, value, 'is not a boolean', 'use true or false');
+      };
+    case 'int32':
+    case 'int64': {
+      const range = type === 'int32' ? INT32 : [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER] as const;
+      return (value, path) => {
+        if (value === null) throw nullError(path);
+        checkInteger(value, path, range);
+      };
+    }
+    case 'number':
+      return (value, path) => {
+        if (typeof value === 'number' && Number.isFinite(value)) return;
+        if (value === null) throw nullError(path);
+        throw new GvisorIacError('INVALID_TYPE', path, value, 'is not a number', 'use a number');
+      };
+    case 'int-or-string':
+      return (value, path) => {
+        if (typeof value === 'string') return;
+        if (value === null) throw nullError(path);
+        if (typeof value !== 'number') throw new GvisorIacError('INVALID_TYPE', path, value, 'is neither a whole number nor a string', 'use a number such as 8080 or a name such as "http"');
+        checkInteger(value, path, INT32);
+      };
+    case 'quantity':
+      return (value, path) => {
+        if (typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))) return;
+        if (value === null) throw nullError(path);
+        throw new GvisorIacError('INVALID_TYPE', path, value, 'is not a quantity', 'use a quantity string such as "500m" or "128Mi"');
+      };
+    case 'any':
+      return (value, path) => {
+        if (value === null) throw nullError(path);
+      };
+    default:
+      return () => {
+        throw new Error(`gvisor-iac: unknown Kubernetes field type ${type}`);
+      };
+  }
+}
+
+interface CompiledObject {
+  readonly names: readonly string[];
+  readonly known: ReadonlySet<string>;
+  readonly required: readonly string[];
+  readonly fields: ReadonlyMap<string, Checker>;
+  readonly label: string;
+}
+
+/** The check of an object type: compiled on first use (an unknown type name throws then, as `k8sType` does). */
+function compileObject(typeName: string): Checker {
+  let compiled: CompiledObject | undefined;
+  return (value, path) => {
+    if (!compiled) {
+      const def = k8sType(typeName);
+      const names = Object.keys(def.fields);
+      compiled = {
+        names,
+        known: new Set(names),
+        required: (ownValue(def, 'required') as readonly string[] | undefined) ?? [],
+        fields: new Map(names.map((n) => [n, lazyChecker(def.fields[n]!)])),
+        label: typeName.replace(/^(Core|Apps|Meta)V1/, ''),
+      };
+    }
+    const { names, known, required, fields, label } = compiled;
+    if (!isPlainRecord(value)) {
+      throw new GvisorIacError('INVALID_TYPE', path, value, `is not an object (Kubernetes ${label})`, `pass an object for ${path}`);
+    }
+    const keys = Object.keys(value);
+    // Unknown fields first, with assertKnownKeys' message and suggestion (it is only called when one is there).
+    for (const key of keys) if (!known.has(key) && value[key] !== undefined) assertKnownKeys(value, names, path);
+    for (const req of required) {
+      if (ownValue(value, req) === undefined) {
+        throw new GvisorIacError('REQUIRED', fieldPath(path, req), undefined, `is required by Kubernetes ${label}`, `set ${fieldPath(path, req)}`);
+      }
+    }
+    for (const key of keys) {
+      const v = value[key];
+      if (v !== undefined) fields.get(key)!(v, fieldPath(path, key));
+    }
+  };
+}
+
+function nullError(path: string): GvisorIacError {
+  return new GvisorIacError('INVALID_TYPE', path, null, 'is null', 'omit the field instead of setting it to null');
 }
 
 function checkInteger(value: unknown, path: string, [min, max]: readonly [number, number]): void {

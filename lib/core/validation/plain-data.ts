@@ -27,8 +27,23 @@ export const MAX_PROPS_DEPTH = 64;
  * properties of props and options.
  */
 export function plainProps<T>(value: T, path: string): T {
-  return copy(value, path, new Set<object>(), 0) as T;
+  // A copy made here is handed back as is: a render passes its copied props on to the
+  // builders it calls (pod spec, overrides), and copying them again would check nothing new.
+  if (typeof value === 'object' && value !== null && COPIES.has(value)) return value;
+  const out = copy(value, path, new Set<object>(), 0) as T;
+  if (typeof out === 'object' && out !== null) COPIES.add(out);
+  return out;
 }
+
+/**
+ * The roots of the copies `plainProps` made. They are built here, are never
+ * returned to a caller of a render function and are read-only to the core
+ * (its props types are `readonly`), so a root found here is still exactly
+ * the plain data it was when copied.
+ */
+const COPIES = new WeakSet<object>();
+
+const PROTOTYPE_KEY_SET: ReadonlySet<string> = new Set(PROTOTYPE_KEYS);
 
 function copy(value: unknown, path: string, ancestors: Set<object>, depth: number): unknown {
   switch (typeof value) {
@@ -57,20 +72,26 @@ function copy(value: unknown, path: string, ancestors: Set<object>, depth: numbe
   try {
     if (Array.isArray(obj)) {
       const out: unknown[] = [];
-      for (let i = 0; i < obj.length; i++) out.push(copy(obj[i], fieldPath(path, i), ancestors, depth + 1));
+      for (let i = 0; i < obj.length; i++) {
+        const v: unknown = obj[i];
+        // Strings and booleans are copied as they are: no path string is built for them (the hot case).
+        out.push(typeof v === 'string' || typeof v === 'boolean' ? v : copy(v, fieldPath(path, i), ancestors, depth + 1));
+      }
       return out;
     }
     if (!isPlainRecord(obj)) {
       const kind = constructorName(obj);
       throw new GvisorIacError('INVALID_TYPE', path, `(a ${kind})`, `is a ${kind}, not a plain object`, 'pass plain data (object literals, arrays, strings, numbers, booleans)');
     }
-    const out = Object.create(null) as Record<string, unknown>;
+    const out = nullPrototypeRecord();
     for (const key of Object.keys(obj)) {
-      if (PROTOTYPE_KEYS.includes(key)) {
+      if (PROTOTYPE_KEY_SET.has(key)) {
         throw new GvisorIacError('INVALID_VALUE', `${path}[${JSON.stringify(key)}]`, key, 'is a key that reaches an object prototype (prototype pollution)', `remove the "${key}" key`);
       }
-      const v = copy((obj as Record<string, unknown>)[key], fieldPath(path, key), ancestors, depth + 1);
-      if (v !== undefined) out[key] = v;
+      // Read once: a getter is called exactly once, and what is checked is what is copied.
+      const raw: unknown = (obj as Record<string, unknown>)[key];
+      if (raw === undefined) continue;
+      out[key] = typeof raw === 'string' || typeof raw === 'boolean' ? raw : copy(raw, fieldPath(path, key), ancestors, depth + 1);
     }
     return out;
   } finally {
@@ -121,5 +142,20 @@ export function ownValue(obj: unknown, key: string): unknown {
 
 /** An empty null-prototype object, for defaults whose fields are read. */
 export function emptyRecord<T extends object = Record<string, unknown>>(): T {
-  return Object.create(null) as T;
+  return nullPrototypeRecord() as T;
+}
+
+/**
+ * An empty object whose prototype is null. Not `Object.create(null)`: V8
+ * makes that a dictionary ("slow mode") object, and every read of the
+ * props copies, which the core reads all through a render, was a hash
+ * lookup (the whole render several times slower). A literal whose
+ * prototype is set to null before any property is written stays a
+ * fast-mode object, and no setter of a (polluted) Object.prototype is ever
+ * reached by the writes that follow.
+ */
+function nullPrototypeRecord(): Record<string, unknown> {
+  const o = {};
+  Object.setPrototypeOf(o, null);
+  return o as Record<string, unknown>;
 }

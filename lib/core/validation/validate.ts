@@ -194,14 +194,25 @@ function closestName(key: string, known: readonly string[]): string | undefined 
   return byPrefix && prefix(byPrefix) >= 5 ? byPrefix : undefined;
 }
 
+/** From this many known names on, they are looked up in a Set (built once per list: long lists are module constants). */
+const KNOWN_SET_MIN = 12;
+const KNOWN_SETS = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+function knownSetOf(known: readonly string[]): ReadonlySet<string> {
+  let set = KNOWN_SETS.get(known);
+  if (!set) KNOWN_SETS.set(known, (set = new Set(known)));
+  return set;
+}
+
 /**
  * Refuses prop names that the construct does not know — a typo such as
  * `replica` or `plaform` must not be silently ignored — and suggests the
  * closest known name.
  */
 export function assertKnownKeys(value: Record<string, unknown>, known: readonly string[], path: string, noun: 'field' | 'option' = 'field'): void {
+  const knownSet = known.length >= KNOWN_SET_MIN ? knownSetOf(known) : undefined;
   for (const key of Object.keys(value)) {
-    if (value[key] === undefined || known.includes(key)) continue;
+    if (value[key] === undefined || (knownSet ? knownSet.has(key) : known.includes(key))) continue;
     const close = closestName(key, known);
     throw new GvisorIacError(
       'UNKNOWN_FIELD',

@@ -1,6 +1,7 @@
 import type { DaemonSet, DaemonSetUpdateStrategy } from 'kubernetes-types/apps/v1';
 import { SandboxedWorkloadProps, WORKLOAD_PROPS, workloadIdentity } from './pod';
-import { KubeObject, Manifests, prune } from '../objects/manifest';
+import { pruneBuilt } from '../objects/built';
+import { KubeObject, Manifests } from '../objects/manifest';
 import { objectMeta } from '../objects/metadata';
 import { applyOverrides } from '../objects/overrides';
 import { renderPodSpec } from '../pod/pod-spec';
@@ -54,7 +55,7 @@ export function renderSandboxedDaemonSet(propsIn: SandboxedDaemonSetProps, id: s
 export function buildSandboxedDaemonSet(props: SandboxedDaemonSetProps, id: string, path: string): Manifests {
   const { identity, selector, podLabels } = workloadIdentity(props, id, path);
   const podSpec = renderPodSpec(props, path);
-  const daemonSet: DaemonSet & KubeObject = prune({
+  const daemonSet: DaemonSet & KubeObject = pruneBuilt({
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
     metadata: objectMeta(identity.name, identity.namespace, podLabels, identity.annotations),

@@ -1,7 +1,8 @@
 import type { Deployment, DeploymentStrategy } from 'kubernetes-types/apps/v1';
 import { DEFAULTS } from '../defaults';
 import { SandboxedWorkloadProps, WORKLOAD_PROPS, workloadIdentity } from './pod';
-import { KubeObject, Manifests, prune } from '../objects/manifest';
+import { pruneBuilt } from '../objects/built';
+import { KubeObject, Manifests } from '../objects/manifest';
 import { objectMeta } from '../objects/metadata';
 import { applyOverrides } from '../objects/overrides';
 import { renderPodSpec } from '../pod/pod-spec';
@@ -61,7 +62,7 @@ export function renderSandboxedDeployment(propsIn: SandboxedDeploymentProps, id:
 export function buildSandboxedDeployment(props: SandboxedDeploymentProps, id: string, path: string): Manifests {
   const { identity, selector, podLabels } = workloadIdentity(props, id, path);
   const podSpec = renderPodSpec(props, path);
-  const deployment: Deployment & KubeObject = prune({
+  const deployment: Deployment & KubeObject = pruneBuilt({
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: objectMeta(identity.name, identity.namespace, podLabels, identity.annotations),

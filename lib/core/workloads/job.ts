@@ -1,7 +1,8 @@
 import type { Job } from 'kubernetes-types/batch/v1';
 import { DEFAULTS } from '../defaults';
 import { SandboxedWorkloadProps, WORKLOAD_PROPS, workloadIdentity } from './pod';
-import { KubeObject, Manifests, prune } from '../objects/manifest';
+import { pruneBuilt } from '../objects/built';
+import { KubeObject, Manifests } from '../objects/manifest';
 import { objectMeta } from '../objects/metadata';
 import { applyOverrides } from '../objects/overrides';
 import { renderPodSpec } from '../pod/pod-spec';
@@ -56,7 +57,7 @@ export function renderSandboxedJob(propsIn: SandboxedJobProps, id: string, path 
   checkProps(props, JOB_PROPS, path);
   const { identity, podLabels } = workloadIdentity(props, id, path);
   const podSpec = renderPodSpec(props, path, { restartPolicy: props.restartPolicy ?? DEFAULTS.jobRestartPolicy });
-  const job: Job & KubeObject = prune({
+  const job: Job & KubeObject = pruneBuilt({
     apiVersion: 'batch/v1',
     kind: 'Job',
     metadata: objectMeta(identity.name, identity.namespace, podLabels, identity.annotations),
