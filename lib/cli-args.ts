@@ -1,3 +1,4 @@
+import { editDistance } from './core/validation/validate';
 // The command-line parser shared by every gvisor-iac command: long options from a table,
 // "did you mean" for typos, and one-line usage errors instead of Node's parser text.
 
@@ -26,19 +27,6 @@ export interface ParsedArgs {
   readonly help: boolean;
 }
 
-/** Levenshtein distance between two short strings. */
-function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length] as number;
-}
-
 /** The candidate closest to `word` when it is close enough to be a typo of it (or `word` is a prefix of exactly one). */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
   if (word.length === 0 || word.length > 100) return undefined;
@@ -46,7 +34,7 @@ export function closest(word: string, candidates: readonly string[]): string | u
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const c of candidates) {
-    const d = distance(w, c.toLowerCase());
+    const d = editDistance(w, c.toLowerCase());
     if (d < bestDistance) {
       best = c;
       bestDistance = d;

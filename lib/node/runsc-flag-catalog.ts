@@ -1,4 +1,5 @@
 import { RunscRelease, runscReleaseDate } from './runsc-releases';
+import { editDistance } from '../core/validation/validate';
 
 /**
  * The runsc flags each known release accepts, so that `extraFlags` can refuse
@@ -121,26 +122,13 @@ export const RUNSC_LOOSENING_FLAGS: Readonly<Record<string, string>> = {
   'nvproxy-docker': 'injects nvidia-container-runtime-hook, which runs on the host, as a prestart hook',
 };
 
-/** Levenshtein distance, for "did you mean" hints. */
-function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length] as number;
-}
-
 /** The known flag closest to `name` (case and `_`/`-` differences first), if any is close. */
 export function closestRunscFlag(name: string, known: Iterable<string>): string | undefined {
   const fold = (s: string) => s.toLowerCase().replace(/_/g, '-');
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const candidate of known) {
-    const d = fold(candidate) === fold(name) ? 0 : distance(fold(name), fold(candidate));
+    const d = fold(candidate) === fold(name) ? 0 : editDistance(fold(name), fold(candidate));
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;

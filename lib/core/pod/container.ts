@@ -1,7 +1,7 @@
 import type { Container, ContainerPort, PodSecurityContext, ResourceRequirements, SecurityContext, VolumeMount } from 'kubernetes-types/core/v1';
 import { GvisorIacError, fieldPath } from '../errors';
-import { built, pruneBuilt } from '../objects/built';
 import { checkKubeletActions } from './kubelet-actions';
+import { built, pruneBuilt } from '../objects/built';
 import { prune } from '../objects/manifest';
 import { emptyRecord, ownValue } from '../validation/plain-data';
 import { QuantityKind, parseQuantity } from '../validation/quantity';

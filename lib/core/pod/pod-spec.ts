@@ -2,12 +2,12 @@ import type {
   Affinity, Container, LocalObjectReference, PodDNSConfig, PodSecurityContext, PodSpec, ResourceRequirements,
   Toleration, TopologySpreadConstraint, Volume,
 } from 'kubernetes-types/core/v1';
-import { built, pruneBuilt } from '../objects/built';
 import { ContainerHardening, checkSharedSecurityFields, hardenContainer, resolveResources } from './container';
 import { DEFAULTS } from '../defaults';
 import { GvisorIacError } from '../errors';
 import { RuntimeClassRef, assertGvisorHandler } from './runtime-class';
 import { validateTolerations } from './scheduling';
+import { built, pruneBuilt } from '../objects/built';
 import { prune } from '../objects/manifest';
 import { checkK8sField } from '../validation/k8s-types';
 import { emptyRecord, plainProps } from '../validation/plain-data';

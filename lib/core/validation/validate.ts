@@ -162,8 +162,14 @@ export function assertOneOf<T extends string | number | boolean>(value: unknown,
   return value as T;
 }
 
-/** Levenshtein distance, for "did you mean" suggestions. */
-function editDistance(a: string, b: string): number {
+/**
+ * Levenshtein distance, for every "did you mean" suggestion (props, CLI
+ * flags, runsc flags). Strings longer than a typo (over 256 characters) are
+ * not compared: they count as far apart (their longer length), so a huge
+ * input costs nothing.
+ */
+export function editDistance(a: string, b: string): number {
+  if (a.length > 256 || b.length > 256) return Math.max(a.length, b.length);
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     let prev = row[0]!;
