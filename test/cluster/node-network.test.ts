@@ -2,8 +2,9 @@
 // real node (kube-network-policies on the test node, or kube-router's
 // iptables/ipset policy controller where the kernel cannot run the former —
 // node.sh names the one it runs in STATE_DIR/node/enforcer): default-deny between
-// tenants, egress "none" blocks, allowed egress works, and the cloud metadata
-// address stays unreachable — proven against a real listener on
+// tenants, egress "none" blocks, allowed egress works, DNS works where the
+// policy allows it (port 53 of the DNS pods, a stand-in: no CoreDNS here, and
+// nothing else on port 53), and the cloud metadata address stays unreachable — proven against a real listener on
 // 169.254.169.254 (in a network namespace this suite creates on the node)
 // that a pod without policies does reach.
 import { spawn, spawnSync, ChildProcess } from 'node:child_process';
@@ -19,6 +20,11 @@ const TENANT_A = `${PREFIX}a`;
 const TENANT_B = `${PREFIX}b`;
 const OPEN = `${PREFIX}open`;
 const METADATA_IP = '169.254.169.254';
+/** Where this suite's cluster DNS lives (there is no CoreDNS on the test node: a stand-in, see below). */
+const DNS_NS = `${PREFIX}dns`;
+const DNS_LABELS = { app: 'dns-stand-in' };
+/** The sandboxes' DNS setting: the stand-in's namespace and labels (the configurable DNS peer). */
+const DNS = { namespace: DNS_NS, podLabels: DNS_LABELS };
 const METADATA_NETNS = 'gviac-metadata';
 
 const server = (text: string) => ({
@@ -128,7 +134,7 @@ describeNode('NetworkPolicies enforced on the test node (issue 11: 4)', () => {
 
   beforeAll(async () => {
     applyNodeRuntimeClasses();
-    await freshNamespaces([TENANT_A, TENANT_B, OPEN]);
+    await freshNamespaces([TENANT_A, TENANT_B, OPEN, DNS_NS]);
     if (ownStateDir()) metadata.start();
     const tenants = synth((c) => {
       new MultiTenantSandbox(c, 'net', {
@@ -141,10 +147,31 @@ describeNode('NetworkPolicies enforced on the test node (issue 11: 4)', () => {
           // ranges (metadata, link-local) are cut out of 0.0.0.0/0.
           { name: 'b', egress: { dns: true, cidrs: ['0.0.0.0/0'] } },
         ],
+        dns: DNS,
       });
     });
     clusterScoped = tenants.filter((o) => !o.metadata.namespace && !['Namespace', 'RuntimeClass'].includes(o.kind)).map((o) => `${o.kind.toLowerCase()}/${o.metadata.name}`);
     applyServerSide([restrictedNamespace(OPEN), ...tenants]);
+    // The cluster DNS stand-in: a listener on TCP port 53 (the DNS rule opens
+    // UDP and TCP 53) in pods carrying the DNS labels, and a decoy on port 53
+    // without them. Plain pods as root (binding port 53) in gVisor, in a
+    // namespace of their own without Pod Security enforcement.
+    const standIn = (name: string, labels: Record<string, string>) => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name, namespace: DNS_NS, labels },
+      spec: {
+        runtimeClassName: 'gvisor',
+        automountServiceAccountToken: false,
+        containers: [{
+          name: 'main',
+          image: BUSYBOX,
+          command: ['sh', '-c', `mkdir -p /tmp/www && echo ${name} > /tmp/www/index.html && exec httpd -f -p 53 -h /tmp/www`],
+          readinessProbe: { tcpSocket: { port: 53 }, periodSeconds: 2 },
+        }],
+      },
+    });
+    applyServerSide([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: DNS_NS } }, standIn('dns', DNS_LABELS), standIn('decoy', { app: 'not-dns' })]);
     applyServerSide(synth((c) => {
       const pod = (id: string, namespace: string, container: any, sa?: string) =>
         new SandboxedPod(c, id, { runtimeClass: 'gvisor', namespace, containers: [container], ...(sa ? { serviceAccountName: sa } : {}) });
@@ -155,7 +182,10 @@ describeNode('NetworkPolicies enforced on the test node (issue 11: 4)', () => {
       pod('server-open', OPEN, server('open'));
       pod('client-open', OPEN, client);
     }));
-    for (const [ns, name] of [[TENANT_A, 'server-a'], [TENANT_A, 'client-a'], [TENANT_B, 'server-b'], [TENANT_B, 'client-b'], [OPEN, 'server-open'], [OPEN, 'client-open']] as const) {
+    for (const [ns, name] of [
+      [TENANT_A, 'server-a'], [TENANT_A, 'client-a'], [TENANT_B, 'server-b'], [TENANT_B, 'client-b'], [OPEN, 'server-open'], [OPEN, 'client-open'],
+      [DNS_NS, 'dns'], [DNS_NS, 'decoy'],
+    ] as const) {
       ip[name] = (await podReady(ns, name)).status.podIP;
     }
     // The enforcer learns pod IPs from the API server: give it a moment.
@@ -164,11 +194,12 @@ describeNode('NetworkPolicies enforced on the test node (issue 11: 4)', () => {
 
   afterAll(() => {
     metadata.cleanup();
-    kubectl(['delete', 'namespace', TENANT_A, TENANT_B, OPEN, '--ignore-not-found', '--wait=false']);
+    kubectl(['delete', 'namespace', TENANT_A, TENANT_B, OPEN, DNS_NS, '--ignore-not-found', '--wait=false']);
     if (clusterScoped.length) kubectl(['delete', ...clusterScoped, '--ignore-not-found', '--wait=false']);
   });
 
   const url = (pod: string) => `http://${ip[pod]}:8080/`;
+  const port53 = (pod: string) => `http://${ip[pod]}:53/`;
 
   enforcedOnOwnNode('the node runs an enforcer, and says which', () => {
     expect(['kube-network-policies', 'kube-router']).toContain(enforcerName());
@@ -191,8 +222,22 @@ describeNode('NetworkPolicies enforced on the test node (issue 11: 4)', () => {
     expect(fetchFrom(ns, from, url(to))).toBe('blocked');
   });
 
-  enforced('egress "none" (the tenant default) blocks traffic leaving the tenant', () => {
+  enforced('egress "dns" (the tenant default) blocks every other traffic leaving the tenant', () => {
     expect(fetchFrom(TENANT_A, 'client-a', url('server-open'))).toBe('blocked');
+  });
+
+  test('the DNS stand-in and the decoy answer on port 53 where no policy applies', () => {
+    expect(fetchFrom(OPEN, 'client-open', port53('dns'))).toBe('dns');
+    expect(fetchFrom(OPEN, 'client-open', port53('decoy'))).toBe('decoy');
+  });
+
+  test('DNS where the policy allows it: tenants reach port 53 of the cluster DNS pods', () => {
+    expect(fetchFrom(TENANT_A, 'client-a', port53('dns'))).toBe('dns');
+    expect(fetchFrom(TENANT_B, 'client-b', port53('dns'))).toBe('dns');
+  });
+
+  enforced('the DNS rule opens port 53 of the DNS pods only: a tenant cannot reach port 53 of another pod', () => {
+    expect(fetchFrom(TENANT_A, 'client-a', port53('decoy'))).toBe('blocked');
   });
 
   test('allowed egress works: tenant b (egress 0.0.0.0/0) reaches a server outside its namespace', () => {
@@ -209,9 +254,12 @@ describeNode('NetworkPolicies enforced on the test node (issue 11: 4)', () => {
   });
 
   test.each([
-    ['egress none (default): the run cannot connect anywhere', 'none', undefined, 'blocked'],
-    ['egress to the pod network on port 8080: the run reaches the server', 'cidrs', { cidrs: ['10.0.0.0/8'], ports: [{ port: 8080 }] }, 'open'],
-  ].filter(([, id]) => id !== 'none' || !unsupported) as Array<[string, string, any, string]>)('UntrustedCodeSandbox, %s', async (_what, id, egress, expected) => {
+    ['egress none (default): the run cannot connect anywhere', 'none', undefined, 'blocked', 'server-open'],
+    ['egress none (default): not even to the cluster DNS', 'none-dns', undefined, 'blocked', 'dns'],
+    ['egress "dns": the run reaches the cluster DNS', 'dns', 'dns', 'dns', 'dns'],
+    ['egress "dns": and nothing else', 'dns-only', 'dns', 'blocked', 'server-open'],
+    ['egress to the pod network on port 8080: the run reaches the server', 'cidrs', { cidrs: ['10.0.0.0/8'], ports: [{ port: 8080 }] }, 'open', 'server-open'],
+  ].filter(([, , , expected]) => expected !== 'blocked' || !unsupported) as Array<[string, string, any, string, string]>)('UntrustedCodeSandbox, %s', async (_what, id, egress, expected, target) => {
     const name = `fetch-${id}`;
     applyServerSide(synth((c) => {
       new UntrustedCodeSandbox(c, name, {
@@ -221,7 +269,8 @@ describeNode('NetworkPolicies enforced on the test node (issue 11: 4)', () => {
         command: ['sh', '/code/fetch.sh'],
         resources: { limits: { cpu: '250m', memory: '128Mi' } },
         ...(egress ? { egress } : {}),
-        code: { 'fetch.sh': `sleep 5; ${httpGet(url('server-open'))}\n` },
+        dns: DNS,
+        code: { 'fetch.sh': `sleep 5; ${httpGet(target === 'dns' ? port53('dns') : url(target))}\n` },
       });
     }));
     await jobCondition(OPEN, name, 'Complete');
