@@ -1,6 +1,6 @@
 import { checkK8sField } from './k8s-types';
 import { ownValue } from './plain-data';
-import { assertKnownKeys, assertPlainObject } from './validate';
+import { assertInteger, assertKnownKeys, assertPlainObject } from './validate';
 
 /**
  * Checks one prop given at `path` (called with `undefined` when the prop is
@@ -76,4 +76,16 @@ export function k8sFields<K extends string>(typeName: string, fields: readonly K
   const out = {} as Record<K, Validator>;
   for (const f of fields) out[f] = (value, path) => checkK8sField(typeName, f, value, path);
   return out;
+}
+
+/**
+ * A validator for a count-like field of Kubernetes type `typeName` (replicas,
+ * seconds, limits): its Kubernetes type, then, when it is a number, a whole
+ * number ≥ `min`.
+ */
+export function k8sCount(typeName: string, field: string, min = 0): Validator {
+  return (value, path) => {
+    checkK8sField(typeName, field, value, path);
+    if (typeof value === 'number') assertInteger(value, path, min);
+  };
 }

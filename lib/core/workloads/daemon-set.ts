@@ -5,10 +5,11 @@ import { KubeObject, Manifests } from '../objects/manifest';
 import { objectMeta } from '../objects/metadata';
 import { applyOverrides } from '../objects/overrides';
 import { renderPodSpec } from '../pod/pod-spec';
-import { checkK8sField } from '../validation/k8s-types';
 import { plainProps } from '../validation/plain-data';
-import { PropTable, Validator, checkProps, propNames } from '../validation/props';
-import { assertInteger } from '../validation/validate';
+import { PropTable, Validator, checkProps, k8sCount } from '../validation/props';
+
+/** A DaemonSetSpec count field: its Kubernetes type, a whole number ≥ 0 too. */
+const spec = (field: string): Validator => k8sCount('AppsV1DaemonSetSpec', field);
 
 /** Props of a sandboxed DaemonSet (one pod per matching node). */
 export interface SandboxedDaemonSetProps extends SandboxedWorkloadProps {
@@ -29,17 +30,6 @@ export const DAEMON_SET_ONLY_PROPS = {
 
 /** How each prop of a sandboxed DaemonSet is checked. @internal */
 export const DAEMON_SET_PROPS = { ...WORKLOAD_PROPS, ...DAEMON_SET_ONLY_PROPS } satisfies PropTable<SandboxedDaemonSetProps>;
-
-/** DaemonSet-specific prop names. */
-export const DAEMON_SET_PROP_KEYS: readonly string[] = propNames(DAEMON_SET_ONLY_PROPS);
-
-/** A DaemonSetSpec field: its Kubernetes type, then (a number) a whole number ≥ 0. */
-function spec(field: string): Validator {
-  return (v, p) => {
-    checkK8sField('AppsV1DaemonSetSpec', field, v, p);
-    if (typeof v === 'number') assertInteger(v, p, 0);
-  };
-}
 
 /**
  * Builds a gVisor-sandboxed DaemonSet. The selector is

@@ -6,10 +6,11 @@ import { KubeObject, Manifests } from '../objects/manifest';
 import { objectMeta } from '../objects/metadata';
 import { applyOverrides } from '../objects/overrides';
 import { renderPodSpec } from '../pod/pod-spec';
-import { checkK8sField } from '../validation/k8s-types';
 import { plainProps } from '../validation/plain-data';
-import { PropTable, Validator, checkProps, propNames } from '../validation/props';
-import { assertInteger } from '../validation/validate';
+import { PropTable, Validator, checkProps, k8sCount } from '../validation/props';
+
+/** A DeploymentSpec count field: its Kubernetes type, a whole number ≥ 0 too. */
+const spec = (field: string): Validator => k8sCount('AppsV1DeploymentSpec', field);
 
 /** Props of a sandboxed Deployment. */
 export interface SandboxedDeploymentProps extends SandboxedWorkloadProps {
@@ -36,17 +37,6 @@ export const DEPLOYMENT_ONLY_PROPS = {
 
 /** How each prop of a sandboxed Deployment is checked. @internal */
 export const DEPLOYMENT_PROPS = { ...WORKLOAD_PROPS, ...DEPLOYMENT_ONLY_PROPS } satisfies PropTable<SandboxedDeploymentProps>;
-
-/** Deployment-specific prop names. */
-export const DEPLOYMENT_PROP_KEYS: readonly string[] = propNames(DEPLOYMENT_ONLY_PROPS);
-
-/** A DeploymentSpec field: its Kubernetes type, then (a number) a whole number ≥ 0. */
-function spec(field: string): Validator {
-  return (v, p) => {
-    checkK8sField('AppsV1DeploymentSpec', field, v, p);
-    if (typeof v === 'number') assertInteger(v, p, 0);
-  };
-}
 
 /**
  * Builds a gVisor-sandboxed Deployment. The selector is

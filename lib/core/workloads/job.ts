@@ -6,10 +6,12 @@ import { KubeObject, Manifests } from '../objects/manifest';
 import { objectMeta } from '../objects/metadata';
 import { applyOverrides } from '../objects/overrides';
 import { renderPodSpec } from '../pod/pod-spec';
-import { checkK8sField } from '../validation/k8s-types';
 import { plainProps } from '../validation/plain-data';
-import { PropTable, Validator, checkProps, optional, propNames } from '../validation/props';
-import { assertInteger, assertOneOf } from '../validation/validate';
+import { PropTable, Validator, checkProps, k8sCount, optional } from '../validation/props';
+import { assertOneOf } from '../validation/validate';
+
+/** A JobSpec count field: its Kubernetes type, a whole number ≥ `min` too. */
+const spec = (field: string, min = 0): Validator => k8sCount('BatchV1JobSpec', field, min);
 
 /** Props of a sandboxed Job. */
 export interface SandboxedJobProps extends SandboxedWorkloadProps {
@@ -39,17 +41,6 @@ export const JOB_ONLY_PROPS = {
 
 /** How each prop of a sandboxed Job is checked. @internal */
 export const JOB_PROPS = { ...WORKLOAD_PROPS, ...JOB_ONLY_PROPS } satisfies PropTable<SandboxedJobProps>;
-
-/** Job-specific prop names. */
-export const JOB_PROP_KEYS: readonly string[] = propNames(JOB_ONLY_PROPS);
-
-/** A JobSpec field: its Kubernetes type, then (a number) a whole number ≥ `min`. */
-function spec(field: string, min: number): Validator {
-  return (v, p) => {
-    checkK8sField('BatchV1JobSpec', field, v, p);
-    if (typeof v === 'number') assertInteger(v, p, min);
-  };
-}
 
 /** Builds a gVisor-sandboxed Job (`restartPolicy: Never`, bounded retries and run time, cleaned up after it ends). */
 export function renderSandboxedJob(propsIn: SandboxedJobProps, id: string, path = 'props'): Manifests {
