@@ -11,7 +11,7 @@ import { spawn, spawnSync, ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { applyServerSide, freshNamespaces, kubectl, kubectlJson, waitFor } from './helpers/cluster';
+import { applyServerSide, deleteClusterScopedOf, freshNamespaces, kubectl, kubectlJson, waitFor } from './helpers/cluster';
 import { BUSYBOX, applyNodeRuntimeClasses, describeNode, exec, jobCondition, logsOf, ownStateDir, podReady, podsWith, restrictedNamespace, synth } from './node/pods';
 import { MultiTenantSandbox, SandboxedPod, UntrustedCodeSandbox } from '../../lib/cdk8s';
 
@@ -130,13 +130,13 @@ describeNode('NetworkPolicies enforced on the test node (issue 11: 4)', () => {
   });
   const metadata = new MetadataListener();
   const ip: Record<string, string> = {};
-  let clusterScoped: string[] = [];
+  let tenants: any[] = [];
 
   beforeAll(async () => {
     applyNodeRuntimeClasses();
     await freshNamespaces([TENANT_A, TENANT_B, OPEN, DNS_NS]);
     if (ownStateDir()) metadata.start();
-    const tenants = synth((c) => {
+    tenants = synth((c) => {
       new MultiTenantSandbox(c, 'net', {
         name: `${PREFIX}mt`,
         runtimeClass: 'gvisor',
@@ -150,7 +150,6 @@ describeNode('NetworkPolicies enforced on the test node (issue 11: 4)', () => {
         dns: DNS,
       });
     });
-    clusterScoped = tenants.filter((o) => !o.metadata.namespace && !['Namespace', 'RuntimeClass'].includes(o.kind)).map((o) => `${o.kind.toLowerCase()}/${o.metadata.name}`);
     applyServerSide([restrictedNamespace(OPEN), ...tenants]);
     // The cluster DNS stand-in: a listener on TCP port 53 (the DNS rule opens
     // UDP and TCP 53) in pods carrying the DNS labels, and a decoy on port 53
@@ -195,7 +194,7 @@ describeNode('NetworkPolicies enforced on the test node (issue 11: 4)', () => {
   afterAll(() => {
     metadata.cleanup();
     kubectl(['delete', 'namespace', TENANT_A, TENANT_B, OPEN, DNS_NS, '--ignore-not-found', '--wait=false']);
-    if (clusterScoped.length) kubectl(['delete', ...clusterScoped, '--ignore-not-found', '--wait=false']);
+    deleteClusterScopedOf(tenants);
   });
 
   const url = (pod: string) => `http://${ip[pod]}:8080/`;

@@ -176,14 +176,13 @@ const isNodeRuntimeClass = (name: unknown) => name === 'gvisor' || (typeof name 
 export function deleteClusterScopedOf(objects: readonly any[]): void {
   const refs = objects
     .filter((o) => !o.metadata?.namespace && o.kind !== 'Namespace' && !(o.kind === 'RuntimeClass' && isNodeRuntimeClass(o.metadata?.name)))
-    .map((o) => `${String(o.kind).toLowerCase()}.${String(o.apiVersion).includes('/') ? String(o.apiVersion).split('/')[0] : ''}/${o.metadata.name}`.replace('./', '/'));
+    .map((o) => `${kubectlType(o)}/${o.metadata.name}`);
   if (refs.length) kubectl(['delete', '--ignore-not-found', '--wait=false', ...new Set(refs)]);
 }
 
-/** Deletes cluster-scoped objects (kind/name…) if present. */
-export function deleteClusterObjects(refs: readonly string[]): void {
-  if (refs.length) kubectlOk(['delete', '--ignore-not-found', '--wait=false', ...refs]);
-}
+/** kubectl's fully qualified name of an object's type: kind.version.group (core kinds by kind alone). */
+const kubectlType = (o: { apiVersion: string; kind: string }): string =>
+  o.apiVersion.includes('/') ? `${o.kind}.${o.apiVersion.split('/').reverse().join('.')}` : o.kind;
 
 /** Waits until a namespace's ServiceAccount exists (the controller manager makes `default`). */
 export async function serviceAccountReady(namespace: string, name = 'default'): Promise<void> {
