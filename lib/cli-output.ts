@@ -9,7 +9,7 @@ import { GvisorIacError } from './core/errors';
  * directory, flushed to disk, then renamed over `file`. A reader (containerd,
  * dockerd, a shell) sees the old file or the new one, never a truncated one;
  * a run that fails writes nothing. An existing file keeps its permission
- * bits; a new one gets `mode`; a symlink is kept and its target replaced. Throws `GvisorIacError` (path `--output`) for
+ * bits (and, written by root, its owner); a new one gets `mode`; a symlink is kept and its target replaced. Throws `GvisorIacError` (path `--output`) for
  * a target that is not a regular file or a directory that cannot be written.
  */
 export function writeFileAtomic(given: string, text: string, mode = 0o644): void {
@@ -35,6 +35,8 @@ export function writeFileAtomic(given: string, text: string, mode = 0o644): void
     fs.writeFileSync(fd, text);
     // The umask may have narrowed the mode given at creation.
     fs.fchmodSync(fd, existing ? existing.mode % 0o10000 : mode);
+    // Root replacing another user's file hands it back to that user, as an in-place write would.
+    if (existing && process.getuid?.() === 0) fs.fchownSync(fd, existing.uid, existing.gid);
     fs.fsyncSync(fd);
     fs.closeSync(fd);
     fd = undefined;

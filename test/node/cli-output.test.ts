@@ -60,6 +60,14 @@ describe('--output writes the file atomically', () => {
     expect(fs.statSync(fresh).mode % 0o1000).toBe(0o644);
   });
 
+  (process.getuid?.() === 0 ? test : test.skip)('root keeps the owner of an existing file', () => {
+    const file = path.join(dir, 'runsc.toml');
+    fs.writeFileSync(file, OLD);
+    fs.chownSync(file, 1234, 5678);
+    expect(runCli(['runsc-toml', '--output', file]).code).toBe(0);
+    expect(fs.statSync(file)).toMatchObject({ uid: 1234, gid: 5678 });
+  });
+
   test('a symlink is kept and the file it points to is replaced', () => {
     const real = path.join(dir, 'real.toml');
     const link = path.join(dir, 'link.toml');
