@@ -3,9 +3,9 @@
 // and every opening that would admit more than was named — an empty selector,
 // a rule without ports, an ipBlock, allNamespaces: false — is refused the
 // same way in both, before anything is registered.
-import { renderMultiTenantSandbox } from 'gvisor-iac';
 import { FrontendCase, buildCdk8s, buildPulumi, refusedInBoth } from '../helpers/frontends';
 import { ingressAllowedFrom, podIn } from '../helpers/network-policy';
+import { renderMultiTenantSandbox } from 'gvisor-iac';
 
 type Any = Record<string, any>;
 

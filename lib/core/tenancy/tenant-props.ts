@@ -83,10 +83,10 @@ export interface TenantIngressPeer {
   readonly namespaceLabels?: Record<string, string>;
   /**
    * Every namespace of the cluster, other tenants included: the explicit
-   * opt-in to what an empty selector would mean. Only `true` is accepted.
+   * opt-in to what an empty selector would mean (`false` is refused: omit it).
    * @default - none (set exactly one of namespace, namespaceLabels, allNamespaces)
    */
-  readonly allNamespaces?: boolean;
+  readonly allNamespaces?: true;
   /** Only the pods carrying all these labels (not empty) in those namespaces. @default - every pod of those namespaces */
   readonly podLabels?: Record<string, string>;
 }

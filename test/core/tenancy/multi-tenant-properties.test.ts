@@ -125,7 +125,8 @@ describe('properties over random tenant sets (1–50 tenants, random options)', 
     fc.assert(fc.property(sandboxArb, ({ prefix, tenants }) => {
       const m = renderMultiTenantSandbox({ namespacePrefix: prefix, tenants }, 'sandbox');
       const objects = m.objects as readonly Any[];
-      const matches = (want: Record<string, string> | undefined, have: Record<string, string>) => !want || Object.entries(want).every(([k, v]) => have[k] === v);
+      const matches = (want: Record<string, string> | undefined, have: Record<string, string>) =>
+        !want || Object.entries(want).every(([k, v]) => have[k] === v);
       tenants.forEach((t, i) => {
         const ns = m.namespaces[i]!;
         const others = m.namespaces.filter((n) => n !== ns).slice(0, 3);
@@ -142,8 +143,9 @@ describe('properties over random tenant sets (1–50 tenants, random options)', 
               // What the props say, computed from them alone.
               const expected = (t.ingress ?? []).some((r) => matches(r.podLabels, target)
                 && (r.ports === 'all' || r.ports.some((p) => p.port === port))
-                && r.from.some((peer) => (peer.namespace !== undefined ? peer.namespace === source.namespace : matches(peer.namespaceLabels, source.namespaceLabels ?? {}))
-                  && matches(peer.podLabels, source.labels)));
+                && r.from.some((peer) => matches(peer.podLabels, source.labels) && (peer.namespace !== undefined
+                  ? peer.namespace === source.namespace
+                  : matches(peer.namespaceLabels, source.namespaceLabels ?? {}))));
               expect(ingressAllowedFrom(objects, podIn(ns, target), source, { port })).toBe(expected);
               if (m.namespaces.includes(source.namespace!)) expect(expected).toBe(false);
             }
