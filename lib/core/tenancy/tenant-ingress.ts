@@ -9,6 +9,7 @@ import { TenantIngressPeer, TenantIngressPort, TenantIngressRule } from './tenan
 import { GvisorIacError, fieldPath } from '../errors';
 import { KubeObject, prune } from '../objects/manifest';
 import { objectMeta } from '../objects/metadata';
+import { ownValue } from '../validation/plain-data';
 import { PropTable, optional, resolveProps } from '../validation/props';
 import { assertArray, assertDnsLabel, assertInteger, assertLabels, assertOneOf, assertPlainObject } from '../validation/validate';
 
@@ -56,8 +57,9 @@ const PEER_PROPS = {
 
 function resolvePeer(value: unknown, path: string): NetworkPolicyPeer {
   const o = assertPlainObject(value, path);
-  for (const key of Object.keys(NOT_A_PEER)) {
-    if (o[key] !== undefined) throw new GvisorIacError('UNKNOWN_FIELD', fieldPath(path, key), o[key], 'is not a field of a tenant ingress peer', NOT_A_PEER[key]!);
+  for (const [key, fix] of Object.entries(NOT_A_PEER)) {
+    const given = ownValue(o, key);
+    if (given !== undefined) throw new GvisorIacError('UNKNOWN_FIELD', fieldPath(path, key), given, 'is not a field of a tenant ingress peer', fix);
   }
   const peer = resolveProps(o, PEER_PROPS, path);
   const scopes = (['namespace', 'namespaceLabels', 'allNamespaces'] as const).filter((k) => peer[k] !== undefined);
