@@ -29,10 +29,11 @@ export interface ResolvedIngressRule {
 
 /** The label the API server sets on every namespace to its name: the one namespace selector nobody can forge. */
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
-/** Peer fields of NetworkPolicy that a tenant ingress rule does not take, and what to write instead. */
+const PODS_ONLY = 'ingress peers are namespaces and pods: traffic from outside the cluster arrives through an ingress controller or load balancer pods, so allow their namespace';
+/** Peer fields of NetworkPolicy (or of egress) that a tenant ingress peer does not take, and what to write instead. */
 const NOT_A_PEER: Record<string, string> = {
-  ipBlock: 'ingress peers are namespaces and pods: traffic from outside the cluster arrives through an ingress controller or load balancer pods, so allow their namespace',
-  cidrs: 'ingress peers are namespaces and pods: traffic from outside the cluster arrives through an ingress controller or load balancer pods, so allow their namespace',
+  ipBlock: PODS_ONLY,
+  cidrs: PODS_ONLY,
   namespaceSelector: 'write namespace: "<name>" for one namespace, namespaceLabels: { … } for labelled ones, or allNamespaces: true',
   podSelector: 'write podLabels: { … } (labels only)',
 };
