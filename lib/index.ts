@@ -25,7 +25,7 @@ export type { UntrustedCodeSandboxProps, EdgeSandboxProps, SandboxedDaemonSetPro
 export { renderMultiTenantSandbox } from './core';
 export type {
   MultiTenantSandboxProps, MultiTenantManifests, TenantProps, TenantQuota, TenantAdmins,
-  TenantOutput, ClusterDnsProps, EgressNetworkProps,
+  TenantOutput, ClusterDnsProps, EgressNetworkProps, TenantIngressRule, TenantIngressPeer, TenantIngressPort,
 } from './core';
 export { TENANT_ADMIN_RULES } from './core';
 

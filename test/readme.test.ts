@@ -42,6 +42,21 @@ describe('README', () => {
     expect(isExcerptOf(code!, readFileSync(join(__dirname, '..', 'examples', 'cdk8s', 'main.ts'), 'utf8'))).toBe(true);
   });
 
+  test('the multi-tenant example\'s tenants (and their ingress rule) are an excerpt of the tested example', () => {
+    const [code] = blocksAfter('## Multi-tenant isolation: `MultiTenantSandbox`');
+    const tenants = code!.slice(code!.indexOf('  tenants: ['), code!.indexOf('\n  ],\n') + 5);
+    expect(tenants).toContain("ingress: [{ name: 'web', from: [{ namespace: 'ingress-nginx' }], ports: [{ port: 8080 }] }]");
+    expect(isExcerptOf(tenants, readFileSync(join(__dirname, '..', 'examples', 'cdk8s', 'main.ts'), 'utf8'))).toBe(true);
+  });
+
+  test('the tenant ingress policy shown is what synth emits for the example', () => {
+    const [yaml] = blocksAfter('### Ingress: who may connect to a tenant');
+    const app = new App();
+    new SandboxChart(app, 'gvisor-sandbox');
+    const policy = synthApp(app).find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'allow-ingress-web');
+    expect(parse(yaml!)).toEqual(policy);
+  });
+
   test('the pod template shown is what synth emits', () => {
     const [, yaml] = blocksAfter('## Quickstart: cdk8s');
     const app = new App();

@@ -53,7 +53,12 @@ const report = new SandboxedJob('report', {
 const tenants = new MultiTenantSandbox('tenants', {
   runtimeClass: gvisor,
   tenants: [
-    { name: 'tenant-a', admins: { groups: ['tenant-a-admins'] } },
+    {
+      name: 'tenant-a',
+      admins: { groups: ['tenant-a-admins'] },
+      // Its web app takes traffic from the ingress controller's namespace, on 8080 only; nothing else gets in.
+      ingress: [{ name: 'web', from: [{ namespace: 'ingress-nginx' }], ports: [{ port: 8080 }] }],
+    },
     { name: 'tenant-b', quota: { cpu: '2', memory: '4Gi', pods: 10 }, egress: { dns: true, internet: true, ports: [{ port: 443 }] } },
   ],
 });

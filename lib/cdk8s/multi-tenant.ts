@@ -8,7 +8,8 @@ export type MultiTenantSandboxProps = WithRuntimeClass<CoreMultiTenantSandboxPro
 /**
  * A namespace per tenant, sealed by Pod Security "restricted", a
  * ResourceQuota sized for the gVisor overhead, a LimitRange,
- * default-deny NetworkPolicies (DNS allowed, cloud metadata never), a
+ * default-deny NetworkPolicies (DNS allowed, cloud metadata never; ingress
+ * only from the peers, on the ports, a tenant's `ingress` rules name), a
  * token-less workload ServiceAccount, a tenant-admin Role that cannot loosen
  * any of it, and a shared ValidatingAdmissionPolicy that only admits
  * gVisor pods in tenant namespaces.

@@ -29,6 +29,7 @@ export * from './workloads/edge';
 export * from './tenancy/tenant-props';
 export * from './tenancy/tenant-validation';
 export * from './tenancy/tenant-network';
+export * from './tenancy/tenant-ingress';
 export * from './tenancy/tenant-rbac';
 export * from './tenancy/tenant-admission';
 export * from './tenancy/multi-tenant';

@@ -12,7 +12,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { applyServerSide, deleteClusterScopedOf, freshNamespaces, kubectl, kubectlJson, waitFor } from './helpers/cluster';
-import { BUSYBOX, applyNodeRuntimeClasses, describeNode, exec, jobCondition, logsOf, ownStateDir, podReady, podsWith, restrictedNamespace, synth } from './node/pods';
+import { enforcementChecks, enforcerName, fetchFrom, httpGet } from './node/network';
+import { BUSYBOX, applyNodeRuntimeClasses, describeNode, jobCondition, logsOf, ownStateDir, podReady, podsWith, restrictedNamespace, synth } from './node/pods';
 import { MultiTenantSandbox, SandboxedPod, UntrustedCodeSandbox } from '../../lib/cdk8s';
 
 const PREFIX = 'node-net-';
@@ -35,22 +36,6 @@ const server = (text: string) => ({
   readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 2 },
 });
 const client = { name: 'main', image: BUSYBOX, command: ['sleep', '3600'] };
-
-/**
- * A shell line that GETs http://HOST:PORT/ with nc and prints the body's last
- * line, or "blocked" (a dropped or a rejected connection alike; nc's own
- * complaint is kept out of the output, which a Job's log would otherwise show).
- */
-const httpGet = (url: string) => {
-  const { hostname, port } = new URL(url);
-  return `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 4 ${hostname} ${port || 80} 2>/dev/null | tail -n 1 | grep . || echo blocked`;
-};
-
-/** An HTTP GET from a pod: the page text, or "blocked" when no connection was made in time. */
-function fetchFrom(namespace: string, pod: string, url: string): string {
-  const r = exec(namespace, pod, ['sh', '-c', httpGet(url)]);
-  return r.status === 0 ? r.stdout.trim() : `exec failed: ${r.stderr}`;
-}
 
 function sh(cmd: string): void {
   const r = spawnSync('sh', ['-c', cmd], { encoding: 'utf8' });
@@ -95,39 +80,13 @@ class MetadataListener {
   }
 }
 
-/**
- * Why the node cannot enforce NetworkPolicies, when node.sh found out (the
- * kernel lacks what the enforcer needs), or undefined.
- */
-function enforcementUnsupported(): string | undefined {
-  const state = ownStateDir();
-  const file = state ? path.join(state, 'node', 'enforcer.unsupported') : undefined;
-  return file && fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : undefined;
-}
-
-/** The enforcer node.sh runs (STATE_DIR/node/enforcer), or undefined. */
-function enforcerName(): string | undefined {
-  const state = ownStateDir();
-  const file = state ? path.join(state, 'node', 'enforcer') : undefined;
-  return file && fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : undefined;
-}
-
 describeNode('NetworkPolicies enforced on the test node (issue 11: 4)', () => {
   const onOwnNode = ownStateDir() ? test : test.skip;
-  const unsupported = enforcementUnsupported();
   // An enforcement check: skipped (with the reason) only where node.sh proved
-  // the kernel cannot run the enforcer; everywhere else it must hold.
-  const enforced = unsupported ? test.skip : test;
+  // the kernel cannot run the enforcer; everywhere else it must hold (and CI,
+  // with GVISOR_IAC_REQUIRE_ENFORCEMENT=1, fails on such a node).
+  const { enforced, unsupported } = enforcementChecks();
   const enforcedOnOwnNode = unsupported || !ownStateDir() ? test.skip : test;
-  if (unsupported) {
-    // eslint-disable-next-line no-console
-    console.warn(`NetworkPolicy enforcement checks skipped: ${unsupported}`);
-  }
-  // CI sets GVISOR_IAC_REQUIRE_ENFORCEMENT=1: there a node without an
-  // enforcer is a failure, never a quiet skip.
-  (process.env.GVISOR_IAC_REQUIRE_ENFORCEMENT === '1' ? test : test.skip)('an enforcer runs (GVISOR_IAC_REQUIRE_ENFORCEMENT=1)', () => {
-    expect(unsupported).toBeUndefined();
-  });
   const metadata = new MetadataListener();
   const ip: Record<string, string> = {};
   let tenants: any[] = [];

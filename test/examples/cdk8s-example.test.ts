@@ -1,6 +1,7 @@
 import { App } from 'cdk8s';
 import { SandboxChart } from '../../examples/cdk8s/main';
 import { admit } from '../helpers/admission';
+import { ingressAllowedFrom, podIn, podRefOf } from '../helpers/network-policy';
 import { assertRestrictedAndSandboxed } from '../helpers/pod-security';
 import { assertAllSchemaValid } from '../helpers/schema';
 import { synthApp } from '../helpers/synth';
@@ -24,6 +25,7 @@ describe('examples/cdk8s', () => {
       'Namespace/tenant-a',
       'Namespace/tenant-b',
       'NetworkPolicy/tenant-a/allow-dns',
+      'NetworkPolicy/tenant-a/allow-ingress-web',
       'NetworkPolicy/tenant-a/allow-same-namespace',
       'NetworkPolicy/tenant-a/default-deny-all',
       'NetworkPolicy/tenant-b/allow-dns',
@@ -79,5 +81,13 @@ describe('examples/cdk8s', () => {
     const pod = objects.find((o) => o.kind === 'Pod' && o.metadata.namespace === 'tenant-a');
     expect(pod.spec.serviceAccountName).toBe('workload');
     expect(admit(policy, binding, { operation: 'CREATE', object: pod, namespaceLabels: namespace.metadata.labels })).toEqual({ allowed: true, matched: true, messages: [] });
+  });
+
+  test('the tenant pod takes traffic from the ingress controller\'s namespace on 8080 only; the other tenant stays out', () => {
+    const pod = podRefOf(objects.find((o) => o.kind === 'Pod' && o.metadata.name === 'secure-pod'));
+    expect(ingressAllowedFrom(objects, pod, podIn('ingress-nginx'), { port: 8080 })).toBe(true);
+    expect(ingressAllowedFrom(objects, pod, podIn('ingress-nginx'), { port: 9090 })).toBe(false);
+    expect(ingressAllowedFrom(objects, pod, podIn('tenant-b'), { port: 8080 })).toBe(false);
+    expect(ingressAllowedFrom(objects, pod, podIn('default'), { port: 8080 })).toBe(false);
   });
 });

@@ -21,8 +21,8 @@ describe('examples/pulumi', () => {
     jest.spyOn(pulumi.log, 'warn').mockImplementation(async (m) => void warnings.push(m));
     jest.spyOn(pulumi.runtime, 'registerResourceTransform');
     program = await import('../../examples/pulumi/index');
-    // The program exports plain values only; wait for its 8 components, 30 children and their outputs.
-    await until(() => recorder.registrations.length >= 38 && recorder.outputs.size >= 8);
+    // The program exports plain values only; wait for its 8 components, 31 children and their outputs.
+    await until(() => recorder.registrations.length >= 39 && recorder.outputs.size >= 8);
     registrations = recorder.registrations;
     kube = recorder.kube();
   });
@@ -49,7 +49,7 @@ describe('examples/pulumi', () => {
       'kubernetes:batch/v1:Job untrusted-code-job-untrusted-code',
       'kubernetes:apps/v1:Deployment edge-sandbox-deployment-edge-sandbox',
     ]));
-    expect(kube).toHaveLength(30);
+    expect(kube).toHaveLength(31);
     // Every child of a construct that names the RuntimeClass waits for it.
     const rc = kube.find((r) => r.inputs.kind === 'RuntimeClass')!;
     for (const r of kube.filter((x) => x !== rc)) expect(r.dependencies).toContain(rc.urn);
@@ -75,7 +75,7 @@ describe('examples/pulumi', () => {
     expect(pulumi.runtime.registerResourceTransform).not.toHaveBeenCalled();
     expect(program.runtimeClassName).toBe('gvisor');
     expect(program.objects.slice(0, 4)).toEqual(['RuntimeClass/gvisor', 'Pod/nginx-sandboxed', 'Deployment/web', 'Job/report']);
-    expect(program.objects).toHaveLength(30);
+    expect(program.objects).toHaveLength(31);
     expect(program.namespaces).toEqual(['tenant-a', 'tenant-b']);
   });
 });

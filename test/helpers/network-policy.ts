@@ -131,6 +131,53 @@ export function ingressAllowed(objects: readonly Any[], target: PodRef): boolean
   return policies.some((pol) => (pol.spec.ingress ?? []).length > 0);
 }
 
+/** A port of the receiving pod: its number, and its name when the container port has one. */
+export interface IngressPort {
+  readonly port: number;
+  readonly name?: string;
+  readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
+}
+
+function ingressPortMatches(ports: Any[] | undefined, port: IngressPort): boolean {
+  if (!ports || ports.length === 0) return true;
+  return ports.some((p) => (p.protocol ?? 'TCP') === (port.protocol ?? 'TCP') && (p.port === undefined
+    || (typeof p.port === 'string' ? p.port === port.name : port.port >= p.port && port.port <= (p.endPort ?? p.port))));
+}
+
+/**
+ * May pod `source` connect to `target` on `port` under the NetworkPolicies in
+ * `objects`? Only the target's side is evaluated (the source's egress is
+ * `egressAllowed`). A pod no ingress policy selects accepts everything; a
+ * selected pod only what some rule of some selecting policy admits: a rule
+ * without `from` admits every source, without `ports` every port; a peer
+ * without `namespaceSelector` means the policy's own namespace, an empty
+ * selector every namespace (or pod). The source's namespace labels must
+ * include `kubernetes.io/metadata.name` when peers select by name, as the
+ * API server sets it.
+ */
+export function ingressAllowedFrom(objects: readonly Any[], target: PodRef, source: PodRef, port: IngressPort): boolean {
+  const policies = objects.filter((o) =>
+    o.kind === 'NetworkPolicy' &&
+    o.metadata?.namespace === target.namespace &&
+    labelsMatch(o.spec?.podSelector ?? {}, target.labels) &&
+    (o.spec.policyTypes ?? ['Ingress']).includes('Ingress'));
+  if (policies.length === 0) return true;
+  return policies.some((pol) => (pol.spec.ingress ?? []).some((rule: Any) =>
+    ingressPortMatches(rule.ports, port) &&
+    (!rule.from || rule.from.length === 0 || rule.from.some((peer: Any) => {
+      if (peer.ipBlock) return false;
+      const nsOk = peer.namespaceSelector === undefined
+        ? source.namespace === pol.metadata?.namespace
+        : labelsMatch(peer.namespaceSelector, source.namespaceLabels ?? {});
+      return nsOk && labelsMatch(peer.podSelector, source.labels);
+    }))));
+}
+
+/** A pod in `namespace` with `labels`, its namespace labelled as the API server labels it (plus `namespaceLabels`). */
+export function podIn(namespace: string, labels: Record<string, string> = {}, namespaceLabels: Record<string, string> = {}): PodRef {
+  return { namespace, labels, namespaceLabels: { ...namespaceLabels, 'kubernetes.io/metadata.name': namespace } };
+}
+
 /** The pods a pod-bearing object would create: its namespace and pod-template labels. */
 export function podRefOf(obj: Any): PodRef {
   const template = obj.kind === 'Pod' ? obj : obj.spec.template;

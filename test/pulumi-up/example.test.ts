@@ -49,7 +49,7 @@ describe('examples/pulumi with pulumi up', () => {
     if (savedRuntimeClass) kubectl(env, ['apply', '-f', '-'], JSON.stringify(clientView(savedRuntimeClass)));
   });
 
-  test('preview shows the component tree: 8 components over 30 typed Kubernetes resources', async () => {
+  test('preview shows the component tree: 8 components over 31 typed Kubernetes resources', async () => {
     const log = new EventLog();
     const result = await stack.preview({ onEvent: log.onEvent });
     const creates = log.steps().filter((s) => s.op === 'create');
@@ -58,7 +58,7 @@ describe('examples/pulumi with pulumi up', () => {
       'edge-sandbox', 'gvisor', 'nginx-sandboxed', 'report', 'secure-pod', 'tenants', 'untrusted-code', 'web',
     ]);
     const kube = creates.filter((s) => s.type.startsWith('kubernetes:') && !s.type.startsWith('pulumi:providers'));
-    expect(kube).toHaveLength(30);
+    expect(kube).toHaveLength(31);
     // Every Kubernetes resource is a child of a component: its URN's type chain names the component type first.
     for (const s of kube) expect(s.urn).toMatch(/::gvisor-sandbox::gvisor-iac:index:[A-Za-z]+\$kubernetes:/);
     expect(kube.map((s) => s.urn.split('::').slice(2).join('::'))).toEqual(expect.arrayContaining([
@@ -67,7 +67,7 @@ describe('examples/pulumi with pulumi up', () => {
       'gvisor-iac:index:MultiTenantSandbox$kubernetes:core/v1:Namespace::tenants-namespace-tenant-a',
       'gvisor-iac:index:UntrustedCodeSandbox$kubernetes:batch/v1:Job::untrusted-code-job-untrusted-code',
     ]));
-    expect(result.changeSummary).toEqual({ create: 39 }); // the stack, 8 components, 30 objects (default providers are not counted)
+    expect(result.changeSummary).toEqual({ create: 40 }); // the stack, 8 components, 31 objects (default providers are not counted)
   });
 
   test('its stack-wide enforcement is "deny" by default: a foreign Pod without a class fails the preview with the library\'s message', async () => {
@@ -85,7 +85,7 @@ describe('examples/pulumi with pulumi up', () => {
   test('up creates exactly the objects the cdk8s example synthesizes', async () => {
     const result = await stack.up();
     expect(result.summary.result).toBe('succeeded');
-    expect(result.summary.resourceChanges).toEqual({ create: 39 });
+    expect(result.summary.resourceChanges).toEqual({ create: 40 });
     expect(result.outputs.runtimeClassName!.value).toBe('gvisor');
     expect(result.outputs.namespaces!.value).toEqual(['tenant-a', 'tenant-b']);
 
@@ -106,7 +106,7 @@ describe('examples/pulumi with pulumi up', () => {
 
   test('a second up changes nothing', async () => {
     const result = await stack.up();
-    expect(result.summary.resourceChanges).toEqual({ same: 39 });
+    expect(result.summary.resourceChanges).toEqual({ same: 40 });
   });
 
   test('changing replicas updates the Deployment in place, without a replace', async () => {
@@ -117,16 +117,16 @@ describe('examples/pulumi with pulumi up', () => {
       const changed = log.steps().filter((s) => s.op !== 'same');
       // "update", not "replace" (which would delete and re-create the Deployment).
       expect(changed.map((s) => `${s.op} ${s.urn.split('::').pop()}`)).toEqual(['update web-deployment-web']);
-      expect(preview.changeSummary).toEqual({ same: 38, update: 1 });
+      expect(preview.changeSummary).toEqual({ same: 39, update: 1 });
       const up = await stack.up();
-      expect(up.summary.resourceChanges).toEqual({ same: 38, update: 1 });
+      expect(up.summary.resourceChanges).toEqual({ same: 39, update: 1 });
       const deployment = live(env, synthesized.find((o) => o.kind === 'Deployment' && o.metadata.name === 'web'));
       expect(deployment.spec.replicas).toBe(2);
     } finally {
       webReplicas = undefined;
     }
     const back = await stack.up();
-    expect(back.summary.resourceChanges).toEqual({ same: 38, update: 1 });
+    expect(back.summary.resourceChanges).toEqual({ same: 39, update: 1 });
   });
 
   test('refresh finds no drift: nothing deleted, and the next preview changes nothing', async () => {
@@ -134,12 +134,12 @@ describe('examples/pulumi with pulumi up', () => {
     expect(refresh.summary.result).toBe('succeeded');
     expect(refresh.summary.resourceChanges?.delete).toBeUndefined();
     const preview = await stack.preview();
-    expect(preview.changeSummary).toEqual({ same: 39 });
+    expect(preview.changeSummary).toEqual({ same: 40 });
   });
 
   test('destroy leaves nothing behind', async () => {
     const result = await stack.destroy();
-    expect(result.summary.resourceChanges).toEqual({ delete: 39 });
+    expect(result.summary.resourceChanges).toEqual({ delete: 40 });
     // Namespaces are finalised by the namespace controller after the delete call returns.
     await gone(env, synthesized);
   });

@@ -86,6 +86,24 @@ const CASES: Case[] = [
       ],
     },
   },
+  // Tenant ingress (issue 13: 4): every peer form, named and numbered ports, "all".
+  {
+    construct: 'MultiTenantSandbox',
+    id: 'ingress',
+    props: {
+      namespacePrefix: 'in-',
+      tenants: [
+        {
+          name: 'web',
+          ingress: [
+            { name: 'controller', podLabels: { app: 'web' }, from: [{ namespace: 'ingress-nginx', podLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } }], ports: [{ port: 8080 }, { port: 'https', protocol: 'TCP' }] },
+            { from: [{ namespaceLabels: { purpose: 'monitoring' } }, { allNamespaces: true, podLabels: { role: 'prober' } }], ports: 'all' },
+          ],
+        },
+        { name: 'api', ingress: [{ from: [{ namespace: 'in-web' }], ports: [{ port: 9000, endPort: 9010, protocol: 'UDP' }] }] },
+      ],
+    },
+  },
   { construct: 'MultiTenantSandbox', id: 'prefixed', props: { runtimeClass: 'gvisor-kvm', namespacePrefix: 'team-', tenants: [{ name: 'x' }], overrides: [{ patch: [{ op: 'add', path: '/metadata/annotations', value: { owner: 'platform' } }] }] } },
   { construct: 'UntrustedCodeSandbox', id: 'run-1', props: { image: 'python:3.12-slim', command: ['python', '/code/main.py'], code: { 'main.py': 'print(6 * 7)\n' } } },
   { construct: 'UntrustedCodeSandbox', id: 'run-2', runtimeClass: {}, props: { namespace: 'runs', image: 'node:22-slim', args: ['-e', '1'], egress: { dns: true, cidrs: ['198.51.100.0/24'], ports: [{ port: 443 }] }, activeDeadlineSeconds: 60, resources: { limits: { cpu: '500m', memory: '256Mi' } } } },

@@ -30,6 +30,7 @@ const CASES: FrontendCase[] = [
   { construct: 'SandboxedDeployment', id: 'patched', props: { containers: [container], overrides: [{ patch: [{ op: 'replace', path: '/spec/replicas', value: 2 }] }] } },
   { construct: 'SandboxedJob', id: 'job', props: { containers: [container] } },
   { construct: 'MultiTenantSandbox', id: 'tenants', props: { tenants: [{ name: 'tenant-a' }, { name: 'tenant-b', egress: 'internet' }] } },
+  { construct: 'MultiTenantSandbox', id: 'open-tenant', props: { tenants: [{ name: 'web', ingress: [{ from: [{ namespace: 'ingress-nginx' }], ports: [{ port: 8080 }] }] }] } },
   { construct: 'UntrustedCodeSandbox', id: 'run', props: { image: 'python:3.12-slim', code: { 'main.py': 'print(1)' } } },
   { construct: 'UntrustedCodeSandbox', id: 'run-dns', props: { image: 'python:3.12-slim', egress: 'dns' } },
   { construct: 'EdgeSandbox', id: 'edge', props: { containers: [container] } },
@@ -52,6 +53,7 @@ const POLLUTIONS: Array<[string, Record<string, unknown>]> = [
   ['resources', { resources: { limits: { cpu: '64' } }, requests: { cpu: '64' }, limits: { memory: '1Ti' }, cpu: '64', memory: '1Ti' }],
   ['identity', { namespace: 'kube-system', labels: { evil: 'yes' }, annotations: { 'container.apparmor.security.beta.kubernetes.io/app': 'unconfined' } }],
   ['tenants', { quota: { pods: 1000 }, admins: { groups: ['system:authenticated'] }, allowIntraNamespace: true, egressPorts: [{ port: 1 }] }],
+  ['tenant ingress', { ingress: [{ from: [{ allNamespaces: true }], ports: 'all' }], allNamespaces: true, namespaceLabels: {}, podLabels: {}, ipBlock: { cidr: '0.0.0.0/0' }, endPort: 65535 }],
   ['workload fields', { replicas: 100, backoffLimit: 100, activeDeadlineSeconds: 1, automountServiceAccountToken: true, enableServiceLinks: true, serviceAccountName: 'admin' }],
 ];
 

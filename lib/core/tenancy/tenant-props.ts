@@ -42,6 +42,80 @@ export interface TenantAdmins {
   readonly groups?: string[];
 }
 
+/**
+ * One port (or range) a tenant ingress rule opens on the tenant's pods.
+ * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/#targeting-a-range-of-ports
+ */
+export interface TenantIngressPort {
+  /**
+   * Port number (1–65535) on the receiving pod, or the name of one of its
+   * container ports (e.g. `"http"`: at most 15 lowercase letters, digits and
+   * '-', with a letter).
+   */
+  readonly port: number | string;
+  /** Last port of a range (≥ `port`; only with a numeric `port`). @default - just `port` */
+  readonly endPort?: number;
+  /** @default "TCP" */
+  readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
+}
+
+/**
+ * Where traffic into a tenant may come from: pods of one namespace (by name),
+ * of the namespaces carrying some labels, or — only when said explicitly —
+ * of every namespace; `podLabels` narrows it to some of their pods. Exactly
+ * one of `namespace`, `namespaceLabels` and `allNamespaces` is required: an
+ * empty selector would admit every namespace by accident.
+ */
+export interface TenantIngressPeer {
+  /**
+   * One namespace, by name (its `kubernetes.io/metadata.name` label, which
+   * the API server sets and nobody can forge). Another tenant's namespace is
+   * allowed: naming it is the explicit opening (that tenant's own egress must
+   * allow the traffic too).
+   * @default - none (set exactly one of namespace, namespaceLabels, allNamespaces)
+   */
+  readonly namespace?: string;
+  /**
+   * The namespaces carrying all these labels (not empty). Whoever may label a
+   * namespace can join them: prefer `namespace` unless you control those labels.
+   * @default - none (set exactly one of namespace, namespaceLabels, allNamespaces)
+   */
+  readonly namespaceLabels?: Record<string, string>;
+  /**
+   * Every namespace of the cluster, other tenants included: the explicit
+   * opt-in to what an empty selector would mean (`false` is refused: omit it).
+   * @default - none (set exactly one of namespace, namespaceLabels, allNamespaces)
+   */
+  readonly allNamespaces?: true;
+  /** Only the pods carrying all these labels (not empty) in those namespaces. @default - every pod of those namespaces */
+  readonly podLabels?: Record<string, string>;
+}
+
+/**
+ * One opening in a tenant's default-deny ingress: the peers of `from` may
+ * connect to the tenant's pods (those of `podLabels`) on `ports`. Becomes a
+ * NetworkPolicy `allow-ingress-<name>` in the tenant namespace. Peers are
+ * pods only: traffic from outside the cluster arrives through an ingress
+ * controller or a load balancer's pods, so allow their namespace.
+ */
+export interface TenantIngressRule {
+  /**
+   * Name of the rule: the NetworkPolicy is `allow-ingress-<name>`. A DNS-1123
+   * label of at most 49 characters, unique within the tenant.
+   * @default - the rule's index in `ingress` ("0", "1", …)
+   */
+  readonly name?: string;
+  /** Who may connect (at least one peer). */
+  readonly from: TenantIngressPeer[];
+  /**
+   * On which ports of the tenant's pods (at least one), or `"all"` for every
+   * port, said explicitly: a rule without ports is refused.
+   */
+  readonly ports: TenantIngressPort[] | 'all';
+  /** Which of the tenant's pods receive it: those carrying all these labels (not empty). @default - every pod of the tenant */
+  readonly podLabels?: Record<string, string>;
+}
+
 /** One tenant of a `MultiTenantSandbox`. */
 export interface TenantProps {
   /**
@@ -58,6 +132,15 @@ export interface TenantProps {
    * @default "dns"
    */
   readonly egress?: SandboxEgress;
+  /**
+   * What may connect to the tenant's pods from outside its namespace, e.g.
+   * an ingress controller: `[{ from: [{ namespace: "ingress-nginx" }],
+   * ports: [{ port: 8080 }] }]`. Every rule names its peers and ports;
+   * everything else stays denied, other tenants included. (Writing Ingress
+   * objects is `allowIngress`.)
+   * @default - none: no ingress from outside the namespace
+   */
+  readonly ingress?: TenantIngressRule[];
   /** Pods of the tenant may talk to each other (ingress and egress inside the namespace). @default true */
   readonly allowIntraNamespace?: boolean;
   /**
@@ -67,7 +150,8 @@ export interface TenantProps {
    * tenant: the admission policy refuses the annotations and backends known
    * to abuse that, but the controller's own hardening (e.g. ingress-nginx
    * `allow-snippet-annotations: false`, host ownership between tenants) is
-   * the operator's. Without it tenant admins can read Ingresses only.
+   * the operator's. Without it tenant admins can read Ingresses only. The
+   * controller reaches the tenant's pods only where `ingress` lets it in.
    * @default false
    */
   readonly allowIngress?: boolean;

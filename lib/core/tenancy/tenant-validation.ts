@@ -1,6 +1,7 @@
 import type { ResourceRequirements } from 'kubernetes-types/core/v1';
 import { DEFAULTS, MULTI_TENANT_DEFAULTS } from '../defaults';
 import { GvisorIacError, fieldPath } from '../errors';
+import { ResolvedIngressRule, resolveTenantIngress } from './tenant-ingress';
 import { TenantAdmins, TenantProps, TenantQuota } from './tenant-props';
 import { ResolvedEgress, resolveEgress } from '../network/egress';
 import { resolveResources } from '../pod/container';
@@ -21,6 +22,8 @@ export interface ResolvedTenant {
   readonly hard: Record<string, string>;
   readonly containerDefaults: { requests: Record<string, string>; limits: Record<string, string> };
   readonly egress: ResolvedEgress;
+  /** What may connect from outside the namespace: one NetworkPolicy per rule. */
+  readonly ingress: readonly ResolvedIngressRule[];
   readonly allowIntraNamespace: boolean;
   readonly allowIngress: boolean;
   readonly admins: { users: readonly string[]; groups: readonly string[] };
@@ -34,6 +37,7 @@ function tenantProps(prefix: string) {
     name: (v: unknown, p: string) => assertDnsLabel(v, p, 63 - prefix.length),
     quota: (v: unknown, p: string) => resolveQuota(v, p),
     egress: (v: unknown, p: string) => resolveEgress(v as TenantProps['egress'], p, MULTI_TENANT_DEFAULTS.egress),
+    ingress: (v: unknown, p: string) => resolveTenantIngress(v, p),
     allowIntraNamespace: (v: unknown, p: string) => (v === undefined ? MULTI_TENANT_DEFAULTS.allowIntraNamespace : assertBoolean(v, p)),
     allowIngress: (v: unknown, p: string) => (v === undefined ? MULTI_TENANT_DEFAULTS.allowIngress : assertBoolean(v, p)),
     admins: (v: unknown, p: string) => resolveAdmins(v, p),
@@ -115,6 +119,7 @@ export function resolveTenant(t: TenantProps, path: string, prefix: string, over
     hard: r.quota,
     containerDefaults: r.containerDefaults,
     egress: r.egress,
+    ingress: r.ingress,
     allowIntraNamespace: r.allowIntraNamespace,
     allowIngress: r.allowIngress,
     admins: r.admins,

@@ -3,6 +3,7 @@ import {
   NEVER_REACHABLE_CIDRS, TenantProps, networkContains, formatIp, parseCidr, renderMultiTenantSandbox, renderSandboxedPod,
 } from '../../../lib/core';
 import { admit } from '../../helpers/admission';
+import { PodRef, ingressAllowedFrom, podIn } from '../../helpers/network-policy';
 import { assertAllSchemaValid } from '../../helpers/schema';
 
 type Any = Record<string, any>;
@@ -18,7 +19,23 @@ const cidrArb = fc.oneof(
   return `${formatIp(family, a - (a % 2n ** BigInt(bits - p)))}/${p}`;
 }).filter((c) => !blocked.some((b) => networkContains(b, parseCidr(c, 'x'))));
 
+/** Namespaces outside the sandbox that ingress rules may name (never a tenant's: those are refused unless named, see below). */
+const OUTSIDE = ['ingress-nginx', 'monitoring', 'gateway'] as const;
+const peerArb = fc.oneof(
+  fc.record({ namespace: fc.constantFrom(...OUTSIDE), podLabels: fc.option(fc.constant({ app: 'controller' }), { nil: undefined }) }, { requiredKeys: ['namespace'] }),
+  fc.record({ namespaceLabels: fc.constant({ purpose: 'edge' }) }),
+);
+const ruleArb = fc.record({
+  from: fc.uniqueArray(peerArb, { minLength: 1, maxLength: 3, selector: (p) => JSON.stringify(p) }),
+  ports: fc.oneof(
+    fc.constant('all' as const),
+    fc.uniqueArray(fc.integer({ min: 1, max: 65535 }), { minLength: 1, maxLength: 3 }).map((ps) => ps.map((port) => ({ port }))),
+  ),
+  podLabels: fc.option(fc.constant({ app: 'web' }), { nil: undefined }),
+}, { requiredKeys: ['from', 'ports'] });
+
 const tenantArb: fc.Arbitrary<Omit<TenantProps, 'name'>> = fc.record({
+  ingress: fc.option(fc.array(ruleArb, { maxLength: 3 }), { nil: undefined }),
   // Every choice that keeps DNS open (the default "dns" among them); "none" closes it, see multi-tenant.test.ts.
   egress: fc.oneof(
     fc.constant(undefined), fc.constant('dns' as const), fc.constant('internet' as const),
@@ -34,7 +51,9 @@ const tenantArb: fc.Arbitrary<Omit<TenantProps, 'name'>> = fc.record({
   quota: fc.option(fc.record({ cpu: fc.constantFrom('1', '2', '16'), memory: fc.constantFrom('1Gi', '4Gi'), pods: fc.integer({ min: 1, max: 100 }) }, { requiredKeys: [] }), { nil: undefined }),
 }, { requiredKeys: [] });
 
-const nameArb = fc.stringMatching(/^[a-z][a-z0-9-]{0,14}[a-z0-9]$/).filter((n) => n !== 'default' && !n.startsWith('kube-'));
+const nameArb = fc.stringMatching(/^[a-z][a-z0-9-]{0,14}[a-z0-9]$/).filter((n) => n !== 'default' && !n.startsWith('kube-')
+  // Tenants never take the outside namespaces' names (the ingress property tells tenants and outsiders apart).
+  && !(OUTSIDE as readonly string[]).includes(n) && n !== 'edge-a');
 const sandboxArb = fc.record({
   prefix: fc.constantFrom('', 't-', 'tenant-'),
   tenants: fc.uniqueArray(nameArb, { minLength: 1, maxLength: 50 })
@@ -77,8 +96,11 @@ describe('properties over random tenant sets (1–50 tenants, random options)', 
             }
             for (const e of except) expect(networkContains(cidr, e) && e.text !== cidr.text).toBe(true);
           }
-          // Ingress only ever comes from the tenant's own namespace.
-          for (const peer of (p.spec.ingress ?? []).flatMap((r: Any) => r.from ?? [])) expect(peer).toEqual({ podSelector: {} });
+          // Ingress comes from the tenant's own namespace, or from namespaces a rule names (never by an empty selector).
+          for (const peer of (p.spec.ingress ?? []).flatMap((r: Any) => r.from ?? [])) {
+            if (peer.namespaceSelector === undefined) expect(peer).toEqual({ podSelector: {} });
+            else expect(Object.keys(peer.namespaceSelector.matchLabels ?? {}).length).toBeGreaterThan(0);
+          }
         }
 
         expect(inNs.filter((o) => o.kind === 'ResourceQuota')).toHaveLength(1);
@@ -96,6 +118,40 @@ describe('properties over random tenant sets (1–50 tenants, random options)', 
       const pod = renderSandboxedPod({ namespace: ns, containers: [{ name: 'a', image: 'a:1' }], runtimeClass: 'runc' }, 'p').objects[0] as Any;
       const nsLabels = objects.find((o) => o.kind === 'Namespace' && o.metadata.name === ns)!.metadata.labels;
       expect(admit(policy, binding, { operation: 'CREATE', object: pod, namespaceLabels: nsLabels }).allowed).toBe(false);
+    }), { numRuns: 40 });
+  });
+
+  test('ingress admits exactly what the rules name: the named peers on the named ports, never another tenant', () => {
+    fc.assert(fc.property(sandboxArb, ({ prefix, tenants }) => {
+      const m = renderMultiTenantSandbox({ namespacePrefix: prefix, tenants }, 'sandbox');
+      const objects = m.objects as readonly Any[];
+      const matches = (want: Record<string, string> | undefined, have: Record<string, string>) =>
+        !want || Object.entries(want).every(([k, v]) => have[k] === v);
+      tenants.forEach((t, i) => {
+        const ns = m.namespaces[i]!;
+        const others = m.namespaces.filter((n) => n !== ns).slice(0, 3);
+        const sources: PodRef[] = [
+          ...OUTSIDE.map((n) => podIn(n, { app: 'controller' })),
+          podIn('monitoring', {}),
+          podIn('edge-a', { app: 'controller' }, { purpose: 'edge' }),
+          ...others.map((n) => podIn(n, { app: 'controller' })),
+        ];
+        const listed = (t.ingress ?? []).flatMap((r) => (r.ports === 'all' ? [] : r.ports.map((p) => p.port as number)));
+        for (const target of [{ app: 'web' }, { app: 'db' }]) {
+          for (const source of sources) {
+            for (const port of [...listed, 80, 8080]) {
+              // What the props say, computed from them alone.
+              const expected = (t.ingress ?? []).some((r) => matches(r.podLabels, target)
+                && (r.ports === 'all' || r.ports.some((p) => p.port === port))
+                && r.from.some((peer) => matches(peer.podLabels, source.labels) && (peer.namespace !== undefined
+                  ? peer.namespace === source.namespace
+                  : matches(peer.namespaceLabels, source.namespaceLabels ?? {}))));
+              expect(ingressAllowedFrom(objects, podIn(ns, target), source, { port })).toBe(expected);
+              if (m.namespaces.includes(source.namespace!)) expect(expected).toBe(false);
+            }
+          }
+        }
+      });
     }), { numRuns: 40 });
   });
 });
