@@ -106,7 +106,7 @@ const project = new typescript.TypeScriptProject({
     ignorePatterns: ['examples/**/dist/**', '*.js', '*.d.ts', 'node_modules/', 'dist/'],
   },
   // temp/: API Extractor's scratch copy of each report (the one to diff when api:check fails).
-  gitignore: ['examples/**/dist/', '/bench-results/', '/.tools/', '/temp/'],
+  gitignore: ['examples/**/dist/', '/bench-results/', '/.tools', '/node_modules', '/temp/'],
   npmIgnoreOptions: { ignorePatterns: ['/examples/', '/bench/', '/scripts/', '/.ci/', '/api/', '/temp/'] },
 });
 
