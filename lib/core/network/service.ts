@@ -157,16 +157,17 @@ export function renderExposedService(target: ExposeTarget, optionsIn: ExposeOpti
     throw new GvisorIacError('INVALID_VALUE', `${path}.clusterIP`, options.clusterIP, `makes a headless Service, which cannot be of type ${type}`, 'remove clusterIP, or use type "ClusterIP"');
   }
   const declared: Declared[] = [];
-  target.containers.forEach((c, i) => (c.ports ?? []).forEach((port, j) => declared.push({ port, where: `containers[${i}].ports[${j}]` })));
+  target.containers.forEach((c, i) => (c.ports ?? []).forEach((port, j) => declared.push({ port, where: `props.containers[${i}].ports[${j}]` })));
   if (declared.length === 0) {
     throw new GvisorIacError('REQUIRED', `${path}.ports`, options.ports,
       `cannot be derived: the containers of ${target.kind}/${target.name} declare no ports`,
       'declare the ports the containers listen on (containers[].ports, with a name), or pass ports: [{ targetPort: 8080 }]');
   }
-  const ports = options.ports === undefined
-    ? declared.map((d) => fromDeclared(d))
-    : assertArray<unknown>(options.ports, `${path}.ports`).flatMap((entry, i) => pickPorts(entry, declared, `${path}.ports[${i}]`));
-  checkServicePorts(ports, type, options.ports === undefined ? undefined : `${path}.ports`, target);
+  const picked: Array<{ readonly port: ServicePort; readonly where: string }> = options.ports === undefined
+    ? declared.map((d) => ({ port: fromDeclared(d), where: d.where }))
+    : assertArray<unknown>(options.ports, `${path}.ports`).flatMap((entry, i) => pickPorts(entry, declared, `${path}.ports[${i}]`).map((port) => ({ port, where: `${path}.ports[${i}]` })));
+  const ports = picked.map((p) => p.port);
+  checkServicePorts(ports, type, picked.map((p) => p.where));
   const service: Service & KubeObject = {
     apiVersion: 'v1',
     kind: 'Service',
@@ -223,8 +224,8 @@ function resolve(ref: string | number, own: Omit<ExposedPort, 'targetPort'>, dec
 }
 
 /** Kubernetes' rules on a Service's ports, checked here so that the error names the prop. */
-function checkServicePorts(ports: readonly ServicePort[], type: string, path: string | undefined, target: ExposeTarget): void {
-  const where = (i: number) => (path ? `${path}[${i}]` : `containers of ${target.kind}/${target.name}`);
+function checkServicePorts(ports: readonly ServicePort[], type: string, paths: readonly string[]): void {
+  const where = (i: number) => paths[i]!;
   const names = new Map<string, number>();
   const numbers = new Map<string, number>();
   ports.forEach((p, i) => {
