@@ -34,6 +34,7 @@ export interface PodSelectorConfig {
 
 /** A network policy peer in the shape of cdk8s-plus' `NetworkPolicyPeerConfig`: the workload's pods. */
 export interface NetworkPolicyPeerConfig {
+  /** The workload's pods (a peer is pods or an IP block; a workload is always pods). */
   readonly podSelector?: PodSelectorConfig;
 }
 

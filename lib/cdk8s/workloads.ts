@@ -1,12 +1,14 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import {
-  ConstructAttributes, ExposeOptions, Manifests, ObjectIdentity, RuntimeClassRef, WorkloadAttributes, exposeTarget, ownValue, renderExposedService, workloadAttributes,
-  SandboxedDeploymentProps as CoreDeploymentProps, SandboxedJobProps as CoreJobProps, SandboxedPodProps as CorePodProps, renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod,
+  ConstructAttributes, ExposeOptions, Manifests, ObjectIdentity, RuntimeClassRef, WorkloadAttributes,
+  exposeTarget, ownValue, renderExposedService, workloadAttributes,
+  SandboxedDeploymentProps as CoreDeploymentProps, SandboxedJobProps as CoreJobProps, SandboxedPodProps as CorePodProps,
+  renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod,
 } from '../core';
 import { emitManifests, renderOrRemove } from './emit';
-import { NetworkPolicyPeerConfig, PodSelectorConfig, podSelectorConfig } from './selection';
 import { GvisorRuntimeClass } from './runtime-class';
+import { NetworkPolicyPeerConfig, PodSelectorConfig, podSelectorConfig } from './selection';
 
 /** What the `runtimeClass` prop accepts in cdk8s: the construct, its ref, or a class name. */
 export type RuntimeClassInput = GvisorRuntimeClass | RuntimeClassRef | string;

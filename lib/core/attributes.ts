@@ -123,7 +123,13 @@ export function workloadAttributes(manifests: Manifests): WorkloadAttributes {
       break;
     }
   }
-  return defined({ name: main.metadata.name, namespace: main.metadata.namespace, runtimeClassName, objects: manifests.objects.map(objectIdentity), podSelector: podSelectorOf(main) });
+  return defined({
+    name: main.metadata.name,
+    namespace: main.metadata.namespace,
+    runtimeClassName,
+    objects: manifests.objects.map(objectIdentity),
+    podSelector: podSelectorOf(main),
+  });
 }
 
 /** Attributes of an `UntrustedCodeSandbox`. */

@@ -11,7 +11,8 @@ import { assertEmittable, childName, claimObjects, emitManifests } from './emit'
  * `<component name>-service-<namespace>-<service name>`.
  */
 export function exposeWorkload(
-  workload: pulumi.ComponentResource, componentName: string, rendered: Manifests, podSelector: Readonly<Record<string, string>>, options: ExposeOptions | undefined,
+  workload: pulumi.ComponentResource, componentName: string, rendered: Manifests,
+  podSelector: Readonly<Record<string, string>>, options: ExposeOptions | undefined,
 ): corev1.Service {
   const manifests = renderExposedService(exposeTarget(rendered, podSelector), options);
   assertEmittable(manifests.objects);

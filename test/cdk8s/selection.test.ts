@@ -15,7 +15,8 @@ const find = (objects: any[], kind: string, name?: string) => {
 };
 
 // Compile-time proof: each workload is assignable to the cdk8s-plus selection interfaces.
-const _typeCheck = (web: SandboxedDeployment, pod: SandboxedPod, job: SandboxedJob, edge: EdgeSandbox, run: UntrustedCodeSandbox): kplus.IPodSelector[] => {
+type Workloads = [SandboxedDeployment, SandboxedPod, SandboxedJob, EdgeSandbox, UntrustedCodeSandbox];
+const _typeCheck = (...[web, pod, job, edge, run]: Workloads): kplus.IPodSelector[] => {
   const peers: kplus.INetworkPolicyPeer[] = [web, pod, job, edge, run];
   return peers.map((p) => p.toPodSelector()!);
 };

@@ -127,7 +127,8 @@ export function exposeTarget(manifests: Manifests, podSelector: Readonly<Record<
 
 /** A NetworkPolicy that selects (at least) the pods of `podSelector` and allows them no ingress. */
 function deniesIngress(policy: KubeObject, podSelector: Readonly<Record<string, string>>): boolean {
-  const spec = policy.spec as { podSelector?: { matchLabels?: Record<string, string>; matchExpressions?: unknown[] }; policyTypes?: string[]; ingress?: unknown[] } | undefined;
+  type Selector = { matchLabels?: Record<string, string>; matchExpressions?: unknown[] };
+  const spec = policy.spec as { podSelector?: Selector; policyTypes?: string[]; ingress?: unknown[] } | undefined;
   if (!spec?.policyTypes?.includes('Ingress') || (spec.ingress?.length ?? 0) > 0 || spec.podSelector?.matchExpressions?.length) return false;
   return Object.entries(spec.podSelector?.matchLabels ?? {}).every(([k, v]) => podSelector[k] === v);
 }
@@ -219,7 +220,10 @@ function resolve(ref: string | number, own: Omit<ExposedPort, 'targetPort'>, dec
   const matching = declared.filter((x) => x.port.containerPort === ref && (own.protocol === undefined || (x.port.protocol ?? 'TCP') === own.protocol));
   if (matching.length) return matching.map((d) => fromDeclared(d, own));
   // A full entry may forward to a port the containers listen on without declaring it; a bare number picks a declared one.
-  if (explicit) return [prune({ name: own.name, protocol: own.protocol, appProtocol: own.appProtocol, port: own.port ?? ref, targetPort: ref, nodePort: own.nodePort })];
+  if (explicit) {
+    const { name, protocol, appProtocol, nodePort } = own;
+    return [prune({ name, protocol, appProtocol, port: own.port ?? ref, targetPort: ref, nodePort })];
+  }
   throw new GvisorIacError('INVALID_VALUE', path, ref, 'is no declared container port', `use one of ${known()}, or pass { targetPort: ${ref} } to forward to an undeclared port`);
 }
 

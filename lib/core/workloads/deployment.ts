@@ -1,5 +1,6 @@
 import type { Deployment, DeploymentStrategy } from 'kubernetes-types/apps/v1';
 import { SandboxedWorkloadProps, WORKLOAD_PROPS, workloadIdentity } from './pod';
+import { SCALING_PROPS, ScalingProps, scalingObjects, scalingReplicas } from './scaling';
 import { pruneBuilt } from '../objects/built';
 import { KubeObject, Manifests } from '../objects/manifest';
 import { objectMeta } from '../objects/metadata';
@@ -7,7 +8,6 @@ import { applyOverrides } from '../objects/overrides';
 import { renderPodSpec } from '../pod/pod-spec';
 import { plainProps } from '../validation/plain-data';
 import { PropTable, Validator, checkProps, k8sCount } from '../validation/props';
-import { SCALING_PROPS, ScalingProps, scalingObjects, scalingReplicas } from './scaling';
 
 /** A DeploymentSpec count field: its Kubernetes type, a whole number ≥ 0 too. */
 const spec = (field: string): Validator => k8sCount('AppsV1DeploymentSpec', field);

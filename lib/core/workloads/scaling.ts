@@ -184,11 +184,12 @@ export function scalingObjects(props: ScalingProps, target: ScaleTarget): KubeOb
   }
   const auto = props.autoscaling;
   if (auto !== undefined) {
-    const cpu = auto.targetCPUUtilizationPercentage ?? (auto.targetMemoryUtilizationPercentage === undefined ? SCALING_DEFAULTS.targetCPUUtilizationPercentage : undefined);
+    const memory = auto.targetMemoryUtilizationPercentage;
+    const cpu = auto.targetCPUUtilizationPercentage ?? (memory === undefined ? SCALING_DEFAULTS.targetCPUUtilizationPercentage : undefined);
     const metric = (name: string, averageUtilization: number): MetricSpec => ({ type: 'Resource', resource: { name, target: { type: 'Utilization', averageUtilization } } });
     const metrics: MetricSpec[] = [];
     if (cpu !== undefined) metrics.push(metric('cpu', cpu));
-    if (auto.targetMemoryUtilizationPercentage !== undefined) metrics.push(metric('memory', auto.targetMemoryUtilizationPercentage));
+    if (memory !== undefined) metrics.push(metric('memory', memory));
     const hpa: HorizontalPodAutoscaler & KubeObject = {
       apiVersion: 'autoscaling/v2',
       kind: 'HorizontalPodAutoscaler',

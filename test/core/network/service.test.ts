@@ -58,12 +58,20 @@ describe('expose(): the Service of a workload', () => {
 
   test('name, labels, annotations, type, headless, session affinity, not-ready addresses, overrides', () => {
     const svc = expose([[http]], {
-      name: 'web-public', labels: { tier: 'front' }, annotations: { 'example.com/lb': 'internal' }, type: 'LoadBalancer', sessionAffinity: 'ClientIP',
-      ports: [{ targetPort: 'http', port: 443, nodePort: 30443 }], overrides: [{ patch: [{ op: 'add', path: '/spec/externalTrafficPolicy', value: 'Local' }] }],
+      name: 'web-public',
+      labels: { tier: 'front' },
+      annotations: { 'example.com/lb': 'internal' },
+      type: 'LoadBalancer',
+      sessionAffinity: 'ClientIP',
+      ports: [{ targetPort: 'http', port: 443, nodePort: 30443 }],
+      overrides: [{ patch: [{ op: 'add', path: '/spec/externalTrafficPolicy', value: 'Local' }] }],
     });
     expect(svc.metadata).toEqual({ name: 'web-public', labels: { 'app.kubernetes.io/managed-by': 'gvisor-iac', 'tier': 'front' }, annotations: { 'example.com/lb': 'internal' } });
     expect(svc.spec).toEqual({
-      type: 'LoadBalancer', sessionAffinity: 'ClientIP', externalTrafficPolicy: 'Local', selector: { 'app.kubernetes.io/name': 'web' },
+      type: 'LoadBalancer',
+      sessionAffinity: 'ClientIP',
+      externalTrafficPolicy: 'Local',
+      selector: { 'app.kubernetes.io/name': 'web' },
       ports: [{ name: 'http', port: 443, targetPort: 'http', nodePort: 30443 }],
     });
     expect(expose([[http]], { clusterIP: 'None', publishNotReadyAddresses: true }).spec).toMatchObject({ type: 'ClusterIP', clusterIP: 'None', publishNotReadyAddresses: true });

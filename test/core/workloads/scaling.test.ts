@@ -16,7 +16,8 @@ describe('disruptionBudget: a PodDisruptionBudget (policy/v1) for the pods', () 
   test('{} is maxUnavailable 1, selecting the Deployment\'s pods, named and labelled like it', () => {
     const [d, pdb] = deploy({ namespace: 'shop', disruptionBudget: {} });
     expect(pdb).toEqual({
-      apiVersion: 'policy/v1', kind: 'PodDisruptionBudget',
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
       metadata: { name: 'web', namespace: 'shop', labels },
       spec: { selector: { matchLabels: { 'app.kubernetes.io/name': 'web' } }, maxUnavailable: SCALING_DEFAULTS.maxUnavailable },
     });
@@ -54,11 +55,13 @@ describe('autoscaling: a HorizontalPodAutoscaler (autoscaling/v2) that owns the 
     const [d, hpa] = deploy({ autoscaling: { maxReplicas: 5 } });
     expect(d.spec.replicas).toBeUndefined();
     expect(hpa).toEqual({
-      apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler',
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
       metadata: { name: 'web', labels },
       spec: {
         scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
-        minReplicas: 1, maxReplicas: 5,
+        minReplicas: 1,
+        maxReplicas: 5,
         metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }],
       },
     });
@@ -113,7 +116,8 @@ describe('EdgeSandbox and other workloads', () => {
 
   test('overrides reach the budget and the autoscaler by kind', () => {
     const objects = deploy({
-      autoscaling: { maxReplicas: 3 }, disruptionBudget: {},
+      autoscaling: { maxReplicas: 3 },
+      disruptionBudget: {},
       overrides: [{ kind: 'HorizontalPodAutoscaler', patch: [{ op: 'add', path: '/spec/behavior', value: { scaleDown: { stabilizationWindowSeconds: 600 } } }] }],
     });
     expect(objects[2].spec.behavior).toEqual({ scaleDown: { stabilizationWindowSeconds: 600 } });
