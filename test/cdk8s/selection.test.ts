@@ -68,6 +68,25 @@ describe('cdk8s-plus selects sandboxed workloads', () => {
     expect(np.spec.policyTypes.sort()).toEqual(['Egress', 'Ingress']);
   });
 
+  test('a cdk8s-plus workload\'s connections.allowTo(web) makes the policies on both sides, the sandboxed side selecting its pods', () => {
+    const objects = synth((chart) => {
+      const web = new SandboxedDeployment(chart, 'web', { namespace: 'shop', containers: [app] });
+      const client = new kplus.Deployment(chart, 'client', { metadata: { namespace: 'shop' }, containers: [{ image: 'client:1', portNumber: 9000 }] });
+      client.connections.allowTo(web, { ports: [kplus.NetworkPolicyPort.tcp(8080)] });
+    });
+    const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
+    expect(policies).toHaveLength(2);
+    const toWeb = policies.find((p) => p.spec.podSelector.matchLabels?.['app.kubernetes.io/name'] === 'web');
+    expect(toWeb.metadata.namespace).toBe('shop');
+    expect(toWeb.spec.policyTypes).toEqual(['Ingress']);
+    expect(toWeb.spec.ingress[0].ports).toEqual([{ port: 8080, protocol: 'TCP' }]);
+    const fromClient = policies.find((p) => p !== toWeb);
+    expect(fromClient.spec.egress[0].to).toEqual([{
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'web' } },
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } },
+    }]);
+  });
+
   test('an UntrustedCodeSandbox is selected by its run label', () => {
     const objects = synth((chart) => {
       const run = new UntrustedCodeSandbox(chart, 'run-1', { image: 'python:3.12-slim', command: ['python', '-c', '1'] });

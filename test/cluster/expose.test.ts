@@ -35,7 +35,15 @@ function manifests(): any[] {
     });
     web.expose({ ports: [{ targetPort: 'http', port: 80 }] });
     new kplus.Service(chart, 'kplus', { metadata: { name: 'web-kplus', namespace: NS }, selector: web, ports: [{ port: 8080, targetPort: 8080 }] });
-    new SandboxedPod(chart, 'client', { namespace: NS, containers: [{ name: 'main', image: BUSYBOX, command: ['sleep', '3600'] }] });
+    const sleeper = [{ name: 'main', image: BUSYBOX, command: ['sleep', '3600'] }];
+    const client = new SandboxedPod(chart, 'client', { namespace: NS, containers: sleeper });
+    new SandboxedPod(chart, 'intruder', { namespace: NS, containers: sleeper });
+    // cdk8s-plus isolates the sandboxed workload: ingress from the client pod only.
+    new kplus.NetworkPolicy(chart, 'web-ingress', {
+      metadata: { name: 'web-from-client' },
+      selector: web,
+      ingress: { rules: [{ peer: client, ports: [kplus.NetworkPolicyPort.tcp(8080)] }] },
+    });
   });
 }
 
@@ -48,9 +56,9 @@ function readyEndpoints(service: string): { addresses: string[]; ports: any[] } 
   };
 }
 
-/** An HTTP GET from the client pod: the page, or "blocked". */
-function fetchFromClient(host: string, port: number): string {
-  const r = exec(NS, 'client', ['sh', '-c', `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 4 ${host} ${port} 2>/dev/null | tail -n 1 | grep . || echo blocked`]);
+/** An HTTP GET from a pod: the page, or "blocked". */
+function fetchFrom(pod: string, host: string, port: number): string {
+  const r = exec(NS, pod, ['sh', '-c', `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 4 ${host} ${port} 2>/dev/null | tail -n 1 | grep . || echo blocked`]);
   return r.status === 0 ? r.stdout.trim() : `exec failed: ${r.stderr}`;
 }
 
@@ -64,6 +72,7 @@ describeNode('expose(), selection, disruption budget and autoscaling on the test
     applyServerSide([restrictedNamespace(NS)]);
     applied = applyServerSide(manifests());
     await podReady(NS, 'client');
+    await podReady(NS, 'intruder');
     // The autoscaler raises the Deployment (which sets no replicas: 1 at creation) to minReplicas 2.
     pods = await waitFor('two ready web pods', () => {
       const ready = podsWith(NS, { 'app.kubernetes.io/name': 'web' }).filter((p) => p.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True'));
@@ -77,7 +86,7 @@ describeNode('expose(), selection, disruption budget and autoscaling on the test
 
   test('the API server accepts every object (strict field validation); the Deployment sets no replicas', () => {
     expect(applied.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
-      'Deployment/web', 'HorizontalPodAutoscaler/web', 'Pod/client', 'PodDisruptionBudget/web', 'Service/web', 'Service/web-kplus',
+      'Deployment/web', 'HorizontalPodAutoscaler/web', 'NetworkPolicy/web-from-client', 'Pod/client', 'Pod/intruder', 'PodDisruptionBudget/web', 'Service/web', 'Service/web-kplus',
     ]);
     // Of the fields this apply owns, spec.replicas is none: the autoscaler's writes are never undone by an apply.
     const ours = kubectlJson(['-n', NS, 'get', 'deployment', 'web', '--show-managed-fields']).metadata.managedFields.find((f: any) => f.manager === FIELD_MANAGER);
@@ -104,7 +113,15 @@ describeNode('expose(), selection, disruption budget and autoscaling on the test
   test('each endpoint serves its own page to a client pod (what a service proxy would forward to)', () => {
     const { addresses, ports } = readyEndpoints('web');
     const names = pods.map((p) => p.metadata.name).sort();
-    expect(addresses.map((ip) => fetchFromClient(ip, ports[0].port)).sort()).toEqual(names);
+    expect(addresses.map((ip) => fetchFrom('client', ip, ports[0].port)).sort()).toEqual(names);
+  });
+
+  test('the cdk8s-plus NetworkPolicy selecting the workload is enforced: the client gets through, another pod does not', async () => {
+    const policy = kubectlJson(['-n', NS, 'get', 'networkpolicy', 'web-from-client']);
+    expect(policy.spec.podSelector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'web' } });
+    const [ip] = readyEndpoints('web').addresses;
+    await waitFor('the intruder to be blocked', () => (fetchFrom('intruder', ip!, 8080) === 'blocked' ? true : undefined), 90_000, 2000);
+    expect(pods.map((p) => p.metadata.name)).toContain(fetchFrom('client', ip!, 8080));
   });
 
   test('the PodDisruptionBudget counts the pods and allows one disruption', async () => {
