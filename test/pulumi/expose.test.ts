@@ -155,6 +155,17 @@ describe('expose(): the same refusals in both frontends, nothing emitted', () =>
   });
 });
 
+describe('Pulumi: values from other resources', () => {
+  test('a workload whose image is an Output exposes the same Service as with a plain image', async () => {
+    const recorder = mockPulumi();
+    const web = new pulumiFrontend.SandboxedDeployment('web', { containers: [{ ...app, image: pulumi.output(app.image) }] });
+    const svc = web.expose({ ports: ['http'] });
+    await settle(recorder, web, svc);
+    const fromCdk8s = buildCdk8s({ construct: 'SandboxedDeployment', id: 'web', props: { containers: [app] }, expose: [{ ports: ['http'] }] }).objects;
+    expect(sorted(recorder.kube().map((r) => r.inputs))).toEqual(sorted(fromCdk8s));
+  });
+});
+
 describe('podSelector in Pulumi', () => {
   test('a registered output, equal to the cdk8s attribute', async () => {
     const recorder = mockPulumi();

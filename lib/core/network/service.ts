@@ -115,14 +115,13 @@ export function exposeTarget(manifests: Manifests, podSelector: Readonly<Record<
   const main = manifests.objects[manifests.primary ?? 0]!;
   const containers = podSpecOf(main)?.containers;
   const denying = manifests.objects.find((o) => o.kind === 'NetworkPolicy' && deniesIngress(o, podSelector));
-  return prune({
-    kind: main.kind,
-    name: main.metadata.name,
-    namespace: main.metadata.namespace,
-    podSelector,
-    containers: Array.isArray(containers) ? containers : [],
-    ingressDeniedBy: denying?.metadata.name,
-  });
+  // Not pruned: in Pulumi the containers carry Outputs (images), which are read past, never copied.
+  const target: ExposeTarget = { kind: main.kind, name: main.metadata.name, podSelector, containers: Array.isArray(containers) ? containers : [] };
+  return {
+    ...target,
+    ...(main.metadata.namespace === undefined ? {} : { namespace: main.metadata.namespace }),
+    ...(denying === undefined ? {} : { ingressDeniedBy: denying.metadata.name }),
+  };
 }
 
 /** A NetworkPolicy that selects (at least) the pods of `podSelector` and allows them no ingress. */
