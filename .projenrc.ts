@@ -34,12 +34,15 @@ const project = new typescript.TypeScriptProject({
   // Kubernetes API types the public signatures are written in.
   deps: ['kubernetes-types@^1.30.0', 'smol-toml@^1.4.0', 'yaml@^2.8.0', 'fast-json-patch@^3.1.1'],
   // Frameworks are optional peers: a cdk8s user never loads Pulumi and vice versa.
-  peerDeps: ['cdk8s@^2.68.0', 'constructs@^10.0.0', '@pulumi/pulumi@^3.140.0', '@pulumi/kubernetes@^4.18.0', '@pulumi/policy@^1.21.0'],
+  // cdk8s-plus-33 is never imported: the cdk8s workloads are its selectors structurally (lib/cdk8s/selection.ts).
+  peerDeps: ['cdk8s@^2.68.0', 'constructs@^10.0.0', 'cdk8s-plus-33@^2.0.0', '@pulumi/pulumi@^3.140.0', '@pulumi/kubernetes@^4.18.0', '@pulumi/policy@^1.21.0'],
   peerDependencyOptions: { pinnedDevDependency: false },
   devDeps: [
     'cdk8s@^2.70.0',
     'constructs@^10.4.0',
     'cdk8s-cli@^2.200.0',
+    // The interop tests select sandboxed workloads with cdk8s-plus Services, NetworkPolicies and Ingresses.
+    'cdk8s-plus-33@^2.5.57',
     // @pulumi/pulumi >= 3.249 needs Node 22; the dev copy stays on 3.248.x for Node 20.
     '@pulumi/pulumi@~3.248.0',
     '@pulumi/kubernetes@^4.34.0',
@@ -131,6 +134,7 @@ project.package.addField('typesVersions', {
 project.package.addField('peerDependenciesMeta', {
   'cdk8s': { optional: true },
   'constructs': { optional: true },
+  'cdk8s-plus-33': { optional: true },
   '@pulumi/pulumi': { optional: true },
   '@pulumi/kubernetes': { optional: true },
   '@pulumi/policy': { optional: true },

@@ -20,6 +20,11 @@ export type {
   ObjectIdentityProps, HardeningOptions, SandboxedPodSpecProps, SandboxedWorkloadProps,
   SandboxedPodProps, SandboxedDeploymentProps, SandboxedJobProps,
 } from './core';
+export type { ScalingProps, DisruptionBudgetProps, AutoscalingProps, ScaleTarget } from './core';
+export { scalingObjects } from './core';
+// ---- Exposing a workload: the Service of its pods
+export { renderExposedService, exposeTarget } from './core';
+export type { ExposeOptions, ExposedPort, ExposeTarget } from './core';
 export { renderUntrustedCodeSandbox, renderEdgeSandbox } from './core';
 export type { UntrustedCodeSandboxProps, EdgeSandboxProps, SandboxedDaemonSetProps } from './core';
 export { renderMultiTenantSandbox } from './core';
@@ -31,7 +36,7 @@ export { TENANT_ADMIN_RULES } from './core';
 
 // ---- What every construct exposes (the same in cdk8s and Pulumi)
 export { CONSTRUCT_ATTRIBUTES } from './core';
-export type { ConstructAttributes, ObjectIdentity, RuntimeClassAttributes, UntrustedCodeAttributes, MultiTenantAttributes } from './core';
+export type { ConstructAttributes, ObjectIdentity, RuntimeClassAttributes, WorkloadAttributes, UntrustedCodeAttributes, MultiTenantAttributes } from './core';
 
 // ---- Egress: the isolation policy on its own, and the networks no sandbox may reach
 export { egressRules, sandboxNetworkPolicy } from './core';

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { EdgeSandboxProps as CoreEdgeSandboxProps, GvisorRuntimeClassProps, edgeRuntimeClassProps, renderEdgeSandbox } from '../core';
 import { GvisorRuntimeClass } from './runtime-class';
-import { SandboxConstruct, WithRuntimeClass } from './workloads';
+import { SandboxWorkload, WithRuntimeClass } from './workloads';
 
 /** Props of `EdgeSandbox` (cdk8s). */
 export type EdgeSandboxProps = WithRuntimeClass<CoreEdgeSandboxProps>;
@@ -17,7 +17,7 @@ export type EdgeSandboxProps = WithRuntimeClass<CoreEdgeSandboxProps>;
  *   containers: [{ name: 'app', image: 'edge-app:1.0' }],
  * });
  */
-export class EdgeSandbox extends SandboxConstruct {
+export class EdgeSandbox extends SandboxWorkload {
   public constructor(scope: Construct, id: string, props: EdgeSandboxProps) {
     super(scope, id, props, renderEdgeSandbox);
   }

@@ -6,7 +6,8 @@ export { GvisorRuntimeClass } from './runtime-class';
 export { SandboxedPod, SandboxedDeployment, SandboxedJob } from './workloads';
 export type { SandboxedPodProps, SandboxedDeploymentProps, SandboxedJobProps, RuntimeClassInput, WithRuntimeClass } from './workloads';
 // The constructs' common base: a type to hold "any gvisor-iac construct", not a class to extend.
-export type { SandboxConstruct } from './workloads';
+export type { SandboxConstruct, SandboxWorkload } from './workloads';
+export type { PodSelectorConfig, NetworkPolicyPeerConfig, PodLabelSelector } from './selection';
 export { UntrustedCodeSandbox } from './untrusted-code';
 export type { UntrustedCodeSandboxProps } from './untrusted-code';
 export { EdgeSandbox, EdgeRuntimeClass } from './edge';

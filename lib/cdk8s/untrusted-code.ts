@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { UntrustedCodeAttributes, UntrustedCodeSandboxProps as CoreUntrustedCodeSandboxProps, renderUntrustedCodeSandbox, untrustedCodeAttributes } from '../core';
-import { SandboxConstruct, WithRuntimeClass } from './workloads';
+import { SandboxWorkload, WithRuntimeClass } from './workloads';
 
 /** Props of `UntrustedCodeSandbox` (cdk8s). */
 export type UntrustedCodeSandboxProps = WithRuntimeClass<CoreUntrustedCodeSandboxProps>;
@@ -18,12 +18,9 @@ export type UntrustedCodeSandboxProps = WithRuntimeClass<CoreUntrustedCodeSandbo
  *   code: { 'main.py': 'print(6 * 7)' },
  * });
  */
-export class UntrustedCodeSandbox extends SandboxConstruct<UntrustedCodeAttributes> {
-  /** Labels that select exactly this run's pods (`kubectl get pods -l gvisor-iac.dev/run=<name>`). */
-  public readonly podSelector: Readonly<Record<string, string>>;
-
+export class UntrustedCodeSandbox extends SandboxWorkload<UntrustedCodeAttributes> {
   public constructor(scope: Construct, id: string, props: UntrustedCodeSandboxProps) {
+    // podSelector: labels that select exactly this run's pods (`kubectl get pods -l gvisor-iac.dev/run=<name>`).
     super(scope, id, props, renderUntrustedCodeSandbox, untrustedCodeAttributes);
-    this.podSelector = this.attributes.podSelector;
   }
 }

@@ -1,8 +1,14 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { ConstructAttributes, Manifests, ObjectIdentity, RuntimeClassRef, ownValue, workloadAttributes, SandboxedDeploymentProps as CoreDeploymentProps, SandboxedJobProps as CoreJobProps, SandboxedPodProps as CorePodProps, renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod } from '../core';
+import {
+  ConstructAttributes, ExposeOptions, Manifests, ObjectIdentity, RuntimeClassRef, WorkloadAttributes,
+  exposeTarget, ownValue, renderExposedService, workloadAttributes,
+  SandboxedDeploymentProps as CoreDeploymentProps, SandboxedJobProps as CoreJobProps, SandboxedPodProps as CorePodProps,
+  renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod,
+} from '../core';
 import { emitManifests, renderOrRemove } from './emit';
 import { GvisorRuntimeClass } from './runtime-class';
+import { NetworkPolicyPeerConfig, PodSelectorConfig, podSelectorConfig } from './selection';
 
 /** What the `runtimeClass` prop accepts in cdk8s: the construct, its ref, or a class name. */
 export type RuntimeClassInput = GvisorRuntimeClass | RuntimeClassRef | string;
@@ -49,6 +55,8 @@ export abstract class SandboxConstruct<A extends ConstructAttributes = Construct
   public readonly objects: readonly ObjectIdentity[];
   /** All attributes, as the core function of the construct's attributes returned them. */
   protected readonly attributes: A;
+  /** What the core rendered (before emission). */
+  protected readonly rendered: Manifests;
 
   /**
    * Resolves `props.runtimeClass` (a `GvisorRuntimeClass` becomes a
@@ -66,6 +74,7 @@ export abstract class SandboxConstruct<A extends ConstructAttributes = Construct
     const manifests = renderOrRemove(scope, id, () => render({ ...props, runtimeClass: ref } as never, id));
     this.apiObjects = emitManifests(this, manifests, dependsOn);
     this.apiObject = this.apiObjects[manifests.primary ?? 0]!;
+    this.rendered = manifests;
     const attrs = attributes(manifests as never);
     this.attributes = attrs;
     this.name = attrs.name;
@@ -75,22 +84,86 @@ export abstract class SandboxConstruct<A extends ConstructAttributes = Construct
   }
 }
 
+/**
+ * Base of the cdk8s sandboxed workloads (constructs with pods): the
+ * workload attributes, cdk8s-plus selection, and `expose()`.
+ *
+ * A workload is structurally a cdk8s-plus `IPodSelector` and
+ * `INetworkPolicyPeer` (gvisor-iac does not depend on cdk8s-plus), so it
+ * can be selected as a cdk8s-plus workload is:
+ * `new kplus.Service(chart, 'svc', { selector: web, ports: [...] })`,
+ * `service.select(web)`, `new kplus.NetworkPolicy(chart, 'np', { selector: web })`,
+ * `policy.addIngressRule(web)`.
+ */
+export abstract class SandboxWorkload<A extends WorkloadAttributes = WorkloadAttributes> extends SandboxConstruct<A> {
+  /** The labels that select the workload's pods (`matchLabels`; see `WorkloadAttributes.podSelector`). */
+  public readonly podSelector: Readonly<Record<string, string>>;
+
+  protected constructor(
+    scope: Construct, id: string, props: { readonly runtimeClass?: RuntimeClassInput } | undefined, render: (props: never, id: string) => Manifests,
+    attributes: (rendered: never) => A = workloadAttributes as unknown as (rendered: never) => A,
+  ) {
+    super(scope, id, props, render, attributes);
+    this.podSelector = this.attributes.podSelector;
+  }
+
+  /**
+   * The workload's pods as cdk8s-plus selects pods (`IPodSelector`): their
+   * labels, in the workload's namespace when it sets one.
+   */
+  public toPodSelectorConfig(): PodSelectorConfig {
+    return podSelectorConfig(this.podSelector, this.namespace, this.node.path);
+  }
+
+  /** The workload's pods as a cdk8s-plus network policy peer (`INetworkPolicyPeer`). */
+  public toNetworkPolicyPeerConfig(): NetworkPolicyPeerConfig {
+    return { podSelector: this.toPodSelectorConfig() };
+  }
+
+  /** The workload itself: it selects its pods (`INetworkPolicyPeer.toPodSelector()`). */
+  public toPodSelector(): this {
+    return this;
+  }
+
+  /**
+   * Adds a Service that selects the workload's pods and serves the ports of
+   * its containers (all, or those `options.ports` picks; named container
+   * ports are targeted by name), of type `ClusterIP` unless asked, named
+   * like the workload, in its namespace. Returns the Service's ApiObject
+   * (a child of this construct). Refuses, before adding anything, a workload
+   * without container ports, an unknown port, two ports alike, and a
+   * workload whose own NetworkPolicy denies all ingress.
+   *
+   * @example
+   * const web = new SandboxedDeployment(chart, 'web', {
+   *   containers: [{ name: 'app', image: 'nginx:1.27', ports: [{ name: 'http', containerPort: 8080 }] }],
+   * });
+   * web.expose({ ports: [{ targetPort: 'http', port: 80 }] });
+   */
+  public expose(options: ExposeOptions = {}): ApiObject {
+    const manifests = renderExposedService(exposeTarget(this.rendered, this.podSelector), options);
+    let id = 'Service';
+    for (let n = 2; this.node.tryFindChild(id); n++) id = `Service${n}`;
+    return emitManifests(new Construct(this, id), manifests)[0]!;
+  }
+}
+
 /** A single Pod inside a gVisor sandbox, with the hardened defaults. */
-export class SandboxedPod extends SandboxConstruct {
+export class SandboxedPod extends SandboxWorkload {
   public constructor(scope: Construct, id: string, props: SandboxedPodProps) {
     super(scope, id, props, renderSandboxedPod);
   }
 }
 
 /** A Deployment whose pods run inside gVisor, with the hardened defaults. */
-export class SandboxedDeployment extends SandboxConstruct {
+export class SandboxedDeployment extends SandboxWorkload {
   public constructor(scope: Construct, id: string, props: SandboxedDeploymentProps) {
     super(scope, id, props, renderSandboxedDeployment);
   }
 }
 
 /** A Job whose pods run inside gVisor: `restartPolicy: Never`, bounded retries and run time. */
-export class SandboxedJob extends SandboxConstruct {
+export class SandboxedJob extends SandboxWorkload {
   public constructor(scope: Construct, id: string, props: SandboxedJobProps) {
     super(scope, id, props, renderSandboxedJob);
   }

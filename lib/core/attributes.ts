@@ -1,4 +1,5 @@
-import { KubeObject, Manifests, podSpecOf } from './objects/manifest';
+import { NAME_LABEL } from './defaults';
+import { KubeObject, Manifests, POD_SPEC_PATHS, podSpecOf } from './objects/manifest';
 import { RuntimeClassManifests, RuntimeClassRef } from './pod/runtime-class';
 import { MultiTenantManifests, TenantOutput } from './tenancy/multi-tenant';
 import { untrustedRunSelector } from './workloads/untrusted-code';
@@ -42,8 +43,19 @@ export interface RuntimeClassAttributes extends ConstructAttributes {
   readonly ref: RuntimeClassRef;
 }
 
+/** Attributes of a workload (`SandboxedPod`, `SandboxedDeployment`, `SandboxedJob`, `EdgeSandbox`, …). */
+export interface WorkloadAttributes extends ConstructAttributes {
+  /**
+   * The labels that select the workload's pods (`matchLabels`): what a
+   * Service, a NetworkPolicy or a PodDisruptionBudget selects them by
+   * (`kubectl get pods -l app.kubernetes.io/name=<name>`). Empty only when
+   * an override removed the selector label from the pods.
+   */
+  readonly podSelector: Readonly<Record<string, string>>;
+}
+
 /** Attributes of `UntrustedCodeSandbox`. */
-export interface UntrustedCodeAttributes extends ConstructAttributes {
+export interface UntrustedCodeAttributes extends WorkloadAttributes {
   /** Labels that select exactly this run's pods (`kubectl get pods -l gvisor-iac.dev/run=<name>`). */
   readonly podSelector: Readonly<Record<string, string>>;
 }
@@ -66,10 +78,10 @@ export interface MultiTenantAttributes extends ConstructAttributes {
 export const CONSTRUCT_ATTRIBUTES = {
   GvisorRuntimeClass: ['name', 'runtimeClassName', 'objects', 'ref'],
   EdgeRuntimeClass: ['name', 'runtimeClassName', 'objects', 'ref'],
-  SandboxedPod: ['name', 'namespace', 'runtimeClassName', 'objects'],
-  SandboxedDeployment: ['name', 'namespace', 'runtimeClassName', 'objects'],
-  SandboxedJob: ['name', 'namespace', 'runtimeClassName', 'objects'],
-  EdgeSandbox: ['name', 'namespace', 'runtimeClassName', 'objects'],
+  SandboxedPod: ['name', 'namespace', 'runtimeClassName', 'objects', 'podSelector'],
+  SandboxedDeployment: ['name', 'namespace', 'runtimeClassName', 'objects', 'podSelector'],
+  SandboxedJob: ['name', 'namespace', 'runtimeClassName', 'objects', 'podSelector'],
+  EdgeSandbox: ['name', 'namespace', 'runtimeClassName', 'objects', 'podSelector'],
   UntrustedCodeSandbox: ['name', 'namespace', 'runtimeClassName', 'objects', 'podSelector'],
   MultiTenantSandbox: ['name', 'runtimeClassName', 'objects', 'namespaces', 'tenants', 'policyName'],
 } as const satisfies Record<string, readonly string[]>;
@@ -79,8 +91,29 @@ function defined<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
-/** Attributes of a workload (Pod, Deployment, Job, Edge): its main object's name and namespace, its pods' RuntimeClass. */
-export function workloadAttributes(manifests: Manifests): ConstructAttributes {
+/**
+ * The matchLabels that select the pods of a pod-bearing object: its
+ * `spec.selector.matchLabels` when it has one (Deployment, StatefulSet,
+ * DaemonSet, ReplicaSet); else the selector label (`app.kubernetes.io/name`)
+ * of its pods (a Pod's own labels, a Job's or CronJob's pod template's,
+ * whose selector Kubernetes generates). `{}` when there is none.
+ */
+export function podSelectorOf(obj: KubeObject): Readonly<Record<string, string>> {
+  const matchLabels = (obj.spec as { selector?: { matchLabels?: unknown } } | undefined)?.selector?.matchLabels;
+  if (isStringRecord(matchLabels) && Object.keys(matchLabels).length) return { ...matchLabels };
+  const path = POD_SPEC_PATHS[obj.kind];
+  if (path === undefined) return {};
+  const template: any = path.slice(0, -1).reduce<any>((v, key) => v?.[key], obj);
+  const name = template?.metadata?.labels?.[NAME_LABEL];
+  return typeof name === 'string' ? { [NAME_LABEL]: name } : {};
+}
+
+function isStringRecord(v: unknown): v is Record<string, string> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
+}
+
+/** Attributes of a workload (Pod, Deployment, Job, Edge…): its main object's name and namespace, its pods' RuntimeClass and selector. */
+export function workloadAttributes(manifests: Manifests): WorkloadAttributes {
   const main = manifests.objects[manifests.primary ?? 0]!;
   let runtimeClassName: string | undefined;
   for (const o of manifests.objects) {
@@ -90,7 +123,13 @@ export function workloadAttributes(manifests: Manifests): ConstructAttributes {
       break;
     }
   }
-  return defined({ name: main.metadata.name, namespace: main.metadata.namespace, runtimeClassName, objects: manifests.objects.map(objectIdentity) });
+  return defined({
+    name: main.metadata.name,
+    namespace: main.metadata.namespace,
+    runtimeClassName,
+    objects: manifests.objects.map(objectIdentity),
+    podSelector: podSelectorOf(main),
+  });
 }
 
 /** Attributes of an `UntrustedCodeSandbox`. */

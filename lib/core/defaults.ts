@@ -127,3 +127,19 @@ export const DEFAULT_RUNSC_PATH = '/usr/local/bin/runsc';
 
 /** Where the containerd drop-ins put the shim's runsc.toml. */
 export const DEFAULT_RUNSC_CONFIG_PATH = '/etc/containerd/runsc.toml';
+
+/** Defaults of the PodDisruptionBudget and HorizontalPodAutoscaler of a replicated workload (`disruptionBudget`, `autoscaling`). */
+export const SCALING_DEFAULTS = {
+  /** `maxUnavailable` of a budget that sets neither it nor `minAvailable`: one pod at a time. */
+  maxUnavailable: 1,
+  /** `minReplicas` of the autoscaler. */
+  minReplicas: 1,
+  /** Average CPU use the autoscaler aims for, in percent of requests, when no target is given (Kubernetes' own default). */
+  targetCPUUtilizationPercentage: 80,
+} as const;
+
+/** Defaults of the Service a workload's `expose()` makes. */
+export const EXPOSE_DEFAULTS = {
+  /** Service `type`: reachable inside the cluster only; NodePort and LoadBalancer are asked for explicitly. */
+  type: 'ClusterIP',
+} as const;

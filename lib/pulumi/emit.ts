@@ -3,6 +3,7 @@
 // use), so importing gvisor-iac/pulumi does not load all of @pulumi/kubernetes.
 import * as admissionregistrationv1 from '@pulumi/kubernetes/admissionregistration/v1';
 import * as appsv1 from '@pulumi/kubernetes/apps/v1';
+import * as autoscalingv2 from '@pulumi/kubernetes/autoscaling/v2';
 import * as batchv1 from '@pulumi/kubernetes/batch/v1';
 import * as corev1 from '@pulumi/kubernetes/core/v1';
 import * as networkingv1 from '@pulumi/kubernetes/networking/v1';
@@ -50,6 +51,7 @@ const KINDS: Readonly<Record<string, KindEntry>> = {
   'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy': { resource: () => admissionregistrationv1.ValidatingAdmissionPolicy, fields: SPEC },
   'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding': { resource: () => admissionregistrationv1.ValidatingAdmissionPolicyBinding, fields: SPEC },
   'policy/v1/PodDisruptionBudget': { resource: () => policyv1.PodDisruptionBudget, fields: SPEC },
+  'autoscaling/v2/HorizontalPodAutoscaler': { resource: () => autoscalingv2.HorizontalPodAutoscaler, fields: SPEC },
 };
 
 /** The `apiVersion/kind` pairs the emitter can register. */

@@ -13,11 +13,8 @@ export type UntrustedCodeSandboxArgs = SandboxArgs<UntrustedCodeSandboxProps>;
  * Outputs: `name`, `namespace`, `runtimeClassName`, `podSelector`, `objects`.
  */
 export class UntrustedCodeSandbox extends SandboxWorkload<UntrustedCodeAttributes> {
-  /** Labels that select exactly this run's pods. */
-  public readonly podSelector: Readonly<Record<string, string>>;
-
   public constructor(name: string, args: UntrustedCodeSandboxArgs, opts?: pulumi.ComponentResourceOptions) {
+    // podSelector: labels that select exactly this run's pods.
     super('gvisor-iac:index:UntrustedCodeSandbox', name, prepareSandbox(name, args, renderUntrustedCodeSandbox), opts, untrustedCodeAttributes);
-    this.podSelector = this.attributes.podSelector;
   }
 }

@@ -1,9 +1,11 @@
+import type * as corev1 from '@pulumi/kubernetes/core/v1';
 import * as pulumi from '@pulumi/pulumi';
 import {
-  ConstructAttributes, Manifests, RuntimeClassRef, ownValue, SandboxedDeploymentProps, SandboxedJobProps, SandboxedPodProps,
+  ExposeOptions, WorkloadAttributes, Manifests, RuntimeClassRef, ownValue, SandboxedDeploymentProps, SandboxedJobProps, SandboxedPodProps,
   renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod, workloadAttributes,
 } from '../core';
 import { PreparedManifests, SandboxComponent, prepareManifests } from './component';
+import { exposeWorkload } from './expose';
 import { PulumiArgs } from './inputs';
 import { GvisorRuntimeClass } from './runtime-class';
 
@@ -54,13 +56,17 @@ export function prepareSandbox<P>(name: string, args: SandboxArgs<P>, render: (p
  * Base of the Pulumi sandboxed workloads: exposes the main resource and the
  * workload attributes the core defines (also as outputs).
  */
-export abstract class SandboxWorkload<A extends ConstructAttributes = ConstructAttributes> extends SandboxComponent<A> {
+export abstract class SandboxWorkload<A extends WorkloadAttributes = WorkloadAttributes> extends SandboxComponent<A> {
   /** The main Kubernetes resource (the Pod, Deployment, Job…). */
   public readonly resource: pulumi.CustomResource;
   /** `metadata.namespace` of the main object, when set. */
   public readonly namespace?: string;
   /** `runtimeClassName` of the emitted pods. */
   public readonly runtimeClassName?: string;
+  /** The labels that select the workload's pods (`matchLabels`; see `WorkloadAttributes.podSelector`). */
+  public readonly podSelector: Readonly<Record<string, string>>;
+  /** What `expose()` needs: the component's name and what the core rendered. */
+  private readonly exposable: { readonly name: string; readonly rendered: Manifests };
 
   protected constructor(
     type: string, name: string, prepared: PreparedManifests, opts?: pulumi.ComponentResourceOptions,
@@ -70,6 +76,22 @@ export abstract class SandboxWorkload<A extends ConstructAttributes = ConstructA
     this.resource = this.resources[prepared.manifests.primary ?? 0]!;
     this.namespace = this.attributes.namespace;
     this.runtimeClassName = this.attributes.runtimeClassName;
+    this.podSelector = this.attributes.podSelector;
+    this.exposable = { name, rendered: prepared.manifests };
+  }
+
+  /**
+   * Registers a Service, a child of this component, that selects the
+   * workload's pods and serves the ports of its containers (all, or those
+   * `options.ports` picks; named container ports are targeted by name), of
+   * type `ClusterIP` unless asked, named like the workload, in its
+   * namespace. Refuses, before registering anything, a workload without
+   * container ports, an unknown port, two ports alike, and a workload whose
+   * own NetworkPolicy denies all ingress. Child: `kubernetes:core/v1:Service`
+   * named `<name>-service-<namespace>-<service name>`.
+   */
+  public expose(options?: ExposeOptions): corev1.Service {
+    return exposeWorkload(this, this.exposable.name, this.exposable.rendered, this.podSelector, options);
   }
 }
 

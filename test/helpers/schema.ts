@@ -12,6 +12,7 @@ const MODULES: Record<string, () => Record<string, unknown>> = {
   'rbac.authorization.k8s.io/v1': () => require('kubernetes-models/rbac.authorization.k8s.io/v1'),
   'admissionregistration.k8s.io/v1': () => require('kubernetes-models/admissionregistration.k8s.io/v1'),
   'policy/v1': () => require('kubernetes-models/policy/v1'),
+  'autoscaling/v2': () => require('kubernetes-models/autoscaling/v2'),
 };
 
 /** Throws (with the schema's own messages) unless `obj` is a valid object of its apiVersion/kind. */

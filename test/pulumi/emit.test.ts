@@ -25,6 +25,7 @@ const SAMPLES: KubeObject[] = [
   { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicy', metadata: { name: 'vap' }, spec: { validations: [{ expression: 'true' }] } },
   { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicyBinding', metadata: { name: 'vapb' }, spec: { policyName: 'vap', validationActions: ['Deny'] } },
   { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'pdb', namespace: 'ns' }, spec: { maxUnavailable: 1 } },
+  { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'hpa', namespace: 'ns' }, spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'deployment' }, maxReplicas: 3 } },
 ];
 
 const SECRET_SIG = '4dabf18193072939515e22adb298388d';

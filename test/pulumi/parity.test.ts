@@ -57,6 +57,8 @@ const CASES: Case[] = [
   },
   { construct: 'SandboxedDeployment', id: 'web', props: { containers: [container] } },
   { construct: 'SandboxedDeployment', id: 'web-full', runtimeClass: {}, outputs: true, props: { replicas: 3, strategy: { type: 'Recreate' }, minReadySeconds: 5, revisionHistoryLimit: 2, progressDeadlineSeconds: 60, namespace: 'apps', containers: [{ ...container, env: [{ name: 'A', value: 'b' }] }] } },
+  { construct: 'SandboxedDeployment', id: 'web-scaled', outputs: true, props: { namespace: 'apps', disruptionBudget: { minAvailable: '50%', unhealthyPodEvictionPolicy: 'AlwaysAllow' }, autoscaling: { minReplicas: 2, maxReplicas: 6, targetMemoryUtilizationPercentage: 75 }, containers: [container] } },
+  { construct: 'SandboxedDeployment', id: 'web-budget', props: { replicas: 3, disruptionBudget: {}, containers: [container] } },
   { construct: 'SandboxedJob', id: 'report', props: { containers: [{ name: 'report', image: 'busybox:1.36', command: ['sh', '-c', 'echo hi'] }] } },
   { construct: 'SandboxedJob', id: 'batch', runtimeClass: { preset: 'gke' }, props: { backoffLimit: 0, activeDeadlineSeconds: 60, ttlSecondsAfterFinished: 10, completions: 2, parallelism: 2, restartPolicy: 'OnFailure', containers: [container] } },
   // Overrides (JSON patch) behave the same in both frontends.
@@ -109,6 +111,7 @@ const CASES: Case[] = [
   { construct: 'UntrustedCodeSandbox', id: 'run-2', runtimeClass: {}, props: { namespace: 'runs', image: 'node:22-slim', args: ['-e', '1'], egress: { dns: true, cidrs: ['198.51.100.0/24'], ports: [{ port: 443 }] }, activeDeadlineSeconds: 60, resources: { limits: { cpu: '500m', memory: '256Mi' } } } },
   { construct: 'EdgeSandbox', id: 'edge', props: { containers: [container] } },
   { construct: 'EdgeSandbox', id: 'edge-spread', outputs: true, props: { replicas: 3, namespace: 'edge', containers: [{ ...container, env: [{ name: 'SITE', value: 'a' }] }] } },
+  { construct: 'EdgeSandbox', id: 'edge-scaled', props: { autoscaling: { maxReplicas: 3 }, disruptionBudget: { maxUnavailable: 1 }, containers: [container] } },
   { construct: 'EdgeSandbox', id: 'edge-ds', runtimeClass: { name: 'gvisor-edge', nodeSelector: { 'node-type': 'edge' } }, props: { workload: 'DaemonSet', containers: [container] } },
   { construct: 'EdgeRuntimeClass', id: 'gvisor-edge', props: {} },
   { construct: 'EdgeRuntimeClass', id: 'edge-custom', props: { name: 'gvisor-edge-kvm', handler: 'runsc-kvm' } },
@@ -220,6 +223,10 @@ const INVALID: Array<{ construct: string; props: any; message: RegExp }> = [
   { construct: 'SandboxedPod', props: { containers: [{ name: 'a', image: 'x', securityContext: { privileged: true } }] }, message: /^props\.containers\[0\]\.securityContext\.privileged: true runs the container privileged/ },
   { construct: 'SandboxedDeployment', props: { replicas: -1, containers: [container] }, message: /^props\.replicas: -1/ },
   { construct: 'SandboxedDeployment', props: { hostNetwork: true, containers: [container] }, message: /^props\.hostNetwork: true shares the node's Network namespace/ },
+  { construct: 'SandboxedDeployment', props: { replicas: 2, autoscaling: { maxReplicas: 4 }, containers: [container] }, message: /^props\.replicas: 2 is set with autoscaling/ },
+  { construct: 'SandboxedDeployment', props: { autoscaling: { minReplicas: 5, maxReplicas: 4 }, containers: [container] }, message: /^props\.autoscaling\.maxReplicas: 4 is below minReplicas \(5\)/ },
+  { construct: 'SandboxedDeployment', props: { disruptionBudget: { minAvailable: 2 }, containers: [container] }, message: /^props\.disruptionBudget\.minAvailable: 2 is above the 1 pod\(s\)/ },
+  { construct: 'EdgeSandbox', props: { workload: 'DaemonSet', autoscaling: { maxReplicas: 2 }, containers: [container] }, message: /^props\.autoscaling: .* applies to a Deployment only/ },
   { construct: 'SandboxedJob', props: { restartPolicy: 'Always', containers: [container] }, message: /^props\.restartPolicy: "Always" is not one of "Never", "OnFailure"/ },
   { construct: 'SandboxedJob', props: { containers: [container], overrides: [{ kind: 'Pod', patch: [] }] }, message: /^props\.overrides\[0\]: .* matches no emitted object/ },
 ];

@@ -48,7 +48,9 @@ describe.each([
       name: 'my-app',
       runtimeClassName: 'corp-gvisor',
       objects: [{ apiVersion: child.split(':')[1]!.replace(/^core\//, ''), kind: rec.kube()[0]!.inputs.kind, name: 'my-app' }],
+      podSelector: { 'app.kubernetes.io/name': 'my-app' },
     });
+    expect(c.podSelector).toEqual({ 'app.kubernetes.io/name': 'my-app' });
   });
 
   test('defaults: runtimeClass "gvisor" and no dependency when given a class name', async () => {

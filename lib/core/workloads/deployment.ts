@@ -1,6 +1,6 @@
 import type { Deployment, DeploymentStrategy } from 'kubernetes-types/apps/v1';
-import { DEFAULTS } from '../defaults';
 import { SandboxedWorkloadProps, WORKLOAD_PROPS, workloadIdentity } from './pod';
+import { SCALING_PROPS, ScalingProps, scalingObjects, scalingReplicas } from './scaling';
 import { pruneBuilt } from '../objects/built';
 import { KubeObject, Manifests } from '../objects/manifest';
 import { objectMeta } from '../objects/metadata';
@@ -13,8 +13,8 @@ import { PropTable, Validator, checkProps, k8sCount } from '../validation/props'
 const spec = (field: string): Validator => k8sCount('AppsV1DeploymentSpec', field);
 
 /** Props of a sandboxed Deployment. */
-export interface SandboxedDeploymentProps extends SandboxedWorkloadProps {
-  /** @default 1 */
+export interface SandboxedDeploymentProps extends SandboxedWorkloadProps, ScalingProps {
+  /** @default 1 (none with `autoscaling`: the autoscaler owns the count) */
   readonly replicas?: number;
   /** @default - Kubernetes' RollingUpdate 25%/25% */
   readonly strategy?: DeploymentStrategy;
@@ -33,6 +33,7 @@ export const DEPLOYMENT_ONLY_PROPS = {
   minReadySeconds: spec('minReadySeconds'),
   revisionHistoryLimit: spec('revisionHistoryLimit'),
   progressDeadlineSeconds: spec('progressDeadlineSeconds'),
+  ...SCALING_PROPS,
 } satisfies PropTable<Omit<SandboxedDeploymentProps, keyof SandboxedWorkloadProps>>;
 
 /** How each prop of a sandboxed Deployment is checked. @internal */
@@ -57,7 +58,7 @@ export function buildSandboxedDeployment(props: SandboxedDeploymentProps, id: st
     kind: 'Deployment',
     metadata: objectMeta(identity.name, identity.namespace, podLabels, identity.annotations),
     spec: {
-      replicas: props.replicas ?? DEFAULTS.replicas,
+      replicas: scalingReplicas(props, path),
       selector: { matchLabels: selector },
       strategy: props.strategy,
       minReadySeconds: props.minReadySeconds,
@@ -66,5 +67,6 @@ export function buildSandboxedDeployment(props: SandboxedDeploymentProps, id: st
       template: { metadata: { labels: podLabels }, spec: podSpec },
     },
   });
-  return applyOverrides({ objects: [deployment], primary: 0 }, props.overrides, `${path}.overrides`);
+  const scaling = scalingObjects(props, { apiVersion: 'apps/v1', kind: 'Deployment', name: identity.name, namespace: identity.namespace, labels: podLabels, podSelector: selector });
+  return applyOverrides({ objects: [deployment, ...scaling], primary: 0 }, props.overrides, `${path}.overrides`);
 }

@@ -37,7 +37,7 @@ const EDGE_PROPS = {
 } satisfies PropTable<EdgeSandboxProps>;
 
 /** Props that apply to one kind of workload only. */
-const DEPLOYMENT_ONLY = ['replicas', 'strategy', 'progressDeadlineSeconds'] as const;
+const DEPLOYMENT_ONLY = ['replicas', 'strategy', 'progressDeadlineSeconds', 'disruptionBudget', 'autoscaling'] as const;
 const DAEMON_SET_ONLY = ['updateStrategy'] as const;
 
 /** The node conditions a flaky edge link produces (tainted NoExecute by the node lifecycle controller). */
@@ -149,7 +149,7 @@ function siteSpread(
   props: SandboxedDeploymentProps, site: string | false | undefined, id: string, path: string,
 ): TopologySpreadConstraint[] | undefined {
   const siteLabel = site === false ? undefined : site ?? EDGE_DEFAULTS.siteLabel;
-  const replicas = props.replicas ?? DEFAULTS.replicas;
+  const replicas = props.autoscaling?.maxReplicas ?? props.replicas ?? DEFAULTS.replicas;
   if (siteLabel === undefined || replicas <= 1) return undefined;
   const { selector } = workloadIdentity(props, id, path);
   return [{ maxSkew: 1, topologyKey: siteLabel, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector } }];
