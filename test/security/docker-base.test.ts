@@ -135,9 +135,9 @@ describe('replacing an existing runtime keeps its path unless --path says otherw
   });
 });
 
-describe("the README's redirect-and-move recipe", () => {
+describe("the README's Docker recipe (--base and --output the same file)", () => {
   const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
-  const block = /```sh\n(set -e\ntmp=\$\(mktemp \/etc\/docker\/daemon\.json[^`]*?)```/.exec(readme)?.[1];
+  const block = /```sh\n(set -e\n[^`]*?npx gvisor-iac docker [^`]*?)```/.exec(readme)?.[1];
 
   /** Runs the recipe against `etc` instead of /etc/docker, with the built CLI and a stand-in for systemctl. */
   function runRecipe(etc: string, base: string) {
@@ -151,7 +151,8 @@ describe("the README's redirect-and-move recipe", () => {
   }
 
   test('is in the README', () => {
-    expect(block).toContain('--base /etc/docker/daemon.json > "$tmp"');
+    expect(block).toContain('--base /etc/docker/daemon.json --output /etc/docker/daemon.json');
+    expect(block).not.toContain('>');
   });
 
   test('replaces the file when the base is good, keeping its keys and its runsc path', () => {
