@@ -42,7 +42,7 @@ export type InputContainer = Omit<Container, 'image' | 'env' | 'ports' | 'comman
 export type InputContainers<T> = T extends readonly Container[] ? InputContainer[] : T;
 
 /** `pulumi.Input<V>` where the core prop is a `V` (else the prop's own type). */
-type InputIf<T, V> = [NonNullable<T>] extends [V] ? pulumi.Input<V> : T;
+export type InputIf<T, V> = [NonNullable<T>] extends [V] ? pulumi.Input<V> : T;
 
 /**
  * The Pulumi args of a construct whose core props are `P`: the same shape,
@@ -147,7 +147,8 @@ export interface LiftedArgs<T> {
  */
 export function liftInputs<T>(args: T, path: string, plainOnly: readonly string[] = []): LiftedArgs<T> {
   const leaves: InputLeaf[] = [];
-  const walk = (value: unknown, p: string, leaf: (l: InputLeaf, i: number) => unknown, ancestors: Set<object>, depth: number, at: { i: number }): unknown => {
+  type Leaf = (l: InputLeaf, i: number) => unknown;
+  const walk = (value: unknown, p: string, leaf: Leaf, ancestors: Set<object>, depth: number, at: { i: number }): unknown => {
     if (isUnresolved(value)) {
       if (at.i === leaves.length) {
         const kind = plainOnly.some((k) => p === `${path}.${k}`) ? undefined : inputKind(p);

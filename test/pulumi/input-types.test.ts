@@ -16,8 +16,12 @@ describe('Args types', () => {
     const sa = new k8s.core.v1.ServiceAccount('sa', { metadata: { name: 'runner', namespace: ns.metadata.name } });
     const port: pulumi.Output<number> = pulumi.output(8080);
     const container = {
-      name: 'app', image: pulumi.output('a:1'), command: pulumi.output(['sleep']), args: [pulumi.output('3600'), 'plain'],
-      ports: [{ containerPort: port }], env: [{ name: 'NS', value: ns.metadata.name }],
+      name: 'app',
+      image: pulumi.output('a:1'),
+      command: pulumi.output(['sleep']),
+      args: [pulumi.output('3600'), 'plain'],
+      ports: [{ containerPort: port }],
+      env: [{ name: 'NS', value: ns.metadata.name }],
     };
     const deployment: SandboxedDeploymentArgs = {
       namespace: ns.metadata.name, serviceAccountName: sa.metadata.name, replicas: pulumi.output(2), containers: [container], initContainers: [{ ...container, name: 'init' }],

@@ -1,8 +1,8 @@
 import * as pulumi from '@pulumi/pulumi';
 import fc from 'fast-check';
+import { KubeObject, assertDnsLabel, assertImage, renderSandboxedDeployment } from '../../lib/core';
 import { InputKind, InputLeaf, MAX_INPUTS, inputKind, liftInputs, placeholder, restoreInputs, sameManifests } from '../../lib/pulumi/inputs';
 import { mockPulumi, valueOf } from '../helpers/pulumi';
-import { KubeObject, assertDnsLabel, assertImage, renderSandboxedDeployment } from '../../lib/core';
 
 describe('Input leaves', () => {
   test.each<[string, InputKind | undefined]>([
@@ -50,8 +50,11 @@ describe('Input leaves', () => {
   test('property: building with each Input\'s value gives back the resolved args, untouched elsewhere', () => {
     fc.assert(fc.property(
       fc.array(fc.record({
-        name: fc.string(), image: fc.string(), env: fc.array(fc.record({ name: fc.string(), value: fc.string() }), { maxLength: 3 }),
-        ports: fc.array(fc.record({ containerPort: fc.integer() }), { maxLength: 2 }), command: fc.array(fc.string(), { maxLength: 2 }),
+        name: fc.string(),
+        image: fc.string(),
+        env: fc.array(fc.record({ name: fc.string(), value: fc.string() }), { maxLength: 3 }),
+        ports: fc.array(fc.record({ containerPort: fc.integer() }), { maxLength: 2 }),
+        command: fc.array(fc.string(), { maxLength: 2 }),
       }), { minLength: 1, maxLength: 3 }),
       fc.jsonValue(),
       (containers, other) => {
@@ -81,7 +84,9 @@ describe('restoring Inputs from two renders', () => {
     metadata: { name: 'p', namespace: placeholder('name', 0, set) as string },
     spec: {
       containers: [{
-        name: 'c', image: placeholder('string', 1, set), command: placeholder('strings', 2, set),
+        name: 'c',
+        image: placeholder('string', 1, set),
+        command: placeholder('strings', 2, set),
         ports: [{ containerPort: placeholder('number', 3, set) }, { containerPort: literal }],
         env: [{ name: 'DNS', value: `svc.${placeholder('name', 0, set)}.svc:${placeholder('string', 1, set)}` }],
       }],
@@ -117,7 +122,8 @@ describe('restoring Inputs from two renders', () => {
     expect(() => restoreInputs([base(0, { a: 1 })], [base(1, { b: 1 })], ls, () => 0)).toThrow(
       /^Deployment\/d\.spec: .* depends on a value from another resource \(props\.leaf0\) in a way that decides more than this field/,
     );
-    expect(() => restoreInputs([base(0, { replicas: 60000 })], [base(1, { replicas: 60002 })], ls, () => 0)).toThrow(/^Deployment\/d\.spec\.replicas: 60000 /);
+    expect(() => restoreInputs([base(0, { replicas: 60000 })], [base(1, { replicas: 60002 })], ls, () => 0))
+      .toThrow(/^Deployment\/d\.spec\.replicas: 60000 /);
     expect(() => restoreInputs([base(0, { x: [1, 2] })], [base(1, { x: [1] })], ls, () => 0)).toThrow(/^Deployment\/d\.spec\.x: /);
     const s = leaves('string');
     expect(() => restoreInputs([base(0, { x: placeholder('string', 0, 0) })], [base(1, { x: (placeholder('string', 0, 1) as string).toUpperCase() })], s, () => 0))

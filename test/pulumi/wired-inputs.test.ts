@@ -50,8 +50,12 @@ describe.each([
     serviceAccountName: 'runner',
     ...(replicas ? { replicas: 3 } : {}),
     containers: [{
-      name: 'app', image: 'registry.example.com/app:1', command: ['sleep'], args: ['3600', '--verbose'],
-      ports: [{ containerPort: 8080, name: 'http' }], env: [{ name: 'MODE', value: 'prod' }],
+      name: 'app',
+      image: 'registry.example.com/app:1',
+      command: ['sleep'],
+      args: ['3600', '--verbose'],
+      ports: [{ containerPort: 8080, name: 'http' }],
+      env: [{ name: 'MODE', value: 'prod' }],
     }],
   };
 
@@ -64,8 +68,12 @@ describe.each([
       serviceAccountName: sa.metadata.name,
       ...(replicas ? { replicas: pulumi.output(3) } : {}),
       containers: [{
-        name: 'app', image: pulumi.output('registry.example.com/app:1'), command: pulumi.output(['sleep']), args: [pulumi.output('3600'), '--verbose'],
-        ports: [{ containerPort: Promise.resolve(8080), name: 'http' }], env: [{ name: 'MODE', value: pulumi.output('prod') }],
+        name: 'app',
+        image: pulumi.output('registry.example.com/app:1'),
+        command: pulumi.output(['sleep']),
+        args: [pulumi.output('3600'), '--verbose'],
+        ports: [{ containerPort: Promise.resolve(8080), name: 'http' }],
+        env: [{ name: 'MODE', value: pulumi.output('prod') }],
       }],
     });
     await settle(rec, ns, sa, c);
@@ -111,7 +119,8 @@ describe.each([
     const rec = mockPulumi();
     const literal = {
       containers: [{
-        name: 'app', image: placeholder('string', 0, 1) as string,
+        name: 'app',
+        image: placeholder('string', 0, 1) as string,
         ports: [{ containerPort: 8080 }, { containerPort: placeholder('number', 1) as number }],
         env: [{ name: 'A', value: placeholder('string', 0) as string }, { name: 'C', value: placeholder('string', 0, 1) as string }, { name: 'B', value: `${placeholder('name', 2)}/${placeholder('string', 0)}` }],
         args: [placeholder('string', 2) as string],
