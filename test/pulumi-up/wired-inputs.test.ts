@@ -57,6 +57,9 @@ describe('Inputs wired from other resources, on the real engine', () => {
 
   test('namespace and serviceAccountName from the Namespace and ServiceAccount resources, replicas and a port from config: up, update, destroy', async () => {
     await withStack('wired', false, async (stack) => {
+      // A preview of the new stack (where values not known yet are not checked) plans exactly these creates.
+      const preview = await stack.preview();
+      expect(preview.changeSummary).toEqual({ create: 7 });
       const log = new EventLog();
       const up = await stack.up({ onEvent: log.onEvent });
       expect(up.summary.result).toBe('succeeded');
