@@ -75,13 +75,26 @@ export function prepareManifests<P>(
   const leaf = (i: number): pulumi.Output<unknown> => {
     if (!checked.has(i)) {
       const { input, path, kind } = leaves[i]!;
-      checked.set(i, pulumi.output(input as pulumi.Input<any>).apply((value: unknown) => {
+      const check = (value: unknown): void => {
         const resolved = (j: number) => (j === i ? value : placeholder(leaves[j]!.kind, j, 0));
         const rendered = render(build((_, j) => resolved(j)), name);
         assertEmittable(rendered.objects);
         if (!sameManifests(restore(resolved), rendered.objects)) {
           throw new GvisorIacError('INVALID_VALUE', path, value, 'changes more of the output than this field when it comes from another resource',
             'pass a plain value for this field');
+        }
+      };
+      const output = pulumi.output(input as pulumi.Input<any>);
+      checked.set(i, pulumi.all([output, pulumi.isSecret(output)]).apply(([value, secret]: [unknown, boolean]) => {
+        try {
+          check(value);
+        } catch (e) {
+          // A secret is never echoed: neither the value nor a message (or a suggested fix) that quotes it.
+          if (secret && e instanceof GvisorIacError) {
+            throw new GvisorIacError(e.code, e.path, '(a secret value)', 'is refused by the checks of this field (the value is secret, so the core\'s message is not shown)',
+              'check the secret this field comes from: it gets the same checks as a plain value');
+          }
+          throw e;
         }
         // An empty list is no list: the core drops it, and so does the registration.
         return kind === 'strings' && Array.isArray(value) && value.length === 0 ? undefined : value;

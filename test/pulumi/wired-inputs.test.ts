@@ -188,6 +188,24 @@ describe('replicas from another resource', () => {
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const coreEdge = (props: any) => require('gvisor-iac').renderEdgeSandbox(props, 'edge').objects[0];
 
+describe('secrets', () => {
+  test('a secret stays secret, and a refused one is never echoed (neither the value nor a fix that quotes it)', async () => {
+    mockPulumi();
+    const prepared = prepareManifests('app', {
+      namespace: pulumi.secret('Team_Secret'), containers: [{ name: 'app', image: 'a:1', env: [{ name: 'TOKEN', value: pulumi.secret('s3cr3t') }] }],
+    } as any, renderSandboxedPod);
+    const pod = prepared.manifests.objects[0] as any;
+    expect(await pulumi.isSecret(pod.spec.containers[0].env[0].value)).toBe(true);
+    expect(await valueOf(pod.spec.containers[0].env[0].value)).toBe('s3cr3t');
+    const got = await rejection(pod.metadata.namespace) as GvisorIacError;
+    expect(got).toBeInstanceOf(GvisorIacError);
+    expect([got.code, got.path]).toEqual(['INVALID_NAME', 'props.namespace']);
+    expect(got.message).toBe('props.namespace: "(a secret value)" is refused by the checks of this field (the value is secret, so the core\'s message is not shown); '
+      + 'check the secret this field comes from: it gets the same checks as a plain value');
+    expect(got.message).not.toMatch(/team/i);
+  });
+});
+
 describe('UntrustedCodeSandbox: namespace, command and args from other resources', () => {
   test('every object lands in the Input namespace, and the Job still waits for its ConfigMap and NetworkPolicy', async () => {
     const rec = mockPulumi();
