@@ -105,6 +105,19 @@ const PRESET: CliOption = {
   default: 'hardened',
 };
 
+/** `--output FILE`: every command that prints a file can write it instead, atomically (lib/cli-output.ts). */
+const OUTPUT: CliOption = {
+  option: 'output',
+  flag: 'output',
+  kind: 'string',
+  metavar: 'FILE',
+  description: 'write to FILE instead of stdout, atomically: FILE is replaced whole only when the run succeeds (a refused run leaves it as it was); an existing FILE keeps its permissions',
+  default: 'stdout',
+};
+
+/** Options of the CLI itself, never passed to a renderer. */
+export const CLI_ONLY_OPTIONS: readonly string[] = [PRESET.option, OUTPUT.option];
+
 /** Kind, placeholder and values of a runsc option, from the renderer's option → flag table. */
 function runscShape(option: string): Pick<CliOption, 'kind' | 'metavar' | 'values'> {
   const spec = RUNSC_OPTION_FLAGS.find((s) => s.option === option);
@@ -119,7 +132,7 @@ function runscShape(option: string): Pick<CliOption, 'kind' | 'metavar' | 'value
 }
 
 function table(docs: Record<string, CliOptionDoc>, runscOptions: boolean): CliOption[] {
-  const out: CliOption[] = runscOptions ? [PRESET] : [];
+  const out: CliOption[] = runscOptions ? [PRESET, OUTPUT] : [OUTPUT];
   for (const [option, doc] of Object.entries(docs)) {
     const shape = runscOptions && Object.hasOwn(RUNSC_DOCS, option) ? runscShape(option) : { kind: 'string' as const, metavar: 'VALUE' };
     out.push({ ...shape, ...doc, option, flag: doc.flag ?? kebab(option), kind: doc.kind ?? shape.kind, metavar: doc.metavar ?? (doc.kind === 'bool' ? 'BOOL' : shape.metavar) });
@@ -213,7 +226,7 @@ export const NODE_COMMANDS: Readonly<Record<string, NodeCommand>> = {
   'containerd': { summary: 'containerd config with the gVisor runtime: a drop-in (default) or a whole file', options: table(CONTAINERD_DOCS, false) },
   'docker': { summary: 'Docker daemon.json with the runsc runtime, merged into --base', options: table(DOCKER_DOCS, true) },
   'compose': { summary: 'Docker Compose service fragment (runtime: runsc)', options: table(COMPOSE_DOCS, false) },
-  'presets': { summary: 'the runsc presets, their flags and their trade-offs', options: [{ ...table({ runscRelease: RUNSC_DOCS.runscRelease }, false)[0] as CliOption, metavar: 'TAG' }] },
+  'presets': { summary: 'the runsc presets, their flags and their trade-offs', options: table({ runscRelease: RUNSC_DOCS.runscRelease }, false).filter((o) => o !== OUTPUT).map((o) => ({ ...o, metavar: 'TAG' })) },
 };
 
 /** The parser's view of a command's options. */
@@ -252,5 +265,5 @@ export function commandHelp(name: string): string {
     const text = wrap(parts.join('. ').replace(/\.\./g, '.'), 100 - col, ' '.repeat(col));
     return head.length < col ? `${head.padEnd(col)}${text}` : `${head}\n${' '.repeat(col)}${text}`;
   });
-  return `Usage: gvisor-iac ${name} [options]\n\n${wrap(`${command.summary}; printed to stdout.`, 100, '')}\n\nOptions:\n${lines.join('\n')}\n  -h, --help${' '.repeat(col - 12)}this help\n`;
+  return `Usage: gvisor-iac ${name} [options]\n\n${wrap(`${command.summary}; printed to stdout${command.options.includes(OUTPUT) ? ', or written to --output FILE' : ''}.`, 100, '')}\n\nOptions:\n${lines.join('\n')}\n  -h, --help${' '.repeat(col - 12)}this help\n`;
 }

@@ -3,7 +3,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UsageError, didYouMean, parseFlags } from './cli-args';
-import { CliOption, NODE_COMMANDS, commandHelp, flagSpecs } from './cli-options';
+import { CLI_ONLY_OPTIONS, CliOption, NODE_COMMANDS, commandHelp, flagSpecs } from './cli-options';
+import { writeFileAtomic } from './cli-output';
 import { GvisorIacError } from './core/errors';
 import {
   NodeWarning, RUNSC_PRESET_NAMES, RUNSC_PRESET_TRADEOFFS, RunscOptions, RunscPresetName, RunscRelease,
@@ -22,7 +23,7 @@ export const CLI_HELP = `Usage: gvisor-iac <command> [options]
        gvisor-iac <command> --help     the command's options, with their defaults
        gvisor-iac --version
 
-Prints node-level gVisor configuration to stdout (it never writes a file), and checks manifests.
+Prints node-level gVisor configuration to stdout (or, with --output FILE, replaces FILE atomically), and checks manifests.
 
 Commands:
 ${Object.entries(NODE_COMMANDS).map(([name, c]) => `  ${name.padEnd(16)} ${c.summary}`).join('\n')}
@@ -85,7 +86,7 @@ function optionsFrom(options: readonly CliOption[], values: ReadonlyMap<string, 
   const out: Record<string, unknown> = {};
   for (const o of options) {
     const texts = values.get(o.flag);
-    if (texts !== undefined && o.option !== 'preset') out[o.option] = optionValue(o, texts);
+    if (texts !== undefined && !CLI_ONLY_OPTIONS.includes(o.option)) out[o.option] = optionValue(o, texts);
   }
   return out;
 }
@@ -160,7 +161,11 @@ function runNodeCommand(command: string, argv: string[]): CliResult {
     const opts = runsc ? withPreset(values, explicit) : explicit;
     const warns = options.some((o) => o.option === 'acknowledgeWarnings') ? { onWarning } : {};
     const stdout = render(command, { ...opts, ...warns }, (change) => { stderr += `note: ${change}\n`; });
-    return { code: 0, stdout, stderr };
+    const output = values.get('output')?.[0];
+    if (output === undefined) return { code: 0, stdout, stderr };
+    // The wrapper is a script the shim executes.
+    writeFileAtomic(output, stdout, command === 'runsc-wrapper' ? 0o755 : 0o644);
+    return { code: 0, stdout: '', stderr };
   } catch (e) {
     if (e instanceof GvisorIacError) {
       const message = e.message.startsWith(`${e.path}: `) ? `${flagPath(options, e.path)}: ${e.message.slice(e.path.length + 2)}` : e.message;

@@ -6,7 +6,7 @@
  * give the fields, required fields, enums, arrays, maps and references; its
  * compiled OpenAPI validators give which numbers are int32 / int64.
  *
- * Run: `npx projen gen:k8s-schema`. test/core/k8s-schema.test.ts fails when
+ * Run: `npx projen gen:k8s-schema`. test/security/typed-input.test.ts fails when
  * the committed table differs from what this generates.
  */
 import * as fs from 'fs';

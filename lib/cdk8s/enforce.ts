@@ -1,6 +1,6 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { DEFAULTS, GvisorIacError, POD_SPEC_PATHS, assertArray, assertDnsSubdomain, assertKnownKeys, assertOneOf, assertPlainObject } from '../core';
+import { GvisorIacError, POD_SPEC_PATHS, assertPlainObject, resolveEnforceOptions } from '../core';
 import { runtimeClassVerdict } from '../policy/rules/gvisor-runtime-class-name';
 
 /** Options of cdk8s `enforceGvisor` (the twin of the Pulumi one). */
@@ -43,21 +43,14 @@ export interface EnforceGvisorProps {
  */
 export function enforceGvisor(scope: Construct, props: EnforceGvisorProps): void {
   const opts = assertPlainObject(props, 'props') as unknown as EnforceGvisorProps;
-  assertKnownKeys(opts as unknown as Record<string, unknown>, ['mode', 'runtimeClassName', 'allowedRuntimeClassNames', 'exclude'], 'props');
-  const mode = assertOneOf(opts.mode, ['inject', 'deny'] as const, 'props.mode');
-  const className = assertDnsSubdomain(opts.runtimeClassName ?? DEFAULTS.runtimeClassName, 'props.runtimeClassName');
-  const allowed = new Set([className, ...(opts.allowedRuntimeClassNames === undefined ? [] : assertArray<string>(opts.allowedRuntimeClassNames, 'props.allowedRuntimeClassNames')
-    .map((n, i) => assertDnsSubdomain(n, `props.allowedRuntimeClassNames[${i}]`)))]);
-  if (opts.exclude !== undefined && typeof opts.exclude !== 'function') {
-    throw new GvisorIacError('INVALID_TYPE', 'props.exclude', opts.exclude, 'is not a function', 'pass (apiObject) => boolean');
-  }
+  const { mode, className, allowed, exclude } = resolveEnforceOptions<EnforceGvisorProps['exclude']>(opts as unknown as Record<string, unknown>, 'props', '(apiObject) => boolean');
   const injected = new WeakSet<ApiObject>();
 
   scope.node.addValidation({
     validate: () => {
       const errors: string[] = [];
       for (const c of scope.node.findAll() as IConstruct[]) {
-        if (!(c instanceof ApiObject) || injected.has(c) || opts.exclude?.(c)) continue;
+        if (!(c instanceof ApiObject) || injected.has(c) || exclude?.(c)) continue;
         // A List (e.g. an Included `kind: List` document) is judged item by item, nested ones too.
         const targets: { pointer: string; obj: Record<string, any>; at: string }[] = [];
         const walk = (o: any, pointer: string, at: string): void => {

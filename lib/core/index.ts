@@ -16,6 +16,7 @@ export * from './objects/overrides';
 export * from './pod/runtime-class';
 export * from './pod/container';
 export * from './pod/pod-spec';
+export * from './pod/enforce-options';
 export * from './workloads/pod';
 export * from './workloads/deployment';
 export * from './workloads/job';

@@ -9,6 +9,7 @@ import { sandboxObjects } from './sandbox';
 import { parseSuppressOption } from './suppressions';
 import { SEVERITIES, Severity } from './types';
 import { UsageError, parseFlags } from '../cli-args';
+import { writeFileAtomic } from '../cli-output';
 import { GvisorIacError } from '../core/errors';
 
 export const CHECK_HELP = `Usage: gvisor-iac check [options] FILE... | -
@@ -28,6 +29,8 @@ Options:
   --runtime-class NAME      a RuntimeClass that counts as gVisor (repeatable; sandbox fills the first; default gvisor)
   --handler NAME            a CRI handler that counts as gVisor (repeatable; default runsc, gvisor)
   --no-annotation-suppressions   ignore the objects' own suppress annotations (untrusted authors)
+  --output FILE             write the manifests to FILE instead of stdout, atomically: FILE is replaced whole
+                            only when nothing is refused (so it may be one of the inputs)     (sandbox)
 
 Suppress on one object: metadata.annotations["gvisor-iac.dev/suppress"]: "ID: reason[, ID: reason]".
 Exit status: 0 passed; 1 a finding reached --fail-on (check) or something was refused (sandbox); 2 usage or input error.
@@ -84,6 +87,7 @@ export function runPolicyCommand(command: 'check' | 'sandbox', argv: string[], s
       { flag: 'runtime-class', arity: 'value', repeatable: true },
       { flag: 'handler', arity: 'value', repeatable: true },
       { flag: 'no-annotation-suppressions', arity: 'switch' },
+      { flag: 'output', arity: 'value' },
     ]);
     const positionals = parsed.positionals;
     const one = (flag: string) => parsed.values.get(flag)?.[0];
@@ -103,6 +107,8 @@ export function runPolicyCommand(command: 'check' | 'sandbox', argv: string[], s
     const failOn = values['fail-on'] ?? 'error';
     if (failOn !== 'none' && !SEVERITIES.includes(failOn as Severity)) throw new UsageError(`--fail-on must be error, warning, info or none, not "${failOn}"`);
     if (command === 'sandbox' && (values.format !== undefined || values['fail-on'] !== undefined)) throw new UsageError('sandbox takes neither --format nor --fail-on');
+    const output = one('output');
+    if (command === 'check' && output !== undefined) throw new UsageError('check prints its report; --output is sandbox\'s (redirect the report instead)');
     const options = checkOptions(values);
     const loaded: LoadedManifests = loadManifests(readInputs(positionals, stdin));
 
@@ -113,9 +119,11 @@ export function runPolicyCommand(command: 'check' | 'sandbox', argv: string[], s
         return { code: 1, stdout: '', stderr: `refused: these cannot be made safe by filling in defaults\n${formatText(locateFindings(result.refused, loaded))}` };
       }
       const warnings = result.findings.filter((f) => f.suppressed === undefined);
+      const yaml = result.objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n');
+      if (output !== undefined) writeFileAtomic(output, yaml);
       return {
         code: 0,
-        stdout: result.objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n'),
+        stdout: output === undefined ? yaml : '',
         stderr: warnings.length ? formatText(locateFindings(warnings, loaded)) : '',
       };
     }

@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import {
-  DEFAULTS, GvisorIacError, POD_SPEC_PATHS, assertArray, assertDnsSubdomain, assertKnownKeys, assertOneOf, assertPlainObject, ownValue, plainProps,
+  GvisorIacError, POD_SPEC_PATHS, assertPlainObject, ownValue, plainProps, resolveEnforceOptions,
 } from '../core';
 import { runtimeClassVerdict } from '../policy/rules/gvisor-runtime-class-name';
 
@@ -83,15 +83,7 @@ export function gvisorTransform(options: EnforceGvisorOptions): pulumi.ResourceT
   const raw = assertPlainObject(options, 'options');
   const opts = plainProps(Object.fromEntries(Object.entries(raw).filter(([k]) => k !== 'exclude')), 'options') as Record<string, unknown>;
   if (ownValue(raw, 'exclude') !== undefined) opts.exclude = ownValue(raw, 'exclude');
-  assertKnownKeys(opts, ['mode', 'runtimeClassName', 'allowedRuntimeClassNames', 'exclude'], 'options');
-  const mode = assertOneOf(opts.mode, ['inject', 'deny'] as const, 'options.mode');
-  const className = assertDnsSubdomain(opts.runtimeClassName ?? DEFAULTS.runtimeClassName, 'options.runtimeClassName');
-  const allowed = new Set([className, ...(opts.allowedRuntimeClassNames === undefined ? [] : assertArray<string>(opts.allowedRuntimeClassNames, 'options.allowedRuntimeClassNames')
-    .map((n, i) => assertDnsSubdomain(n, `options.allowedRuntimeClassNames[${i}]`)))]);
-  if (opts.exclude !== undefined && typeof opts.exclude !== 'function') {
-    throw new GvisorIacError('INVALID_TYPE', 'options.exclude', opts.exclude, 'is not a function', 'pass (args) => boolean');
-  }
-  const exclude = opts.exclude as EnforceGvisorOptions['exclude'];
+  const { mode, className, allowed, exclude } = resolveEnforceOptions<EnforceGvisorOptions['exclude']>(opts, 'options', '(args) => boolean');
 
   return (args) => {
     if (!args.custom || exclude?.(args)) return undefined;

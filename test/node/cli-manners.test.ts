@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'smol-toml';
 import { runCli } from '../../lib/cli';
-import { NODE_COMMANDS } from '../../lib/cli-options';
+import { CLI_ONLY_OPTIONS, NODE_COMMANDS } from '../../lib/cli-options';
 import {
   RUNSC_OPTION_FLAGS, RUNSC_OPTION_NAMES, composeService, renderContainerdConfig, renderDockerDaemonConfig, renderRunscToml, renderRunscWrapper,
   runscFlags,
@@ -37,13 +37,13 @@ const RENDERERS: Record<string, (o: Record<string, unknown>) => unknown> = {
 describe('every option has a flag, and the help comes from the table', () => {
   test.each(Object.keys(RENDERERS))('%s: one flag per renderer option (callbacks aside)', (command) => {
     const known = knownOptions(RENDERERS[command]!).filter((o) => o !== 'onWarning');
-    const table = NODE_COMMANDS[command]!.options.map((o) => o.option).filter((o) => o !== 'preset');
+    const table = NODE_COMMANDS[command]!.options.map((o) => o.option).filter((o) => !CLI_ONLY_OPTIONS.includes(o));
     expect([...table].sort()).toEqual([...known].sort());
   });
 
   test('runsc flags are derived from the renderer table: kinds and values', () => {
     const options = NODE_COMMANDS['runsc-flags']!.options;
-    expect(options.map((o) => o.option).sort()).toEqual(['acknowledgeWarnings', 'preset', ...RUNSC_OPTION_NAMES].sort());
+    expect(options.map((o) => o.option).sort()).toEqual(['acknowledgeWarnings', 'output', 'preset', ...RUNSC_OPTION_NAMES].sort());
     for (const spec of RUNSC_OPTION_FLAGS) {
       const o = options.find((x) => x.option === spec.option)!;
       expect(o.flag).toBe(spec.option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`));

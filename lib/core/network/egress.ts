@@ -6,7 +6,7 @@ import { ANYWHERE, NEVER_REACHABLE, NON_PUBLIC, ipBlockWithout, neverReachableCo
 import { KubeObject, prune } from '../objects/manifest';
 import { objectMeta } from '../objects/metadata';
 import { emptyRecord, ownValue, plainProps } from '../validation/plain-data';
-import { PropTable, resolveProps } from '../validation/props';
+import { PropTable, keysOf, resolveProps } from '../validation/props';
 import { assertArray, assertBoolean, assertDnsLabel, assertInteger, assertKnownKeys, assertLabels, assertOneOf, assertPlainObject } from '../validation/validate';
 
 /**
@@ -148,6 +148,9 @@ export function dnsEgressRule(
   });
 }
 
+const EGRESS_PORT_KEYS = keysOf<SandboxEgressPort>({ port: true, endPort: true, protocol: true });
+const ALLOW_LIST_KEYS = keysOf<SandboxEgressAllowList>({ dns: true, internet: true, cidrs: true, ports: true });
+
 /**
  * Validates a list of egress destination ports (protocol defaults to TCP).
  * `undefined` means every port; an empty list is refused.
@@ -161,7 +164,7 @@ export function checkEgressPorts(value: unknown, path: string): NetworkPolicyPor
   }
   return list.map((p, i) => {
     const pp = fieldPath(path, i);
-    assertKnownKeys(assertPlainObject(p, pp), ['port', 'endPort', 'protocol'], pp);
+    assertKnownKeys(assertPlainObject(p, pp), EGRESS_PORT_KEYS, pp);
     const port = assertInteger(p.port, `${pp}.port`, 1, 65535);
     const endPort = p.endPort === undefined ? undefined : assertInteger(p.endPort, `${pp}.endPort`, port, 65535);
     const protocol = p.protocol === undefined ? 'TCP' : assertOneOf(p.protocol, ['TCP', 'UDP', 'SCTP'] as const, `${pp}.protocol`);
@@ -186,7 +189,7 @@ export function resolveEgress(egress: unknown, path: string, fallback: 'none' | 
     // A null-prototype copy: a mode's absent fields never come from a polluted Object.prototype.
     ? Object.assign(emptyRecord(), MODES[assertOneOf(egress ?? fallback, ['none', 'dns', 'internet'] as const, path, EGRESS_FIX)])
     : assertPlainObject(plainProps(egress, path), path);
-  assertKnownKeys(choice as Record<string, unknown>, ['dns', 'internet', 'cidrs', 'ports'], path);
+  assertKnownKeys(choice as Record<string, unknown>, ALLOW_LIST_KEYS, path);
   const dns = choice.dns === undefined ? false : assertBoolean(choice.dns, `${path}.dns`);
   const internet = choice.internet === undefined ? false : assertBoolean(choice.internet, `${path}.internet`);
   const cidrsIn = choice.cidrs === undefined ? [] : assertArray<string>(choice.cidrs, `${path}.cidrs`);

@@ -3,23 +3,13 @@ import { GvisorIacError, fieldPath } from '../errors';
 import { checkKubeletActions } from './kubelet-actions';
 import { built, pruneBuilt } from '../objects/built';
 import { prune } from '../objects/manifest';
+import { k8sFieldNames } from '../validation/k8s-types';
 import { emptyRecord, ownValue } from '../validation/plain-data';
 import { QuantityKind, parseQuantity } from '../validation/quantity';
 import { assertArray, assertBoolean, assertDnsLabel, assertInteger, assertKnownKeys, assertOneOf, assertPlainObject, assertString } from '../validation/validate';
 
 /** Capabilities Pod Security "restricted" lets a container add back after dropping ALL. */
 export const ALLOWED_ADDED_CAPABILITIES: readonly string[] = ['NET_BIND_SERVICE'];
-
-const CONTAINER_FIELDS = [
-  'name', 'image', 'command', 'args', 'workingDir', 'ports', 'envFrom', 'env', 'resources', 'resizePolicy', 'restartPolicy',
-  'volumeMounts', 'volumeDevices', 'livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle', 'terminationMessagePath',
-  'terminationMessagePolicy', 'imagePullPolicy', 'securityContext', 'stdin', 'stdinOnce', 'tty',
-] as const;
-
-const SECURITY_CONTEXT_FIELDS = [
-  'allowPrivilegeEscalation', 'appArmorProfile', 'capabilities', 'privileged', 'procMount', 'readOnlyRootFilesystem', 'runAsGroup',
-  'runAsNonRoot', 'runAsUser', 'seLinuxOptions', 'seccompProfile', 'windowsOptions',
-] as const;
 
 /** How containers are hardened; resolved from the pod props. */
 export interface ContainerHardening {
@@ -35,7 +25,7 @@ export interface ContainerHardening {
  * `volumeNames` are the pod's declared volumes.
  */
 export function hardenContainer(c: Container, path: string, h: ContainerHardening, volumeNames: ReadonlySet<string>): Container {
-  assertKnownKeys(assertPlainObject(c, path), CONTAINER_FIELDS, path);
+  assertKnownKeys(assertPlainObject(c, path), k8sFieldNames('CoreV1Container'), path);
   assertDnsLabel(c.name, `${path}.name`);
   assertImage(c.image, `${path}.image`);
   (c.ports === undefined ? [] : assertArray<ContainerPort>(c.ports, `${path}.ports`)).forEach((port, i) => {
@@ -91,7 +81,7 @@ export function assertImage(value: unknown, path: string): string {
  */
 export function hardenSecurityContext(sc: SecurityContext | undefined, path: string, readOnlyRootDefault: boolean): SecurityContext {
   const s = sc === undefined ? emptyRecord<SecurityContext>() : assertPlainObject(sc, path) as SecurityContext;
-  assertKnownKeys(s as Record<string, unknown>, SECURITY_CONTEXT_FIELDS, path);
+  assertKnownKeys(s as Record<string, unknown>, k8sFieldNames('CoreV1SecurityContext'), path);
   if (s.privileged !== undefined && assertBoolean(s.privileged, `${path}.privileged`)) {
     throw new GvisorIacError('SANDBOX_ESCAPE', `${path}.privileged`, true, 'runs the container privileged (forbidden by Pod Security "restricted"; under gVisor it grants nothing useful)', 'remove privileged, or add only the capability you need (NET_BIND_SERVICE)');
   }
@@ -103,7 +93,7 @@ export function hardenSecurityContext(sc: SecurityContext | undefined, path: str
     throw new GvisorIacError('SANDBOX_ESCAPE', `${path}.procMount`, s.procMount, 'unmasks /proc (forbidden by Pod Security)', 'remove procMount');
   }
   const caps = s.capabilities === undefined ? emptyRecord() : assertPlainObject(s.capabilities, `${path}.capabilities`);
-  assertKnownKeys(caps, ['add', 'drop'], `${path}.capabilities`);
+  assertKnownKeys(caps, k8sFieldNames('CoreV1Capabilities'), `${path}.capabilities`);
   const add = caps.add === undefined ? [] : assertArray<string>(caps.add, `${path}.capabilities.add`);
   add.forEach((cap, i) => {
     const normal = typeof cap === 'string' ? cap.toUpperCase().replace(/^CAP_/, '') : cap;
@@ -175,7 +165,8 @@ export function checkAppArmor(profile: { type?: string; localhostProfile?: strin
  */
 function checkProfile(profile: { type?: string; localhostProfile?: string } | undefined, path: string, what: string, escape: string): void {
   if (profile === undefined) return;
-  assertKnownKeys(assertPlainObject(profile, path), ['type', 'localhostProfile'], path);
+  // Seccomp and AppArmor profiles have the same two fields.
+  assertKnownKeys(assertPlainObject(profile, path), k8sFieldNames('CoreV1SeccompProfile'), path);
   if (typeof profile.type === 'string' && profile.type.trim().toLowerCase() === 'unconfined') {
     throw new GvisorIacError('SANDBOX_ESCAPE', `${path}.type`, profile.type, `${escape}; refused in any letter case`, 'use "RuntimeDefault"');
   }
@@ -201,7 +192,7 @@ export function resourceKind(key: string): QuantityKind {
  */
 export function resolveResources(r: ResourceRequirements | undefined, path: string, defaults: ResourceRequirements): ResourceRequirements {
   const given = r === undefined ? emptyRecord<ResourceRequirements>() : assertPlainObject(r, path) as ResourceRequirements;
-  assertKnownKeys(given as Record<string, unknown>, ['requests', 'limits', 'claims'], path);
+  assertKnownKeys(given as Record<string, unknown>, k8sFieldNames('CoreV1ResourceRequirements'), path);
   // Null-prototype maps: a resource name is only ever looked up among the ones given.
   const map = (v: unknown, p: string): Record<string, string> =>
     Object.assign(emptyRecord<Record<string, string>>(), v === undefined ? undefined : assertPlainObject(v, p));

@@ -9,7 +9,7 @@ import { RuntimeClassRef, assertGvisorHandler } from './runtime-class';
 import { validateTolerations } from './scheduling';
 import { built, pruneBuilt } from '../objects/built';
 import { prune } from '../objects/manifest';
-import { checkK8sField } from '../validation/k8s-types';
+import { checkK8sField, k8sFieldNames } from '../validation/k8s-types';
 import { emptyRecord, plainProps } from '../validation/plain-data';
 import { PropTable, checkPropValues, checkProps, k8sFields, optional, propNames } from '../validation/props';
 import { parseQuantity } from '../validation/quantity';
@@ -145,11 +145,6 @@ export const SAFE_SYSCTLS: readonly string[] = [
   'net.ipv4.ping_group_range', 'net.ipv4.ip_local_reserved_ports', 'net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_fin_timeout',
   'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes',
 ];
-
-const POD_SECURITY_FIELDS = [
-  'appArmorProfile', 'fsGroup', 'fsGroupChangePolicy', 'runAsGroup', 'runAsNonRoot', 'runAsUser', 'seLinuxChangePolicy', 'seLinuxOptions',
-  'seccompProfile', 'supplementalGroups', 'supplementalGroupsPolicy', 'sysctls', 'windowsOptions',
-] as const;
 
 /** Resolves the `runtimeClass` prop to a class name. */
 export function runtimeClassName(rc: RuntimeClassRef | string | undefined, path: string): string {
@@ -289,7 +284,7 @@ function hardenPodSecurityContext(
   runAsUserPath: string,
 ): PodSecurityContext {
   const s = sc === undefined ? emptyRecord<PodSecurityContext>() : assertPlainObject(sc, path) as PodSecurityContext;
-  assertKnownKeys(s as Record<string, unknown>, POD_SECURITY_FIELDS, path);
+  assertKnownKeys(s as Record<string, unknown>, k8sFieldNames('CoreV1PodSecurityContext'), path);
   checkSharedSecurityFields(s, path);
   if (s.fsGroup !== undefined) assertInteger(s.fsGroup, `${path}.fsGroup`, 0, 2147483647);
   (s.supplementalGroups ?? []).forEach((g, i) => assertInteger(g, `${path}.supplementalGroups[${i}]`, 0, 2147483647));

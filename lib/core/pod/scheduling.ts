@@ -1,9 +1,8 @@
 import type { Toleration } from 'kubernetes-types/core/v1';
 import { GvisorIacError, fieldPath } from '../errors';
+import { k8sFieldNames } from '../validation/k8s-types';
 import { plainProps } from '../validation/plain-data';
 import { assertArray, assertInteger, assertKnownKeys, assertLabelKey, assertLabelValue, assertOneOf, assertPlainObject } from '../validation/validate';
-
-const TOLERATION_FIELDS = ['key', 'operator', 'value', 'effect', 'tolerationSeconds'] as const;
 
 /** Validates a list of tolerations; returns it, or `undefined` when absent or empty. */
 export function validateTolerations(value: unknown, path: string): Toleration[] | undefined {
@@ -16,7 +15,7 @@ export function validateTolerations(value: unknown, path: string): Toleration[] 
 /** Validates one toleration (key, operator, value, effect, tolerationSeconds); returns a copy. */
 export function validateToleration(tIn: Toleration, p: string): Toleration {
   const t = plainProps(tIn, p);
-  assertKnownKeys(assertPlainObject(t, p), TOLERATION_FIELDS, p);
+  assertKnownKeys(assertPlainObject(t, p), k8sFieldNames('CoreV1Toleration'), p);
   const operator = t.operator === undefined ? 'Equal' : assertOneOf(t.operator, ['Equal', 'Exists'] as const, `${p}.operator`);
   if (t.key !== undefined && t.key !== '') assertLabelKey(t.key, `${p}.key`);
   if (operator === 'Exists' && t.value) {

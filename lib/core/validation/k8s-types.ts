@@ -40,6 +40,19 @@ export function k8sType(name: string): K8sTypeDef {
   return def;
 }
 
+const FIELD_NAMES = new Map<string, readonly string[]>();
+
+/**
+ * The field names of Kubernetes type `name`, from the generated schema: what
+ * an unknown-key check accepts where the core checks a Kubernetes sub-object
+ * (a container, a securityContext…) field by field itself.
+ */
+export function k8sFieldNames(name: string): readonly string[] {
+  let names = FIELD_NAMES.get(name);
+  if (!names) FIELD_NAMES.set(name, names = Object.freeze(Object.keys(k8sType(name).fields)));
+  return names;
+}
+
 /** The generated type of field `field` of Kubernetes type `typeName`, or undefined if it has none. */
 export function k8sFieldType(typeName: string, field: string): K8sFieldType | undefined {
   return ownValue(k8sType(typeName).fields, field) as K8sFieldType | undefined;

@@ -39,6 +39,16 @@ export function resolveProps<Table extends object>(value: unknown, table: Table,
   return out as Resolved<Table>;
 }
 
+/**
+ * The keys of interface `T`, written once as `{ key: true, … }`: the compiler
+ * refuses a missing key and an extra one, so the list a known-keys check
+ * uses cannot drift from the interface (for small records checked inline
+ * rather than through a prop table).
+ */
+export function keysOf<T>(keys: { readonly [K in keyof Required<T>]: true }): readonly string[] {
+  return Object.freeze(Object.keys(keys));
+}
+
 const NAMES = new WeakMap<object, readonly string[]>();
 
 /** The prop names of a table (computed once per table), in declaration order. */
