@@ -115,9 +115,12 @@ export function assertEmittable(objects: readonly KubeObject[]): void {
  * Registers `manifests` as typed Kubernetes resources under `parent`, in
  * apply order (returned in the order of `manifests.objects`): each object `dependsOn` what the core's `dependencies()` says
  * it needs (a Namespace before what lives in it, a RuntimeClass before pods,
- * a policy before its binding), on what `index` (the program's core
- * `ApplyIndex`) says it names by name — a Namespace or RuntimeClass another
- * component registered earlier — and on `dependsOn`. Children get only
+ * a policy before its binding), on what `program.applyIndex` (the program's
+ * core `ApplyIndex`, from `claimObjects`) says it names by name — a Namespace
+ * or RuntimeClass another component registered earlier; a namespace that
+ * comes from an Input names none, its Output brings its own dependency — and
+ * on `dependsOn`. Objects are registered as `program.registered` makes them
+ * (claims deferred to resolution). Children get only
  * `{ parent, dependsOn }`: provider(s), `protect` and `transforms` of the
  * caller's options reach them through the parent. Call `assertEmittable` first.
  */
@@ -195,7 +198,7 @@ export function claimObjects(
   const later = objects.filter((o) => isUnresolved(o.metadata?.namespace));
   // The component's own duplicates, also among objects in a namespace not known yet.
   if (later.length) new ObjectRegistry().claim(objects.map(withNamespaceToken), owner);
-  program.registry.claim(later.length ? objects.filter((o) => !later.includes(o)) : objects, owner);
+  program.registry.claim(later.length ? objects.filter((o) => !isUnresolved(o.metadata?.namespace)) : objects, owner);
   const { registry, applyIndex } = program;
   return {
     applyIndex,
