@@ -1,11 +1,11 @@
 import * as pulumi from '@pulumi/pulumi';
-import { ConstructAttributes, Manifests, ObjectIdentity, assertString } from '../core';
+import { ConstructAttributes, GvisorIacError, Manifests, ObjectIdentity, assertString } from '../core';
 import { assertEmittable, claimObjects, emitManifests } from './emit';
-import { liftInputs, restoreInputs, substitute } from './inputs';
+import { PlaceholderSet, liftInputs, placeholder, restoreInputs, sameManifests } from './inputs';
 
 /** What a component registers, fully validated before its constructor calls `super`. */
 export interface PreparedManifests {
-  /** The objects, with the caller's Inputs back in their leaves. */
+  /** The objects, with the caller's Inputs back where the core put their values. */
   readonly manifests: Manifests;
   /** Resources every child waits for (e.g. the RuntimeClass the pods name). */
   readonly dependsOn: readonly pulumi.Resource[];
@@ -14,35 +14,95 @@ export interface PreparedManifests {
 export type { ObjectIdentity } from '../core';
 
 /**
+ * An attribute in Pulumi: the plain value (the same as cdk8s') when the args
+ * it comes from were plain, the checked Output when one came from another
+ * resource (e.g. `namespace: ns.metadata.name`).
+ */
+export type AttributeValue<T> = T | pulumi.Output<T>;
+
+/** `ObjectIdentity` in Pulumi: `namespace` is an Output when the `namespace` arg was one. */
+export type PulumiObjectIdentity = Omit<ObjectIdentity, 'namespace'> & {
+  /** `metadata.namespace`, when set. */
+  readonly namespace?: AttributeValue<string>;
+};
+
+/** How `prepareManifests` treats the args. */
+export interface PrepareOptions {
+  /**
+   * Top-level args that must be plain values in this construct although
+   * other constructs accept an Input there (they decide the structure of its
+   * output, e.g. `replicas` of an EdgeSandbox, which decides whether pods are
+   * spread across sites).
+   * @default - none
+   */
+  readonly plainArgs?: readonly string[];
+}
+
+/**
  * Renders args through a core function, validating everything before a
  * single resource (not even the component) is registered:
  *
  * - at construction: the whole structure, with each unresolved Input
- *   (`containers[].image`, `containers[].env[].value`) replaced by a
- *   placeholder, exactly as cdk8s validates plain props (same errors);
+ *   (`namespace`, `serviceAccountName`, `replicas`, and containers' `image`,
+ *   `env[].value`, `ports[].containerPort`, `command`, `args`) replaced by a
+ *   placeholder valid for its field, exactly as cdk8s validates plain props
+ *   (same errors). It renders twice, with two placeholder sets, and puts
+ *   each Input back where (and only where) the two renders differ by its
+ *   placeholders, so a user's value that equals a placeholder stays as it is;
  * - at deployment, when an Input resolves: the args again with its real
- *   value, so a bad image from another resource fails `pulumi up` with the
- *   same `GvisorIacError` (unknown values in a preview are not checked).
+ *   value, so a bad value from another resource fails `pulumi up` with the
+ *   same `GvisorIacError`; and what is registered must be exactly what the
+ *   core renders for that value (else the Input shaped more than its field,
+ *   which is refused). Unknown values in a preview are not checked.
  */
 export function prepareManifests<P>(
-  name: string, args: P, render: (props: P, id: string) => Manifests, dependsOn: readonly pulumi.Resource[] = [],
+  name: string, args: P, render: (props: P, id: string) => Manifests, dependsOn: readonly pulumi.Resource[] = [], options: PrepareOptions = {},
 ): PreparedManifests {
   assertString(name, 'name', 'a Pulumi resource name');
-  const { plain, leaves } = liftInputs(args, 'props');
-  const rendered = render(plain, name);
-  assertEmittable(rendered.objects);
-  if (leaves.length === 0) return { manifests: rendered, dependsOn };
+  const { leaves, build } = liftInputs(args, 'props', options.plainArgs);
+  const withPlaceholders = (set: PlaceholderSet) => build((l, i) => placeholder(l.kind, i, set));
+  if (leaves.length === 0) {
+    const rendered = render(withPlaceholders(0), name);
+    assertEmittable(rendered.objects);
+    return { manifests: rendered, dependsOn };
+  }
+  const b = render(withPlaceholders(1), name);
+  // Set 0 last: a render function that keeps what it rendered (for attributes) keeps this one.
+  const a = render(withPlaceholders(0), name);
+  assertEmittable(a.objects);
+  const restore = (value: (i: number) => unknown) => restoreInputs(a.objects, b.objects, leaves, value);
   const checked = new Map<number, pulumi.Output<unknown>>();
   const leaf = (i: number): pulumi.Output<unknown> => {
     if (!checked.has(i)) {
-      checked.set(i, pulumi.output(leaves[i] as pulumi.Input<any>).apply((value: unknown) => {
-        assertEmittable(render(substitute(plain, i, value), name).objects);
-        return value;
+      const { input, path, kind } = leaves[i]!;
+      const check = (value: unknown): void => {
+        const resolved = (j: number) => (j === i ? value : placeholder(leaves[j]!.kind, j, 0));
+        const rendered = render(build((_, j) => resolved(j)), name);
+        assertEmittable(rendered.objects);
+        if (!sameManifests(restore(resolved), rendered.objects)) {
+          throw new GvisorIacError('INVALID_VALUE', path, value, 'changes more of the output than this field when it comes from another resource',
+            'pass a plain value for this field');
+        }
+      };
+      const output = pulumi.output(input as pulumi.Input<any>);
+      checked.set(i, pulumi.all([output, pulumi.isSecret(output)]).apply(([value, secret]: [unknown, boolean]) => {
+        try {
+          check(value);
+        } catch (e) {
+          // A secret is never echoed: neither the value nor a message (or a suggested fix) that quotes it.
+          if (secret && e instanceof GvisorIacError) {
+            throw new GvisorIacError(e.code, e.path, '(a secret value)', 'is refused by the checks of this field (the value is secret, so the core\'s message is not shown)',
+              'check the secret this field comes from: it gets the same checks as a plain value');
+          }
+          throw e;
+        }
+        // An empty list is no list: the core drops it, and so does the registration.
+        return kind === 'strings' && Array.isArray(value) && value.length === 0 ? undefined : value;
       }));
     }
     return checked.get(i)!;
   };
-  return { manifests: restoreInputs(rendered, leaf), dependsOn };
+  return { manifests: { ...a, objects: restore(leaf) }, dependsOn };
 }
 
 /**
@@ -59,9 +119,16 @@ export abstract class SandboxComponent<A extends ConstructAttributes = Construct
   public readonly resources: readonly pulumi.CustomResource[];
   /** The construct's name (see `ConstructAttributes.name`). */
   public readonly name: string;
-  /** apiVersion, kind, name and namespace of each registered object, in order. */
-  public readonly objects: readonly ObjectIdentity[];
-  /** All attributes, as the core function of the construct's attributes returned them. */
+  /**
+   * apiVersion, kind, name and namespace of each registered object, in order
+   * (`namespace` is the caller's Output when the `namespace` arg was one).
+   */
+  public readonly objects: readonly PulumiObjectIdentity[];
+  /**
+   * All attributes, as the core function of the construct's attributes
+   * returned them (from the registered objects: a value that came from an
+   * Input arg, e.g. `namespace`, is that Input's checked Output).
+   */
   protected readonly attributes: A;
 
   protected constructor(
@@ -69,8 +136,8 @@ export abstract class SandboxComponent<A extends ConstructAttributes = Construct
   ) {
     super(type, name, {}, opts);
     const { objects } = prepared.manifests;
-    const applyIndex = claimObjects(this, type, name, objects);
-    this.resources = emitManifests(this, name, prepared.manifests, prepared.dependsOn, applyIndex);
+    const program = claimObjects(this, type, name, objects);
+    this.resources = emitManifests(this, name, prepared.manifests, prepared.dependsOn, program);
     this.attributes = attributes;
     this.name = attributes.name;
     this.objects = attributes.objects;

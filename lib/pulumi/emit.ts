@@ -12,6 +12,7 @@ import * as policyv1 from '@pulumi/kubernetes/policy/v1';
 import * as rbacv1 from '@pulumi/kubernetes/rbac/v1';
 import * as pulumi from '@pulumi/pulumi';
 import { ApplyIndex, GvisorIacError, KubeObject, Manifests, ObjectRegistry, applyOrder, dependencies, emptyRecord, objectKey } from '../core';
+import { isUnresolved } from './inputs';
 
 type ResourceClass = new (name: string, args: any, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
 
@@ -63,9 +64,27 @@ export function pulumiType(obj: Pick<KubeObject, 'apiVersion' | 'kind'>): string
   return `kubernetes:${group}/${version}:${obj.kind}`;
 }
 
-/** The child resource name of an object: the component's name + `objectKey(obj)`. */
+/** The child resource name of an object: the component's name + `objectKey(obj)` (without a namespace that comes from an Input: a name must be known now). */
 export function childName(componentName: string, obj: KubeObject): string {
-  return `${componentName}-${objectKey(obj)}`;
+  return `${componentName}-${objectKey(withoutInputNamespace(obj))}`;
+}
+
+/** `obj` itself, or, when its namespace comes from an Input (an Output), a copy without it. */
+export function withoutInputNamespace(obj: KubeObject): KubeObject {
+  return isUnresolved(obj.metadata?.namespace) ? { ...obj, metadata: { ...obj.metadata, namespace: undefined } } : obj;
+}
+
+/** A stand-in per Output, for the core functions that group objects by namespace: objects that share an Input namespace share its token. */
+const NAMESPACE_TOKENS = new WeakMap<object, string>();
+let tokens = 0;
+
+/** `obj` itself, or, when its namespace comes from an Input, a copy whose namespace is that Input's token (never a valid namespace). */
+function withNamespaceToken(obj: KubeObject): KubeObject {
+  const ns = obj.metadata?.namespace as unknown;
+  if (!isUnresolved(ns)) return obj;
+  let token = NAMESPACE_TOKENS.get(ns);
+  if (token === undefined) NAMESPACE_TOKENS.set(ns, (token = `(a namespace from an Input, #${++tokens})`));
+  return { ...obj, metadata: { ...obj.metadata, namespace: token } };
 }
 
 /**
@@ -98,29 +117,34 @@ export function assertEmittable(objects: readonly KubeObject[]): void {
  * Registers `manifests` as typed Kubernetes resources under `parent`, in
  * apply order (returned in the order of `manifests.objects`): each object `dependsOn` what the core's `dependencies()` says
  * it needs (a Namespace before what lives in it, a RuntimeClass before pods,
- * a policy before its binding), on what `index` (the program's core
- * `ApplyIndex`) says it names by name — a Namespace or RuntimeClass another
- * component registered earlier — and on `dependsOn`. Children get only
+ * a policy before its binding), on what `program.applyIndex` (the program's
+ * core `ApplyIndex`, from `claimObjects`) says it names by name — a Namespace
+ * or RuntimeClass another component registered earlier; a namespace that
+ * comes from an Input names none, its Output brings its own dependency — and
+ * on `dependsOn`. Objects are registered as `program.registered` makes them
+ * (claims deferred to resolution). Children get only
  * `{ parent, dependsOn }`: provider(s), `protect` and `transforms` of the
  * caller's options reach them through the parent. Call `assertEmittable` first.
  */
 export function emitManifests(
   parent: pulumi.ComponentResource, name: string, manifests: Manifests, dependsOn: readonly pulumi.Resource[] = [],
-  index?: ApplyIndex<pulumi.Resource>,
+  program?: ClaimedObjects,
 ): pulumi.CustomResource[] {
   const { objects } = manifests;
-  const deps = dependencies(objects);
-  const named = index?.prerequisites(objects);
+  const deps = dependencies(objects.map(withNamespaceToken));
+  // A namespace that comes from an Input names no Namespace by name: the Output carries its own dependency.
+  const byName = objects.map(withoutInputNamespace);
+  const named = program?.applyIndex.prerequisites(byName);
   const resources: pulumi.CustomResource[] = new Array(objects.length);
   // Register in apply order (what is depended on first), whatever the order of `objects`.
   for (const i of applyOrder(objects)) {
-    const obj = objects[i]!;
+    const obj = program ? program.registered(objects[i]!) : objects[i]!;
     const Resource = KINDS[`${obj.apiVersion}/${obj.kind}`]!.resource();
     const on = [...new Set([...deps[i]!.map((j) => resources[j]!), ...(named?.[i] ?? []), ...dependsOn])];
     // Null-prototype args: the typed class reads every field it knows (`args.scheduling`…), and an absent one must not come from a polluted Object.prototype.
     resources[i] = new Resource(childName(name, obj), Object.assign(emptyRecord(), obj), on.length ? { parent, dependsOn: on } : { parent });
   }
-  index?.record(objects, resources);
+  program?.applyIndex.record(byName, resources);
   return resources;
 }
 
@@ -139,17 +163,27 @@ interface ProgramIndex {
 const NO_MONITOR = {};
 const DEFAULT_PROVIDER = Symbol('default provider');
 
+/** What `claimObjects` hands to `emitManifests`. */
+export interface ClaimedObjects {
+  /** The program's by-name apply-order index. */
+  readonly applyIndex: ApplyIndex<pulumi.Resource>;
+  /** An object as it is registered: one whose namespace comes from an Input is claimed when the namespace resolves. */
+  registered(obj: KubeObject): KubeObject;
+}
+
 /**
  * Claims `objects` for the component `type`/`name` in the registry of its
  * program and Kubernetes provider, before any child is registered: an
  * object (API group, kind, namespace, name) that another gvisor-iac
  * component already registers through the same provider is refused with a
  * `DuplicateObjectError` naming both (`<type>::<name>`, the tail of their URNs).
- * Returns the program's apply-order index for `emitManifests`.
+ * An object whose namespace comes from an Input is claimed when it resolves
+ * (the registration, and so `pulumi up`, fails with the same error); one
+ * the component itself emits twice is refused now.
  */
 export function claimObjects(
   component: pulumi.ComponentResource, type: string, name: string, objects: readonly KubeObject[],
-): ApplyIndex<pulumi.Resource> {
+): ClaimedObjects {
   const monitor = (pulumi.runtime.getMonitor() as object | undefined) ?? NO_MONITOR;
   let byProvider = REGISTRIES.get(monitor);
   if (!byProvider) {
@@ -162,6 +196,22 @@ export function claimObjects(
     program = { registry: new ObjectRegistry(), applyIndex: new ApplyIndex() };
     byProvider.set(provider, program);
   }
-  program.registry.claim(objects, `${type}::${name}`);
-  return program.applyIndex;
+  const owner = `${type}::${name}`;
+  const later = objects.filter((o) => isUnresolved(o.metadata?.namespace));
+  // The component's own duplicates, also among objects in a namespace not known yet.
+  if (later.length) new ObjectRegistry().claim(objects.map(withNamespaceToken), owner);
+  program.registry.claim(later.length ? objects.filter((o) => !isUnresolved(o.metadata?.namespace)) : objects, owner);
+  const { registry, applyIndex } = program;
+  return {
+    applyIndex,
+    registered: (obj) => {
+      const ns = obj.metadata?.namespace as unknown;
+      if (!isUnresolved(ns)) return obj;
+      const namespace = pulumi.output(ns as pulumi.Input<string | undefined>).apply((n) => {
+        registry.claim([{ apiVersion: obj.apiVersion, kind: obj.kind, metadata: { name: obj.metadata.name, namespace: n } }], owner);
+        return n;
+      });
+      return { ...obj, metadata: { ...obj.metadata, namespace: namespace as unknown as string } };
+    },
+  };
 }

@@ -6,9 +6,9 @@ export { GvisorRuntimeClass } from './runtime-class';
 export type { GvisorRuntimeClassArgs } from './runtime-class';
 export { SandboxedPod, SandboxedDeployment, SandboxedJob } from './workloads';
 export type { SandboxedPodArgs, SandboxedDeploymentArgs, SandboxedJobArgs, SandboxArgs, RuntimeClassInput } from './workloads';
-export type { PulumiArgs, InputContainers, InputContainer, InputEnvVar } from './inputs';
+export type { PulumiArgs, InputContainers, InputContainer, InputContainerPort, InputEnvVar, InputIf, InputStrings } from './inputs';
 // The components' common bases: types to hold "any gvisor-iac component", not classes to extend.
-export type { SandboxComponent, PreparedManifests } from './component';
+export type { SandboxComponent, PreparedManifests, AttributeValue, PulumiObjectIdentity } from './component';
 export type { SandboxWorkload } from './workloads';
 export { UntrustedCodeSandbox } from './untrusted-code';
 export type { UntrustedCodeSandboxArgs } from './untrusted-code';

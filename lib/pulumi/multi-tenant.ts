@@ -1,9 +1,14 @@
+import type { ValidatingAdmissionPolicy } from '@pulumi/kubernetes/admissionregistration/v1';
 import * as pulumi from '@pulumi/pulumi';
 import { MultiTenantAttributes, MultiTenantManifests, MultiTenantSandboxProps, TenantOutput, multiTenantAttributes, renderMultiTenantSandbox } from '../core';
 import { SandboxComponent } from './component';
 import { SandboxArgs, prepareSandbox } from './workloads';
 
-/** Args of `MultiTenantSandbox` (Pulumi): the core props; `runtimeClass` also takes the Pulumi `GvisorRuntimeClass`. */
+/**
+ * Args of `MultiTenantSandbox` (Pulumi): the core props, as plain values (the
+ * tenants' names decide which namespaces and objects exist, so none may come
+ * from another resource); `runtimeClass` also takes the Pulumi `GvisorRuntimeClass`.
+ */
 export type MultiTenantSandboxArgs = SandboxArgs<MultiTenantSandboxProps>;
 
 /**
@@ -19,7 +24,7 @@ export type MultiTenantSandboxArgs = SandboxArgs<MultiTenantSandboxProps>;
  */
 export class MultiTenantSandbox extends SandboxComponent<MultiTenantAttributes> {
   /** The main resource: the ValidatingAdmissionPolicy that admits only gVisor pods (cdk8s: `apiObject`). */
-  public readonly resource: pulumi.CustomResource;
+  public readonly resource: ValidatingAdmissionPolicy;
   /** The tenant namespaces, in tenant order. */
   public readonly namespaces: readonly string[];
   /** The tenants' names, namespaces and workload ServiceAccounts, in tenant order. */
@@ -33,7 +38,7 @@ export class MultiTenantSandbox extends SandboxComponent<MultiTenantAttributes> 
     let rendered: MultiTenantManifests | undefined;
     const prepared = prepareSandbox(name, args, (props: MultiTenantSandboxProps, id) => (rendered = renderMultiTenantSandbox(props, id)));
     super('gvisor-iac:index:MultiTenantSandbox', name, prepared, opts, multiTenantAttributes(rendered!));
-    this.resource = this.resources[prepared.manifests.primary ?? 0]!;
+    this.resource = this.resources[prepared.manifests.primary ?? 0]! as ValidatingAdmissionPolicy;
     this.tenants = this.attributes.tenants;
     this.namespaces = this.attributes.namespaces;
     this.policyName = this.attributes.policyName;

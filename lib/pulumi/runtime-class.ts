@@ -1,3 +1,4 @@
+import type { RuntimeClass } from '@pulumi/kubernetes/node/v1';
 import * as pulumi from '@pulumi/pulumi';
 import { GvisorRuntimeClassProps, PodOverhead, RuntimeClassAttributes, RuntimeClassManifests, RuntimeClassRef, ownValue, renderRuntimeClass, runtimeClassAttributes } from '../core';
 import { SandboxComponent, prepareManifests } from './component';
@@ -38,9 +39,9 @@ export class GvisorRuntimeClass extends SandboxComponent<RuntimeClassAttributes>
   /** The class name (the same as `name`; the attribute every construct has). */
   public readonly runtimeClassName: string;
   /** The registered RuntimeClass, or undefined for GKE / existing classes. */
-  public readonly resource?: pulumi.CustomResource;
+  public readonly resource?: RuntimeClass;
   /** The registered RuntimeClass (the same as `resource`). @deprecated use `resource`, as on every other component. */
-  public readonly runtimeClass?: pulumi.CustomResource;
+  public readonly runtimeClass?: RuntimeClass;
 
   public constructor(name: string, args: GvisorRuntimeClassArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     let rendered: RuntimeClassManifests | undefined;
@@ -48,7 +49,7 @@ export class GvisorRuntimeClass extends SandboxComponent<RuntimeClassAttributes>
     super((new.target as typeof GvisorRuntimeClass).typeToken, name, prepared, opts, runtimeClassAttributes(rendered!));
     this.ref = this.attributes.ref;
     this.runtimeClassName = this.attributes.runtimeClassName;
-    this.resource = this.resources[0];
+    this.resource = this.resources[0] as RuntimeClass | undefined;
     this.runtimeClass = this.resource;
   }
 }

@@ -1,8 +1,9 @@
+import type { Job } from '@pulumi/kubernetes/batch/v1';
 import * as pulumi from '@pulumi/pulumi';
 import { UntrustedCodeAttributes, UntrustedCodeSandboxProps, renderUntrustedCodeSandbox, untrustedCodeAttributes } from '../core';
 import { SandboxArgs, SandboxWorkload, prepareSandbox } from './workloads';
 
-/** Args of `UntrustedCodeSandbox` (Pulumi): the core props, as plain values. */
+/** Args of `UntrustedCodeSandbox` (Pulumi): the core props; `namespace`, `image`, `env[].value`, `command` and `args` accept `pulumi.Input`s. */
 export type UntrustedCodeSandboxArgs = SandboxArgs<UntrustedCodeSandboxProps>;
 
 /**
@@ -12,7 +13,7 @@ export type UntrustedCodeSandboxArgs = SandboxArgs<UntrustedCodeSandboxProps>;
  * reachable), and the code as a read-only ConfigMap when `code` is given.
  * Outputs: `name`, `namespace`, `runtimeClassName`, `podSelector`, `objects`.
  */
-export class UntrustedCodeSandbox extends SandboxWorkload<UntrustedCodeAttributes> {
+export class UntrustedCodeSandbox extends SandboxWorkload<Job, UntrustedCodeAttributes> {
   public constructor(name: string, args: UntrustedCodeSandboxArgs, opts?: pulumi.ComponentResourceOptions) {
     // podSelector: labels that select exactly this run's pods.
     super('gvisor-iac:index:UntrustedCodeSandbox', name, prepareSandbox(name, args, renderUntrustedCodeSandbox), opts, untrustedCodeAttributes);

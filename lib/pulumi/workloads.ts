@@ -1,10 +1,12 @@
+import type { Deployment } from '@pulumi/kubernetes/apps/v1';
+import type { Job } from '@pulumi/kubernetes/batch/v1';
 import type * as corev1 from '@pulumi/kubernetes/core/v1';
 import * as pulumi from '@pulumi/pulumi';
 import {
   ExposeOptions, WorkloadAttributes, Manifests, RuntimeClassRef, ownValue, SandboxedDeploymentProps, SandboxedJobProps, SandboxedPodProps,
   renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod, workloadAttributes,
 } from '../core';
-import { PreparedManifests, SandboxComponent, prepareManifests } from './component';
+import { AttributeValue, PrepareOptions, PreparedManifests, SandboxComponent, prepareManifests } from './component';
 import { exposeWorkload } from './expose';
 import { PulumiArgs } from './inputs';
 import { GvisorRuntimeClass } from './runtime-class';
@@ -13,10 +15,13 @@ import { GvisorRuntimeClass } from './runtime-class';
 export type RuntimeClassInput = GvisorRuntimeClass | RuntimeClassRef | string;
 
 /**
- * Pulumi args of a construct whose core props are `P`: structural args are
- * plain values; `containers[].image` and `containers[].env[].value` (and the
- * same in `initContainers`) accept `pulumi.Input<string>`; `runtimeClass`
- * (default "gvisor") takes the Pulumi `GvisorRuntimeClass`, its ref or a name.
+ * Pulumi args of a construct whose core props are `P`: what a user wires
+ * from another resource accepts a `pulumi.Input` — `namespace`,
+ * `serviceAccountName`, `replicas`, and in `containers`/`initContainers`
+ * `image`, `env[].value`, `ports[].containerPort`, `command` and `args`;
+ * every other arg is a plain value (it decides what is emitted);
+ * `runtimeClass` (default "gvisor") takes the Pulumi `GvisorRuntimeClass`,
+ * its ref or a name.
  */
 export type SandboxArgs<P> = PulumiArgs<P, RuntimeClassInput>;
 
@@ -39,28 +44,36 @@ export function resolveRuntimeClass(rc: unknown): { ref: RuntimeClassRef | strin
  * and renders through the core function. This is all a new construct needs:
  *
  * ```ts
- * export class Foo extends SandboxWorkload {
+ * export class Foo extends SandboxWorkload<k8s.apps.v1.StatefulSet> {
  *   constructor(name: string, args: FooArgs, opts?: pulumi.ComponentResourceOptions) {
  *     super('gvisor-iac:index:Foo', name, prepareSandbox(name, args, renderFoo), opts);
  *   }
  * }
  * ```
  */
-export function prepareSandbox<P>(name: string, args: SandboxArgs<P>, render: (props: P, id: string) => Manifests): PreparedManifests {
+export function prepareSandbox<P>(
+  name: string, args: SandboxArgs<P>, render: (props: P, id: string) => Manifests, options?: PrepareOptions,
+): PreparedManifests {
   // Own properties only: an arg inherited from a polluted Object.prototype must not pick the RuntimeClass.
   const { ref, dependsOn } = resolveRuntimeClass(ownValue(args, 'runtimeClass'));
-  return prepareManifests(name, { ...args, runtimeClass: ref } as unknown as P, render, dependsOn);
+  return prepareManifests(name, { ...args, runtimeClass: ref } as unknown as P, render, dependsOn, options);
 }
 
 /**
- * Base of the Pulumi sandboxed workloads: exposes the main resource and the
- * workload attributes the core defines (also as outputs).
+ * Base of the Pulumi sandboxed workloads: exposes the main resource (typed
+ * `R`: the Pod, Deployment, Job…) and the workload attributes the core
+ * defines (also as outputs).
  */
-export abstract class SandboxWorkload<A extends WorkloadAttributes = WorkloadAttributes> extends SandboxComponent<A> {
+export abstract class SandboxWorkload<
+  R extends pulumi.CustomResource = pulumi.CustomResource, A extends WorkloadAttributes = WorkloadAttributes,
+> extends SandboxComponent<A> {
   /** The main Kubernetes resource (the Pod, Deployment, Job…). */
-  public readonly resource: pulumi.CustomResource;
-  /** `metadata.namespace` of the main object, when set. */
-  public readonly namespace?: string;
+  public readonly resource: R;
+  /**
+   * `metadata.namespace` of the main object, when set: the plain value, or
+   * the checked Output when the `namespace` arg was one (e.g. `ns.metadata.name`).
+   */
+  public readonly namespace?: AttributeValue<string>;
   /** `runtimeClassName` of the emitted pods. */
   public readonly runtimeClassName?: string;
   /** The labels that select the workload's pods (`matchLabels`; see `WorkloadAttributes.podSelector`). */
@@ -73,7 +86,8 @@ export abstract class SandboxWorkload<A extends WorkloadAttributes = WorkloadAtt
     attributes: (manifests: Manifests) => A = workloadAttributes as unknown as (manifests: Manifests) => A,
   ) {
     super(type, name, prepared, opts, attributes(prepared.manifests));
-    this.resource = this.resources[prepared.manifests.primary ?? 0]!;
+    // The emitter registers each kind as its typed class (lib/pulumi/emit.ts), so the main object's is `R`.
+    this.resource = this.resources[prepared.manifests.primary ?? 0]! as R;
     this.namespace = this.attributes.namespace;
     this.runtimeClassName = this.attributes.runtimeClassName;
     this.podSelector = this.attributes.podSelector;
@@ -96,21 +110,21 @@ export abstract class SandboxWorkload<A extends WorkloadAttributes = WorkloadAtt
 }
 
 /** A single Pod inside a gVisor sandbox, with the hardened defaults. Child: `kubernetes:core/v1:Pod`. */
-export class SandboxedPod extends SandboxWorkload {
+export class SandboxedPod extends SandboxWorkload<corev1.Pod> {
   public constructor(name: string, args: SandboxedPodArgs, opts?: pulumi.ComponentResourceOptions) {
     super('gvisor-iac:index:SandboxedPod', name, prepareSandbox(name, args, renderSandboxedPod), opts);
   }
 }
 
 /** A Deployment whose pods run inside gVisor, with the hardened defaults. Child: `kubernetes:apps/v1:Deployment`. */
-export class SandboxedDeployment extends SandboxWorkload {
+export class SandboxedDeployment extends SandboxWorkload<Deployment> {
   public constructor(name: string, args: SandboxedDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
     super('gvisor-iac:index:SandboxedDeployment', name, prepareSandbox(name, args, renderSandboxedDeployment), opts);
   }
 }
 
 /** A Job whose pods run inside gVisor: `restartPolicy: Never`, bounded retries and run time. Child: `kubernetes:batch/v1:Job`. */
-export class SandboxedJob extends SandboxWorkload {
+export class SandboxedJob extends SandboxWorkload<Job> {
   public constructor(name: string, args: SandboxedJobArgs, opts?: pulumi.ComponentResourceOptions) {
     super('gvisor-iac:index:SandboxedJob', name, prepareSandbox(name, args, renderSandboxedJob), opts);
   }

@@ -5,7 +5,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { Construct } from 'constructs';
 import fc from 'fast-check';
 import { assertRestrictedAndSandboxed } from '../helpers/pod-security';
-import { drain, mockPulumi, settle } from '../helpers/pulumi';
+import { drain, mockPulumi, settle, valueOf } from '../helpers/pulumi';
 import { assertAllSchemaValid } from '../helpers/schema';
 import { synth } from '../helpers/synth';
 import { thrown } from '../helpers/thrown';
@@ -59,6 +59,7 @@ const CASES: Case[] = [
   { construct: 'SandboxedDeployment', id: 'web-full', runtimeClass: {}, outputs: true, props: { replicas: 3, strategy: { type: 'Recreate' }, minReadySeconds: 5, revisionHistoryLimit: 2, progressDeadlineSeconds: 60, namespace: 'apps', containers: [{ ...container, env: [{ name: 'A', value: 'b' }] }] } },
   { construct: 'SandboxedDeployment', id: 'web-scaled', outputs: true, props: { namespace: 'apps', disruptionBudget: { minAvailable: '50%', unhealthyPodEvictionPolicy: 'AlwaysAllow' }, autoscaling: { minReplicas: 2, maxReplicas: 6, targetMemoryUtilizationPercentage: 75 }, containers: [container] } },
   { construct: 'SandboxedDeployment', id: 'web-budget', props: { replicas: 3, disruptionBudget: {}, containers: [container] } },
+  { construct: 'SandboxedJob', id: 'job-outputs', outputs: true, props: { namespace: 'jobs', serviceAccountName: 'runner', containers: [{ name: 'job', image: 'busybox:1.36', command: ['sh', '-c'], args: ['echo hi'], ports: [{ containerPort: 9090, name: 'metrics' }] }] } },
   { construct: 'SandboxedJob', id: 'report', props: { containers: [{ name: 'report', image: 'busybox:1.36', command: ['sh', '-c', 'echo hi'] }] } },
   { construct: 'SandboxedJob', id: 'batch', runtimeClass: { preset: 'gke' }, props: { backoffLimit: 0, activeDeadlineSeconds: 60, ttlSecondsAfterFinished: 10, completions: 2, parallelism: 2, restartPolicy: 'OnFailure', containers: [container] } },
   // Overrides (JSON patch) behave the same in both frontends.
@@ -109,6 +110,7 @@ const CASES: Case[] = [
   { construct: 'MultiTenantSandbox', id: 'prefixed', props: { runtimeClass: 'gvisor-kvm', namespacePrefix: 'team-', tenants: [{ name: 'x' }], overrides: [{ patch: [{ op: 'add', path: '/metadata/annotations', value: { owner: 'platform' } }] }] } },
   { construct: 'UntrustedCodeSandbox', id: 'run-1', props: { image: 'python:3.12-slim', command: ['python', '/code/main.py'], code: { 'main.py': 'print(6 * 7)\n' } } },
   { construct: 'UntrustedCodeSandbox', id: 'run-2', runtimeClass: {}, props: { namespace: 'runs', image: 'node:22-slim', args: ['-e', '1'], egress: { dns: true, cidrs: ['198.51.100.0/24'], ports: [{ port: 443 }] }, activeDeadlineSeconds: 60, resources: { limits: { cpu: '500m', memory: '256Mi' } } } },
+  { construct: 'UntrustedCodeSandbox', id: 'run-outputs', outputs: true, props: { namespace: 'runs', image: 'python:3.12-slim', command: ['python', '/code/main.py'], args: ['-v'], code: { 'main.py': 'print(1)\n' } } },
   { construct: 'EdgeSandbox', id: 'edge', props: { containers: [container] } },
   { construct: 'EdgeSandbox', id: 'edge-spread', outputs: true, props: { replicas: 3, namespace: 'edge', containers: [{ ...container, env: [{ name: 'SITE', value: 'a' }] }] } },
   { construct: 'EdgeSandbox', id: 'edge-scaled', props: { autoscaling: { maxReplicas: 3 }, disruptionBudget: { maxUnavailable: 1 }, containers: [container] } },
@@ -117,14 +119,27 @@ const CASES: Case[] = [
   { construct: 'EdgeRuntimeClass', id: 'edge-custom', props: { name: 'gvisor-edge-kvm', handler: 'runsc-kvm' } },
 ];
 
-/** Wraps every image and env value in an Output, as a Pulumi user passing other resources' outputs would. */
-function withOutputs(props: Record<string, any>): Record<string, any> {
+/**
+ * Wraps every value a Pulumi user may wire from another resource in an Output (or a Promise), as
+ * one passing other resources' outputs would: images, env values, ports, command/args items or
+ * lists, namespace, serviceAccountName, replicas (not an EdgeSandbox's, which stays plain).
+ */
+function withOutputs(props: Record<string, any>, construct: string): Record<string, any> {
   const wrap = (cs: any[] | undefined) => cs?.map((c) => ({
     ...c,
     image: pulumi.output(c.image),
     ...(c.env ? { env: c.env.map((e: any) => (e.value === undefined ? e : { ...e, value: pulumi.output(e.value) })) } : {}),
+    ...(c.ports ? { ports: c.ports.map((p: any) => ({ ...p, containerPort: Promise.resolve(p.containerPort) })) } : {}),
+    ...(c.command ? { command: pulumi.output(c.command) } : {}),
+    ...(c.args ? { args: c.args.map((a: string) => pulumi.output(a)) } : {}),
   }));
-  return { ...props, containers: wrap(props.containers), ...(props.initContainers ? { initContainers: wrap(props.initContainers) } : {}) };
+  const wired: Record<string, unknown> = Object.fromEntries(['namespace', 'serviceAccountName', ...(construct === 'EdgeSandbox' ? [] : ['replicas'])]
+    .filter((k) => props[k] !== undefined).map((k) => [k, pulumi.output(props[k])]));
+  // UntrustedCodeSandbox: one container's fields at the top level.
+  if (typeof props.image === 'string') wired.image = pulumi.output(props.image);
+  if (Array.isArray(props.command)) wired.command = pulumi.output(props.command);
+  if (Array.isArray(props.args)) wired.args = props.args.map((a: string) => Promise.resolve(a));
+  return { ...props, ...wired, containers: wrap(props.containers), ...(props.initContainers ? { initContainers: wrap(props.initContainers) } : {}) };
 }
 
 function buildCdk8s(c: Case): any[] {
@@ -143,7 +158,7 @@ function buildCdk8sConstruct(c: Case): { objects: any[]; construct: any } {
 async function buildPulumi(c: Case): Promise<{ objects: any[]; component: pulumi.ComponentResource; outputs?: Record<string, any> }> {
   const recorder = mockPulumi();
   const rc = c.runtimeClass && new pulumiFrontend.GvisorRuntimeClass('rc', c.runtimeClass);
-  const props = c.outputs ? withOutputs(c.props) : c.props;
+  const props = c.outputs ? withOutputs(c.props, c.construct) : c.props;
   const component = new (pulumiFrontend as any)[c.construct](c.id, rc ? { ...props, runtimeClass: rc } : props);
   await settle(recorder, ...(rc ? [rc] : []), component);
   const urn = await new Promise<string>((r) => component.urn.apply(r));
@@ -199,7 +214,8 @@ describe('parity: the attributes the core defines (CONSTRUCT_ATTRIBUTES) are the
     const { component, outputs } = await buildPulumi(c);
     const pick = (o: any) => Object.fromEntries(keys.map((k) => [k, o[k]]));
     const fromCdk8s = pick(construct);
-    expect(pick(component)).toEqual(fromCdk8s);
+    // Plain args give plain attributes; one that came from an Input (a namespace) is its Output, with the same value.
+    expect(c.outputs ? await valueOf(pulumi.output(pick(component))) : pick(component)).toEqual(fromCdk8s);
     // Every attribute is set, except a workload's namespace when it has none.
     for (const k of keys) if (k !== 'namespace') expect(fromCdk8s[k]).toBeDefined();
     // Pulumi registers the attributes (but the ref) as outputs, nothing else and nothing undefined.

@@ -112,10 +112,11 @@ describe.each([
 
   test('an Output in a structural field is refused before anything is registered', async () => {
     const rec = mockPulumi();
-    expect(() => new Component('app', { namespace: pulumi.output('x') as any, containers: [container] })).toThrow(
-      'props.namespace: "(a Pulumi Output or Promise)" is not a plain value, but this field decides what is emitted',
+    expect(() => new Component('app', { name: pulumi.output('x') as any, containers: [container] })).toThrow(
+      'props.name: "(a Pulumi Output or Promise)" is not a plain value, but this field decides what is emitted',
     );
-    expect(() => new Component('app', { containers: [{ ...container, command: [pulumi.output('sh') as any] }] })).toThrow(/^props\.containers\[0\]\.command\[0\]: /);
+    expect(() => new Component('app', { containers: [{ ...container, workingDir: pulumi.output('/w') as any }] })).toThrow(/^props\.containers\[0\]\.workingDir: /);
+    expect(() => new Component('app', { containers: [{ ...container, ports: [{ containerPort: 80, name: pulumi.output('http') as any }] }] })).toThrow(/^props\.containers\[0\]\.ports\[0\]\.name: /);
     await drain();
     expect(rec.registrations).toEqual([]);
   });
