@@ -69,6 +69,9 @@ export const CONSTRUCT_ATTRIBUTES = {
   SandboxedPod: ['name', 'namespace', 'runtimeClassName', 'objects'],
   SandboxedDeployment: ['name', 'namespace', 'runtimeClassName', 'objects'],
   SandboxedJob: ['name', 'namespace', 'runtimeClassName', 'objects'],
+  SandboxedDaemonSet: ['name', 'namespace', 'runtimeClassName', 'objects'],
+  SandboxedStatefulSet: ['name', 'namespace', 'runtimeClassName', 'objects'],
+  SandboxedCronJob: ['name', 'namespace', 'runtimeClassName', 'objects'],
   EdgeSandbox: ['name', 'namespace', 'runtimeClassName', 'objects'],
   UntrustedCodeSandbox: ['name', 'namespace', 'runtimeClassName', 'objects', 'podSelector'],
   MultiTenantSandbox: ['name', 'runtimeClassName', 'objects', 'namespaces', 'tenants', 'policyName'],
@@ -79,7 +82,7 @@ function defined<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
-/** Attributes of a workload (Pod, Deployment, Job, Edge): its main object's name and namespace, its pods' RuntimeClass. */
+/** Attributes of a workload (Pod, Deployment, DaemonSet, StatefulSet, Job, CronJob, Edge): its main object's name and namespace, its pods' RuntimeClass. */
 export function workloadAttributes(manifests: Manifests): ConstructAttributes {
   const main = manifests.objects[manifests.primary ?? 0]!;
   let runtimeClassName: string | undefined;

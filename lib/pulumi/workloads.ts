@@ -1,7 +1,9 @@
 import * as pulumi from '@pulumi/pulumi';
 import {
   ConstructAttributes, Manifests, RuntimeClassRef, ownValue, SandboxedDeploymentProps, SandboxedJobProps, SandboxedPodProps,
-  renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod, workloadAttributes,
+  SandboxedDaemonSetProps, SandboxedStatefulSetProps, SandboxedCronJobProps,
+  renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod, renderSandboxedDaemonSet, renderSandboxedStatefulSet, renderSandboxedCronJob,
+  workloadAttributes,
 } from '../core';
 import { PreparedManifests, SandboxComponent, prepareManifests } from './component';
 import { PulumiArgs } from './inputs';
@@ -24,6 +26,12 @@ export type SandboxedPodArgs = SandboxArgs<SandboxedPodProps>;
 export type SandboxedDeploymentArgs = SandboxArgs<SandboxedDeploymentProps>;
 /** Args of `SandboxedJob` (Pulumi). */
 export type SandboxedJobArgs = SandboxArgs<SandboxedJobProps>;
+/** Args of `SandboxedDaemonSet` (Pulumi). */
+export type SandboxedDaemonSetArgs = SandboxArgs<SandboxedDaemonSetProps>;
+/** Args of `SandboxedStatefulSet` (Pulumi). */
+export type SandboxedStatefulSetArgs = SandboxArgs<SandboxedStatefulSetProps>;
+/** Args of `SandboxedCronJob` (Pulumi). */
+export type SandboxedCronJobArgs = SandboxArgs<SandboxedCronJobProps>;
 
 /** Splits a `runtimeClass` arg into the core ref and the resource to depend on (the component's RuntimeClass child). */
 export function resolveRuntimeClass(rc: unknown): { ref: RuntimeClassRef | string | undefined; dependsOn: pulumi.Resource[] } {
@@ -91,5 +99,26 @@ export class SandboxedDeployment extends SandboxWorkload {
 export class SandboxedJob extends SandboxWorkload {
   public constructor(name: string, args: SandboxedJobArgs, opts?: pulumi.ComponentResourceOptions) {
     super('gvisor-iac:index:SandboxedJob', name, prepareSandbox(name, args, renderSandboxedJob), opts);
+  }
+}
+
+/** A DaemonSet whose pods (one per matching node) run inside gVisor, with the hardened defaults. Child: `kubernetes:apps/v1:DaemonSet`. */
+export class SandboxedDaemonSet extends SandboxWorkload {
+  public constructor(name: string, args: SandboxedDaemonSetArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('gvisor-iac:index:SandboxedDaemonSet', name, prepareSandbox(name, args, renderSandboxedDaemonSet), opts);
+  }
+}
+
+/** A StatefulSet whose pods (stable names, own claims) run inside gVisor, with the hardened defaults. Child: `kubernetes:apps/v1:StatefulSet`. */
+export class SandboxedStatefulSet extends SandboxWorkload {
+  public constructor(name: string, args: SandboxedStatefulSetArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('gvisor-iac:index:SandboxedStatefulSet', name, prepareSandbox(name, args, renderSandboxedStatefulSet), opts);
+  }
+}
+
+/** A CronJob whose runs are sandboxed Jobs (as `SandboxedJob`); a run still going makes the next one skip. Child: `kubernetes:batch/v1:CronJob`. */
+export class SandboxedCronJob extends SandboxWorkload {
+  public constructor(name: string, args: SandboxedCronJobArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('gvisor-iac:index:SandboxedCronJob', name, prepareSandbox(name, args, renderSandboxedCronJob), opts);
   }
 }

@@ -50,7 +50,7 @@ export function renderSandboxedDeployment(propsIn: SandboxedDeploymentProps, id:
 
 /** The Deployment of props already checked against `DEPLOYMENT_PROPS`. @internal */
 export function buildSandboxedDeployment(props: SandboxedDeploymentProps, id: string, path: string): Manifests {
-  const { identity, selector, podLabels } = workloadIdentity(props, id, path);
+  const { identity, selector, podLabels, template } = workloadIdentity(props, id, path);
   const podSpec = renderPodSpec(props, path);
   const deployment: Deployment & KubeObject = pruneBuilt({
     apiVersion: 'apps/v1',
@@ -63,7 +63,7 @@ export function buildSandboxedDeployment(props: SandboxedDeploymentProps, id: st
       minReadySeconds: props.minReadySeconds,
       revisionHistoryLimit: props.revisionHistoryLimit,
       progressDeadlineSeconds: props.progressDeadlineSeconds,
-      template: { metadata: { labels: podLabels }, spec: podSpec },
+      template: { metadata: template, spec: podSpec },
     },
   });
   return applyOverrides({ objects: [deployment], primary: 0 }, props.overrides, `${path}.overrides`);
