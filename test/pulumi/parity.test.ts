@@ -73,6 +73,34 @@ const CASES: Case[] = [
   },
   { construct: 'SandboxedPod', id: 'patched-pod', outputs: true, props: { containers: [container], overrides: [{ patch: [{ op: 'add', path: '/metadata/annotations', value: {} }, { op: 'copy', from: '/spec/containers/0/image', path: '/metadata/annotations/image' }] }] } },
   { construct: 'SandboxedJob', id: 'patched-job', props: { containers: [container], overrides: [{ kind: 'Job', patch: [{ op: 'test', path: '/spec/backoffLimit', value: 3 }, { op: 'replace', path: '/spec/backoffLimit', value: 1 }] }] } },
+  { construct: 'SandboxedDaemonSet', id: 'agent', props: { containers: [container] } },
+  { construct: 'SandboxedDaemonSet', id: 'agent-full', runtimeClass: {}, outputs: true, props: { namespace: 'nodes', updateStrategy: { type: 'OnDelete' }, minReadySeconds: 5, revisionHistoryLimit: 2, podLabels: { tier: 'agent' }, podAnnotations: { 'prometheus.io/scrape': 'true' }, containers: [{ ...container, env: [{ name: 'A', value: 'b' }] }] } },
+  { construct: 'SandboxedStatefulSet', id: 'db', props: { containers: [container] } },
+  {
+    construct: 'SandboxedStatefulSet',
+    id: 'db-full',
+    runtimeClass: {},
+    outputs: true,
+    props: {
+      namespace: 'data', serviceName: 'db', replicas: 3, podManagementPolicy: 'Parallel', updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 1 } },
+      persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Delete', whenScaled: 'Retain' }, minReadySeconds: 5, revisionHistoryLimit: 2, ordinals: { start: 1 },
+      volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }],
+      podAnnotations: { 'sidecar.istio.io/inject': 'false' },
+      containers: [{ ...container, env: [{ name: 'A', value: 'b' }], volumeMounts: [{ name: 'data', mountPath: '/data' }] }],
+    },
+  },
+  { construct: 'SandboxedCronJob', id: 'tick', props: { schedule: '*/5 * * * *', containers: [container] } },
+  {
+    construct: 'SandboxedCronJob',
+    id: 'nightly',
+    runtimeClass: { preset: 'gke' },
+    outputs: true,
+    props: {
+      namespace: 'batch', schedule: '0 3 * * MON-FRI', timeZone: 'Europe/Paris', concurrencyPolicy: 'Replace', suspend: true, startingDeadlineSeconds: 120,
+      successfulJobsHistoryLimit: 1, failedJobsHistoryLimit: 2, backoffLimit: 0, activeDeadlineSeconds: 600, ttlSecondsAfterFinished: 60, restartPolicy: 'OnFailure',
+      podLabels: { team: 'reports' }, containers: [{ ...container, env: [{ name: 'A', value: 'b' }] }],
+    },
+  },
   // The use-case constructs.
   {
     construct: 'MultiTenantSandbox',
@@ -204,6 +232,11 @@ const INVALID: Array<{ construct: string; props: any; message: RegExp }> = [
   { construct: 'SandboxedDeployment', props: { hostNetwork: true, containers: [container] }, message: /^props\.hostNetwork: true shares the node's Network namespace/ },
   { construct: 'SandboxedJob', props: { restartPolicy: 'Always', containers: [container] }, message: /^props\.restartPolicy: "Always" is not one of "Never", "OnFailure"/ },
   { construct: 'SandboxedJob', props: { containers: [container], overrides: [{ kind: 'Pod', patch: [] }] }, message: /^props\.overrides\[0\]: .* matches no emitted object/ },
+  { construct: 'SandboxedCronJob', props: { schedule: '0 0 * * 7', containers: [container] }, message: /^props\.schedule: "0 0 \* \* 7" has day of week field "7", which is outside 0-6/ },
+  { construct: 'SandboxedCronJob', props: { containers: [container] }, message: /^props\.schedule: \(missing\) is not a cron schedule/ },
+  { construct: 'SandboxedStatefulSet', props: { serviceName: 'DB', containers: [container] }, message: /^props\.serviceName: "DB" is not a valid DNS-1123 label/ },
+  { construct: 'SandboxedStatefulSet', props: { volumeClaimTemplates: { data: '1Gi' }, containers: [container] }, message: /^props\.volumeClaimTemplates: .* is not an array/ },
+  { construct: 'SandboxedDaemonSet', props: { podAnnotations: { 'dev.gvisor.flag.network': 'host' }, containers: [container] }, message: /^props\.podAnnotations\["dev\.gvisor\.flag\.network"\]: "host" is a gVisor annotation/ },
 ];
 
 describe('parity: invalid props fail the same way, before anything is registered', () => {

@@ -103,7 +103,7 @@ export function assertAnnotations(annotations: unknown, path: string): Record<st
   for (const [k, v] of Object.entries(map)) {
     assertLabelKey(k, `${path}[${JSON.stringify(k)}]`);
     // An annotation value may be empty; it must be a string.
-    if (typeof v !== 'string') throw new GvisorIacError('INVALID_TYPE', fieldPath(path, k), v, 'is not a string', 'annotation values are strings; quote numbers and booleans');
+    if (typeof v !== 'string') throw new GvisorIacError('INVALID_TYPE', `${path}[${JSON.stringify(k)}]`, v, 'is not a string', 'annotation values are strings; quote numbers and booleans');
   }
   return map as Record<string, string>;
 }

@@ -87,11 +87,10 @@ export function workloadIdentity(props: SandboxedWorkloadProps, id: string, path
       `remove it; set labels[${JSON.stringify(NAME_LABEL)}] to rename the selector of the workload and its pods alike`,
     );
   }
-  const annotations = props.podAnnotations && Object.keys(props.podAnnotations).length ? { ...props.podAnnotations } : undefined;
-  const template: ObjectMeta = annotations
-    ? { labels: { ...podLabels, ...ownPodLabels, ...selector }, annotations }
-    : { labels: { ...podLabels, ...ownPodLabels, ...selector } };
-  return { identity, selector, podLabels, template };
+  const templateLabels = { ...podLabels, ...ownPodLabels, ...selector };
+  const podAnnotations = props.podAnnotations && Object.keys(props.podAnnotations).length ? { ...props.podAnnotations } : undefined;
+  const template: ObjectMeta = podAnnotations ? { labels: templateLabels, annotations: podAnnotations } : { labels: templateLabels };
+  return { identity, selector, podLabels, templateLabels, podAnnotations, template };
 }
 
 /**
@@ -103,14 +102,14 @@ export function workloadIdentity(props: SandboxedWorkloadProps, id: string, path
 export function renderSandboxedPod(propsIn: SandboxedPodProps, id: string, path = 'props'): Manifests {
   const props = plainProps(propsIn, path);
   checkProps(props, POD_PROPS, path);
-  const { identity, template } = workloadIdentity(props, id, path);
+  const { identity, templateLabels, podAnnotations } = workloadIdentity(props, id, path);
   const restartPolicy = props.restartPolicy;
   const spec = renderPodSpec(props, path, restartPolicy ? { restartPolicy } : {});
   // The pod is its own template: its pod labels and annotations merge over `labels` and `annotations`.
   const pod: Pod & KubeObject = {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: objectMeta(identity.name, identity.namespace, template.labels!, { ...identity.annotations, ...template.annotations }),
+    metadata: objectMeta(identity.name, identity.namespace, templateLabels, { ...identity.annotations, ...podAnnotations }),
     spec,
   };
   return applyOverrides({ objects: [pod], primary: 0 }, props.overrides, `${path}.overrides`);
