@@ -67,6 +67,70 @@ describe('legacy annotations with an unconfining value are refused in every cons
   });
 });
 
+/** Every construct whose pods take podAnnotations (issue 13: where an annotation takes effect). */
+function constructsWithPodAnnotations(podAnnotations: Record<string, string>): FrontendCase[] {
+  return constructsWith({}).filter((c) => c.construct !== 'UntrustedCodeSandbox').map((c) => {
+    const { annotations: _a, ...props } = c.props;
+    return { ...c, props: { ...props, podAnnotations } };
+  });
+}
+
+describe('podAnnotations: the same refusals, on every workload, both frontends', () => {
+  test.each([
+    [APPARMOR, 'unconfined', 'SANDBOX_ESCAPE'],
+    [APPARMOR, 'Unconfined ', 'SANDBOX_ESCAPE'],
+    [SECCOMP_POD, 'unconfined', 'SANDBOX_ESCAPE'],
+    [SECCOMP_CONTAINER, 'UNCONFINED', 'SANDBOX_ESCAPE'],
+    [SECCOMP_POD, 'none', 'INVALID_VALUE'],
+    ['dev.gvisor.flag.network', 'host', 'SANDBOX_ESCAPE'],
+    ['dev.gvisor.flag.host-uds', 'all', 'SANDBOX_ESCAPE'],
+    ['dev.gvisor.internal.nvproxy', 'true', 'SANDBOX_ESCAPE'],
+  ])('%s=%j', async (key, value, code) => {
+    const cases = constructsWithPodAnnotations({ [key]: value });
+    expect(cases.map((c) => c.construct)).toEqual([
+      'SandboxedPod', 'SandboxedDeployment', 'SandboxedJob', 'SandboxedDaemonSet', 'SandboxedStatefulSet', 'SandboxedCronJob', 'EdgeSandbox', 'EdgeSandbox',
+    ]);
+    for (const c of cases) {
+      const e = await refusedInBoth(c);
+      expect([c.construct, e.code, e.path]).toEqual([c.construct, code, `props.podAnnotations[${JSON.stringify(key)}]`]);
+    }
+  });
+
+  test('confining values and ordinary annotations reach the pod template in both frontends', async () => {
+    const podAnnotations = { [APPARMOR]: 'runtime/default', 'prometheus.io/scrape': 'true', 'dev.gvisor.spec.mount.data.share': 'pod' };
+    for (const c of constructsWithPodAnnotations(podAnnotations)) {
+      for (const objects of [buildCdk8s(c), await buildPulumi(c)]) {
+        const o = objects[0];
+        const meta = o.kind === 'Pod' ? o.metadata : o.kind === 'CronJob' ? o.spec.jobTemplate.spec.template.metadata : o.spec.template.metadata;
+        expect(meta.annotations).toEqual(podAnnotations);
+      }
+    }
+  });
+
+  test('the selector label cannot be moved through podLabels, in both frontends', async () => {
+    for (const c of constructsWithPodAnnotations({})) {
+      const e = await refusedInBoth({ ...c, props: { ...c.props, podLabels: { 'app.kubernetes.io/name': 'elsewhere' } } });
+      expect([e.code, e.path]).toEqual(['RESERVED_NAME', 'props.podLabels["app.kubernetes.io/name"]']);
+    }
+  });
+});
+
+describe('bad input to the new kinds is refused the same way in both frontends', () => {
+  test.each<[string, FrontendCase, string, string]>([
+    ['a 6-field schedule', { construct: 'SandboxedCronJob', id: 'c', props: { schedule: '0 0 3 * * *', containers: [container] } }, 'INVALID_VALUE', 'props.schedule'],
+    ['no schedule', { construct: 'SandboxedCronJob', id: 'c', props: { containers: [container] } }, 'REQUIRED', 'props.schedule'],
+    ['a time zone in the schedule', { construct: 'SandboxedCronJob', id: 'c', props: { schedule: 'TZ=UTC 0 3 * * *', containers: [container] } }, 'INVALID_VALUE', 'props.schedule'],
+    ['an unknown time zone', { construct: 'SandboxedCronJob', id: 'c', props: { schedule: '@daily', timeZone: 'Paris', containers: [container] } }, 'INVALID_VALUE', 'props.timeZone'],
+    ['a serviceName that is no Service name', { construct: 'SandboxedStatefulSet', id: 's', props: { serviceName: 'db.local', containers: [container] } }, 'INVALID_NAME', 'props.serviceName'],
+    ['volumeClaimTemplates of the wrong type', { construct: 'SandboxedStatefulSet', id: 's', props: { volumeClaimTemplates: 'data', containers: [container] } }, 'INVALID_TYPE', 'props.volumeClaimTemplates'],
+    ['a claim template that is a pod Volume', { construct: 'SandboxedStatefulSet', id: 's', props: { volumeClaimTemplates: [{ name: 'data', persistentVolumeClaim: { claimName: 'x' } }], containers: [container] } }, 'UNKNOWN_FIELD', 'props.volumeClaimTemplates[0].name'],
+    ['a DaemonSet with replicas', { construct: 'SandboxedDaemonSet', id: 'd', props: { replicas: 2, containers: [container] } }, 'UNKNOWN_FIELD', 'props.replicas'],
+  ])('%s', async (_, c, code, path) => {
+    const e = await refusedInBoth(c);
+    expect([e.code, e.path]).toEqual([code, path]);
+  });
+});
+
 describe('gVisor annotations that change how runsc confines one pod are refused', () => {
   test.each([
     ['dev.gvisor.flag.network', 'host'],
