@@ -1,8 +1,11 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { ConstructAttributes, Manifests, ObjectIdentity, RuntimeClassRef, ownValue, workloadAttributes, SandboxedDeploymentProps as CoreDeploymentProps, SandboxedJobProps as CoreJobProps, SandboxedPodProps as CorePodProps,
+import {
+  ConstructAttributes, Manifests, ObjectIdentity, RuntimeClassRef, ownValue, workloadAttributes,
+  SandboxedDeploymentProps as CoreDeploymentProps, SandboxedJobProps as CoreJobProps, SandboxedPodProps as CorePodProps,
   SandboxedDaemonSetProps as CoreDaemonSetProps, SandboxedStatefulSetProps as CoreStatefulSetProps, SandboxedCronJobProps as CoreCronJobProps,
-  renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod, renderSandboxedDaemonSet, renderSandboxedStatefulSet, renderSandboxedCronJob } from '../core';
+  renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod, renderSandboxedDaemonSet, renderSandboxedStatefulSet, renderSandboxedCronJob,
+} from '../core';
 import { emitManifests, renderOrRemove } from './emit';
 import { GvisorRuntimeClass } from './runtime-class';
 

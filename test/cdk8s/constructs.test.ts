@@ -167,7 +167,10 @@ describe('synthesised output', () => {
     new SandboxedJob(chart, 'job', { runtimeClass: rc, containers });
     new SandboxedDaemonSet(chart, 'agent', { runtimeClass: rc, containers, podAnnotations: { 'prometheus.io/scrape': 'true' } });
     new SandboxedStatefulSet(chart, 'db', {
-      runtimeClass: rc, serviceName: 'db', replicas: 2, podLabels: { tier: 'db' },
+      runtimeClass: rc,
+      serviceName: 'db',
+      replicas: 2,
+      podLabels: { tier: 'db' },
       containers: [{ ...containers[0]!, volumeMounts: [{ name: 'data', mountPath: '/data' }] }],
       volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }],
     });

@@ -41,7 +41,10 @@ describeNode('the new workload kinds run in gVisor on the test node (issue 13: 1
   test('SandboxedCronJob: the controller creates a Job on schedule whose pod runs to Complete in gVisor', async () => {
     applyServerSide(synth((c) => {
       new SandboxedCronJob(c, 'tick', {
-        runtimeClass: 'gvisor', namespace: NS, schedule: '* * * * *', ...POD_META,
+        runtimeClass: 'gvisor',
+        namespace: NS,
+        schedule: '* * * * *',
+        ...POD_META,
         containers: [{ name: 'main', image: BUSYBOX, command: ['sh', '-c', 'uname -r; grep -c gvisor /proc/version; id -u'] }],
       });
     }));

@@ -3,7 +3,8 @@ import * as pulumi from '@pulumi/pulumi';
 import { prepareManifests } from '../../lib/pulumi/component';
 import { drain, mockPulumi, settle, valueOf } from '../helpers/pulumi';
 import {
-  GvisorIacError, renderSandboxedCronJob, renderSandboxedDaemonSet, renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod, renderSandboxedStatefulSet,
+  GvisorIacError, renderSandboxedCronJob, renderSandboxedDaemonSet, renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod,
+  renderSandboxedStatefulSet,
 } from 'gvisor-iac';
 import {
   GvisorRuntimeClass, MultiTenantSandbox, SandboxedCronJob, SandboxedCronJobArgs, SandboxedDaemonSet, SandboxedDeployment, SandboxedJob, SandboxedPod,
@@ -27,7 +28,10 @@ describe.each([
   { Component: SandboxedDaemonSet, type: 'SandboxedDaemonSet', child: 'kubernetes:apps/v1:DaemonSet', kind: 'daemonset', render: renderSandboxedDaemonSet },
   { Component: SandboxedStatefulSet, type: 'SandboxedStatefulSet', child: 'kubernetes:apps/v1:StatefulSet', kind: 'statefulset', render: renderSandboxedStatefulSet },
   {
-    Component: DailyCronJob, type: 'SandboxedCronJob', child: 'kubernetes:batch/v1:CronJob', kind: 'cronjob',
+    Component: DailyCronJob,
+    type: 'SandboxedCronJob',
+    child: 'kubernetes:batch/v1:CronJob',
+    kind: 'cronjob',
     render: (p: any, id: string) => renderSandboxedCronJob({ schedule: '@daily', ...p }, id),
   },
 ])('$type', ({ Component, type, child, kind, render }) => {

@@ -34,7 +34,7 @@ export interface SandboxedStatefulSetProps extends SandboxedWorkloadProps {
    * @default - none
    */
   readonly serviceName?: string;
-  /** @default 1 */
+  /** Pods to run, named `<name>-0`, `<name>-1`… @default 1 */
   readonly replicas?: number;
   /** @default - Kubernetes' "OrderedReady" */
   readonly podManagementPolicy?: 'OrderedReady' | 'Parallel';

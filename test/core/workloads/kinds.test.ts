@@ -28,14 +28,26 @@ describe('SandboxedStatefulSet', () => {
 
   test('every StatefulSet field, and claim templates the containers mount', () => {
     const s = renderSandboxedStatefulSet({
-      containers: withData, serviceName: 'db', replicas: 3, podManagementPolicy: 'Parallel',
+      containers: withData,
+      serviceName: 'db',
+      replicas: 3,
+      podManagementPolicy: 'Parallel',
       updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 1, maxUnavailable: 1 } },
-      volumeClaimTemplates: [claim()], persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Delete', whenScaled: 'Retain' },
-      minReadySeconds: 5, revisionHistoryLimit: 2, ordinals: { start: 1 },
+      volumeClaimTemplates: [claim()],
+      persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Delete', whenScaled: 'Retain' },
+      minReadySeconds: 5,
+      revisionHistoryLimit: 2,
+      ordinals: { start: 1 },
     }, 'db').objects[0] as any;
     expect(s.spec).toMatchObject({
-      serviceName: 'db', replicas: 3, podManagementPolicy: 'Parallel', volumeClaimTemplates: [claim()],
-      persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Delete', whenScaled: 'Retain' }, minReadySeconds: 5, revisionHistoryLimit: 2, ordinals: { start: 1 },
+      serviceName: 'db',
+      replicas: 3,
+      podManagementPolicy: 'Parallel',
+      volumeClaimTemplates: [claim()],
+      persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Delete', whenScaled: 'Retain' },
+      minReadySeconds: 5,
+      revisionHistoryLimit: 2,
+      ordinals: { start: 1 },
     });
     expect(s.spec.template.spec.containers[0].volumeMounts).toEqual([{ name: 'data', mountPath: '/data' }, { name: 'tmp', mountPath: '/tmp' }]);
     expect(s.spec.template.spec.volumes).toEqual([{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }]);
@@ -103,13 +115,29 @@ describe('SandboxedCronJob', () => {
 
   test('every CronJob field and the Job props', () => {
     const c = renderSandboxedCronJob({
-      containers, schedule: '0 3 * * MON-FRI', timeZone: 'Europe/Paris', concurrencyPolicy: 'Replace', suspend: true, startingDeadlineSeconds: 120,
-      successfulJobsHistoryLimit: 1, failedJobsHistoryLimit: 2, backoffLimit: 0, activeDeadlineSeconds: 60, ttlSecondsAfterFinished: 10,
-      completions: 2, parallelism: 2, restartPolicy: 'OnFailure',
+      containers,
+      schedule: '0 3 * * MON-FRI',
+      timeZone: 'Europe/Paris',
+      concurrencyPolicy: 'Replace',
+      suspend: true,
+      startingDeadlineSeconds: 120,
+      successfulJobsHistoryLimit: 1,
+      failedJobsHistoryLimit: 2,
+      backoffLimit: 0,
+      activeDeadlineSeconds: 60,
+      ttlSecondsAfterFinished: 10,
+      completions: 2,
+      parallelism: 2,
+      restartPolicy: 'OnFailure',
     }, 'c').objects[0] as any;
     expect(c.spec).toMatchObject({
-      schedule: '0 3 * * MON-FRI', timeZone: 'Europe/Paris', concurrencyPolicy: 'Replace', suspend: true, startingDeadlineSeconds: 120,
-      successfulJobsHistoryLimit: 1, failedJobsHistoryLimit: 2,
+      schedule: '0 3 * * MON-FRI',
+      timeZone: 'Europe/Paris',
+      concurrencyPolicy: 'Replace',
+      suspend: true,
+      startingDeadlineSeconds: 120,
+      successfulJobsHistoryLimit: 1,
+      failedJobsHistoryLimit: 2,
       jobTemplate: { spec: { backoffLimit: 0, activeDeadlineSeconds: 60, ttlSecondsAfterFinished: 10, completions: 2, parallelism: 2, template: { spec: { restartPolicy: 'OnFailure' } } } },
     });
     assertAllSchemaValid([c]);
@@ -197,8 +225,11 @@ describe('pod-template metadata: podLabels and podAnnotations on every workload'
 
   test.each(WORKLOADS)('%s: they land on the pods, over labels; the selector label stays', (kind, render, podMeta) => {
     const { objects } = render({
-      containers, labels: { tier: 'web', team: 'a' }, annotations: { 'example.com/owner': 'a' },
-      podLabels: { team: 'b', version: 'v2' }, podAnnotations: { 'prometheus.io/scrape': 'true', 'sidecar.istio.io/inject': 'false' },
+      containers,
+      labels: { tier: 'web', team: 'a' },
+      annotations: { 'example.com/owner': 'a' },
+      podLabels: { team: 'b', version: 'v2' },
+      podAnnotations: { 'prometheus.io/scrape': 'true', 'sidecar.istio.io/inject': 'false' },
     });
     const main = objects[0] as any;
     const meta = podMeta(main);

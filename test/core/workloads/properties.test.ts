@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import {
-  GvisorIacError, SandboxedJobProps, renderSandboxedCronJob, renderSandboxedDaemonSet, renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod,
-  renderSandboxedStatefulSet,
+  GvisorIacError, SandboxedJobProps, renderSandboxedCronJob, renderSandboxedDaemonSet, renderSandboxedDeployment, renderSandboxedJob,
+  renderSandboxedPod, renderSandboxedStatefulSet,
 } from '../../../lib/core';
 import { assertRestrictedAndSandboxed } from '../../helpers/pod-security';
 import { assertAllSchemaValid } from '../../helpers/schema';
