@@ -69,7 +69,7 @@ describe('legacy annotations with an unconfining value are refused in every cons
 
 /** Every construct whose pods take podAnnotations (issue 13: where an annotation takes effect). */
 function constructsWithPodAnnotations(podAnnotations: Record<string, string>): FrontendCase[] {
-  return constructsWith({}).filter((c) => c.construct !== 'UntrustedCodeSandbox').map((c) => {
+  return constructsWith({}).map((c) => {
     const { annotations: _a, ...props } = c.props;
     return { ...c, props: { ...props, podAnnotations } };
   });
@@ -89,6 +89,7 @@ describe('podAnnotations: the same refusals, on every workload, both frontends',
     const cases = constructsWithPodAnnotations({ [key]: value });
     expect(cases.map((c) => c.construct)).toEqual([
       'SandboxedPod', 'SandboxedDeployment', 'SandboxedJob', 'SandboxedDaemonSet', 'SandboxedStatefulSet', 'SandboxedCronJob', 'EdgeSandbox', 'EdgeSandbox',
+      'UntrustedCodeSandbox',
     ]);
     for (const c of cases) {
       const e = await refusedInBoth(c);
@@ -100,7 +101,7 @@ describe('podAnnotations: the same refusals, on every workload, both frontends',
     const podAnnotations = { [APPARMOR]: 'runtime/default', 'prometheus.io/scrape': 'true', 'dev.gvisor.spec.mount.data.share': 'pod' };
     for (const c of constructsWithPodAnnotations(podAnnotations)) {
       for (const objects of [buildCdk8s(c), await buildPulumi(c)]) {
-        const o = objects[0];
+        const o = objects.find((x) => x.kind !== 'NetworkPolicy' && x.kind !== 'ConfigMap');
         const meta = o.kind === 'Pod' ? o.metadata : o.kind === 'CronJob' ? o.spec.jobTemplate.spec.template.metadata : o.spec.template.metadata;
         expect(meta.annotations).toEqual(podAnnotations);
       }
@@ -113,6 +114,21 @@ describe('podAnnotations: the same refusals, on every workload, both frontends',
       expect([e.code, e.path]).toEqual(['RESERVED_NAME', 'props.podLabels["app.kubernetes.io/name"]']);
     }
   });
+});
+
+test('UntrustedCodeSandbox: podLabels may not move a run\'s pods out of its NetworkPolicy (the run label), in both frontends', async () => {
+  const e = await refusedInBoth({ construct: 'UntrustedCodeSandbox', id: 'run', props: { image: 'python:3.12-slim', podLabels: { 'gvisor-iac.dev/run': 'other' } } });
+  expect([e.code, e.path]).toEqual(['RESERVED_NAME', 'props.podLabels["gvisor-iac.dev/run"]']);
+  expect(e.message).toMatch(/leave its egress policy/);
+  const ok: FrontendCase = { construct: 'UntrustedCodeSandbox', id: 'run', props: { image: 'python:3.12-slim', podLabels: { team: 'a' }, podAnnotations: { 'sidecar.istio.io/inject': 'false' } } };
+  for (const objects of [buildCdk8s(ok), await buildPulumi(ok)]) {
+    const [policy, job] = objects;
+    expect(job.spec.template.metadata).toEqual({
+      labels: { 'app.kubernetes.io/managed-by': 'gvisor-iac', 'app.kubernetes.io/component': 'untrusted-code', 'gvisor-iac.dev/run': 'run', 'app.kubernetes.io/name': 'run', 'team': 'a' },
+      annotations: { 'sidecar.istio.io/inject': 'false' },
+    });
+    expect(policy.spec.podSelector.matchLabels).toEqual({ 'gvisor-iac.dev/run': 'run' });
+  }
 });
 
 describe('bad input to the new kinds is refused the same way in both frontends', () => {
