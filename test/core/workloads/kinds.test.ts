@@ -268,6 +268,8 @@ describe('pod-template metadata: podLabels and podAnnotations on every workload'
     expectRefusal(() => render({ containers, podAnnotations: { [`${'a'.repeat(64)}`]: 'x' } }), { code: 'INVALID_LABEL', field: `props.podAnnotations["${'a'.repeat(64)}"]` });
     expectRefusal(() => render({ containers, podAnnotations: { 'Example.com/x': 'y' } }), { code: 'INVALID_LABEL', field: 'props.podAnnotations["Example.com/x"]' });
     expectRefusal(() => render({ containers, podAnnotations: { 'prometheus.io/port': 9090 } }), { code: 'INVALID_TYPE', field: 'props.podAnnotations["prometheus.io/port"]' });
+    expectRefusal(() => render({ containers, podAnnotations: { 'example.com/big': 'x'.repeat(256 * 1024) } }), { code: 'INVALID_VALUE', field: 'props.podAnnotations', message: /262144 bytes/ });
+    expect(() => render({ containers, podAnnotations: { 'example.com/big': 'x'.repeat(256 * 1024 - 'example.com/big'.length) } })).not.toThrow();
   });
 
   test.each(WORKLOADS)('%s: annotations that loosen the sandbox are refused on podAnnotations, where they take effect', (_, render) => {
