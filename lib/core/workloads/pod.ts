@@ -3,13 +3,12 @@ import type { ObjectMeta } from 'kubernetes-types/meta/v1';
 import { NAME_LABEL } from '../defaults';
 import { GvisorIacError } from '../errors';
 import { KubeObject, Manifests } from '../objects/manifest';
-import { IDENTITY_PROPS, ObjectIdentityProps, objectMeta, resolveIdentity } from '../objects/metadata';
+import { IDENTITY_PROPS, ObjectIdentityProps, checkAnnotations, objectMeta, resolveIdentity } from '../objects/metadata';
 import { ManifestOverride, applyOverrides } from '../objects/overrides';
-import { checkConfinementAnnotations } from '../pod/annotations';
 import { POD_SPEC_PROPS, SandboxedPodSpecProps, renderPodSpec } from '../pod/pod-spec';
 import { ownValue, plainProps } from '../validation/plain-data';
 import { PropTable, checkProps, optional, propNames } from '../validation/props';
-import { assertAnnotations, assertArray, assertLabels, assertOneOf } from '../validation/validate';
+import { assertArray, assertLabels, assertOneOf } from '../validation/validate';
 
 /** Metadata of a workload's pods (the pod template's), beside the workload's own. */
 export interface PodTemplateMetadataProps {
@@ -40,7 +39,7 @@ export interface SandboxedWorkloadProps extends ObjectIdentityProps, PodTemplate
 /** How the pod-template metadata props are checked: Kubernetes label and annotation syntax, and the confinement refusals. @internal */
 export const POD_TEMPLATE_METADATA_PROPS = {
   podLabels: (v, p) => assertLabels(v, p),
-  podAnnotations: (v, p) => checkConfinementAnnotations(assertAnnotations(v, p), p),
+  podAnnotations: (v, p) => checkAnnotations(v, p),
 } satisfies PropTable<PodTemplateMetadataProps>;
 
 /** Props of a single sandboxed Pod. */
