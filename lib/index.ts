@@ -15,10 +15,13 @@ export type { KubeObject, Manifests, ManifestOverride, JsonPatchOperation } from
 // ---- The constructs' core: props in, plain objects out
 export { renderRuntimeClass, edgeRuntimeClassProps } from './core';
 export type { GvisorRuntimeClassProps, PodOverhead, RuntimeClassRef, RuntimeClassManifests } from './core';
-export { renderSandboxedPod, renderSandboxedDeployment, renderSandboxedJob } from './core';
+export {
+  renderSandboxedPod, renderSandboxedDeployment, renderSandboxedJob, renderSandboxedDaemonSet, renderSandboxedStatefulSet, renderSandboxedCronJob,
+} from './core';
 export type {
   ObjectIdentityProps, HardeningOptions, SandboxedPodSpecProps, SandboxedWorkloadProps,
-  SandboxedPodProps, SandboxedDeploymentProps, SandboxedJobProps,
+  SandboxedPodProps, SandboxedDeploymentProps, SandboxedJobProps, SandboxedDaemonSetProps, SandboxedStatefulSetProps, SandboxedCronJobProps,
+  PodTemplateMetadataProps,
 } from './core';
 export type { ScalingProps, DisruptionBudgetProps, AutoscalingProps, ScaleTarget } from './core';
 export { scalingObjects } from './core';
@@ -26,7 +29,7 @@ export { scalingObjects } from './core';
 export { renderExposedService, exposeTarget } from './core';
 export type { ExposeOptions, ExposedPort, ExposeTarget } from './core';
 export { renderUntrustedCodeSandbox, renderEdgeSandbox } from './core';
-export type { UntrustedCodeSandboxProps, EdgeSandboxProps, SandboxedDaemonSetProps } from './core';
+export type { UntrustedCodeSandboxProps, EdgeSandboxProps } from './core';
 export { renderMultiTenantSandbox } from './core';
 export type {
   MultiTenantSandboxProps, MultiTenantManifests, TenantProps, TenantQuota, TenantAdmins,

@@ -14,7 +14,7 @@ import * as path from 'path';
 import * as ts from 'typescript';
 
 /** The types the library validates props against, as declaration files under node_modules. */
-const ROOTS = ['kubernetes-models/v1/PodSpec', 'kubernetes-models/apps/v1/DeploymentSpec', 'kubernetes-models/apps/v1/DaemonSetSpec', 'kubernetes-models/batch/v1/JobSpec'];
+const ROOTS = ['kubernetes-models/v1/PodSpec', 'kubernetes-models/apps/v1/DeploymentSpec', 'kubernetes-models/apps/v1/DaemonSetSpec', 'kubernetes-models/apps/v1/StatefulSetSpec', 'kubernetes-models/batch/v1/JobSpec', 'kubernetes-models/batch/v1/CronJobSpec'];
 
 const SPECIAL: Record<string, string> = {
   IoK8sApimachineryPkgUtilIntstrIntOrString: 'int-or-string',

@@ -3,8 +3,11 @@
 // Only what is listed here is public (api/gvisor-iac-cdk8s.api.md); the emitter and the helpers
 // the constructs share stay internal.
 export { GvisorRuntimeClass } from './runtime-class';
-export { SandboxedPod, SandboxedDeployment, SandboxedJob } from './workloads';
-export type { SandboxedPodProps, SandboxedDeploymentProps, SandboxedJobProps, RuntimeClassInput, WithRuntimeClass } from './workloads';
+export { SandboxedPod, SandboxedDeployment, SandboxedJob, SandboxedDaemonSet, SandboxedStatefulSet, SandboxedCronJob } from './workloads';
+export type {
+  SandboxedPodProps, SandboxedDeploymentProps, SandboxedJobProps, SandboxedDaemonSetProps, SandboxedStatefulSetProps, SandboxedCronJobProps,
+  RuntimeClassInput, WithRuntimeClass,
+} from './workloads';
 // The constructs' common base: a type to hold "any gvisor-iac construct", not a class to extend.
 export type { SandboxConstruct, SandboxWorkload } from './workloads';
 export type { PodSelectorConfig, NetworkPolicyPeerConfig, PodLabelSelector } from './selection';

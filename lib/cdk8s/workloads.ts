@@ -4,7 +4,8 @@ import {
   ConstructAttributes, ExposeOptions, Manifests, ObjectIdentity, RuntimeClassRef, WorkloadAttributes,
   exposeTarget, ownValue, renderExposedService, workloadAttributes,
   SandboxedDeploymentProps as CoreDeploymentProps, SandboxedJobProps as CoreJobProps, SandboxedPodProps as CorePodProps,
-  renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod,
+  SandboxedDaemonSetProps as CoreDaemonSetProps, SandboxedStatefulSetProps as CoreStatefulSetProps, SandboxedCronJobProps as CoreCronJobProps,
+  renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod, renderSandboxedDaemonSet, renderSandboxedStatefulSet, renderSandboxedCronJob,
 } from '../core';
 import { emitManifests, renderOrRemove } from './emit';
 import { GvisorRuntimeClass } from './runtime-class';
@@ -27,6 +28,12 @@ export type SandboxedPodProps = WithRuntimeClass<CorePodProps>;
 export type SandboxedDeploymentProps = WithRuntimeClass<CoreDeploymentProps>;
 /** Props of `SandboxedJob` (cdk8s). */
 export type SandboxedJobProps = WithRuntimeClass<CoreJobProps>;
+/** Props of `SandboxedDaemonSet` (cdk8s). */
+export type SandboxedDaemonSetProps = WithRuntimeClass<CoreDaemonSetProps>;
+/** Props of `SandboxedStatefulSet` (cdk8s). */
+export type SandboxedStatefulSetProps = WithRuntimeClass<CoreStatefulSetProps>;
+/** Props of `SandboxedCronJob` (cdk8s). */
+export type SandboxedCronJobProps = WithRuntimeClass<CoreCronJobProps>;
 
 /** Splits a cdk8s `runtimeClass` input into the core ref and the construct to depend on. */
 export function resolveRuntimeClass(rc: RuntimeClassInput | undefined): { ref: RuntimeClassRef | string | undefined; dependsOn: IConstruct[] } {
@@ -166,5 +173,26 @@ export class SandboxedDeployment extends SandboxWorkload {
 export class SandboxedJob extends SandboxWorkload {
   public constructor(scope: Construct, id: string, props: SandboxedJobProps) {
     super(scope, id, props, renderSandboxedJob);
+  }
+}
+
+/** A DaemonSet whose pods (one per matching node) run inside gVisor, with the hardened defaults. */
+export class SandboxedDaemonSet extends SandboxWorkload {
+  public constructor(scope: Construct, id: string, props: SandboxedDaemonSetProps) {
+    super(scope, id, props, renderSandboxedDaemonSet);
+  }
+}
+
+/** A StatefulSet whose pods (stable names, own claims) run inside gVisor, with the hardened defaults. */
+export class SandboxedStatefulSet extends SandboxWorkload {
+  public constructor(scope: Construct, id: string, props: SandboxedStatefulSetProps) {
+    super(scope, id, props, renderSandboxedStatefulSet);
+  }
+}
+
+/** A CronJob whose runs are sandboxed Jobs (as `SandboxedJob`); a run still going makes the next one skip. */
+export class SandboxedCronJob extends SandboxWorkload {
+  public constructor(scope: Construct, id: string, props: SandboxedCronJobProps) {
+    super(scope, id, props, renderSandboxedCronJob);
   }
 }

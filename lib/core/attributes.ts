@@ -81,6 +81,9 @@ export const CONSTRUCT_ATTRIBUTES = {
   SandboxedPod: ['name', 'namespace', 'runtimeClassName', 'objects', 'podSelector'],
   SandboxedDeployment: ['name', 'namespace', 'runtimeClassName', 'objects', 'podSelector'],
   SandboxedJob: ['name', 'namespace', 'runtimeClassName', 'objects', 'podSelector'],
+  SandboxedDaemonSet: ['name', 'namespace', 'runtimeClassName', 'objects', 'podSelector'],
+  SandboxedStatefulSet: ['name', 'namespace', 'runtimeClassName', 'objects', 'podSelector'],
+  SandboxedCronJob: ['name', 'namespace', 'runtimeClassName', 'objects', 'podSelector'],
   EdgeSandbox: ['name', 'namespace', 'runtimeClassName', 'objects', 'podSelector'],
   UntrustedCodeSandbox: ['name', 'namespace', 'runtimeClassName', 'objects', 'podSelector'],
   MultiTenantSandbox: ['name', 'runtimeClassName', 'objects', 'namespaces', 'tenants', 'policyName'],
@@ -112,7 +115,7 @@ function isStringRecord(v: unknown): v is Record<string, string> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
 }
 
-/** Attributes of a workload (Pod, Deployment, Job, Edge…): its main object's name and namespace, its pods' RuntimeClass and selector. */
+/** Attributes of a workload (Pod, Deployment, DaemonSet, StatefulSet, Job, CronJob, Edge): its main object's name and namespace, its pods' RuntimeClass and selector. */
 export function workloadAttributes(manifests: Manifests): WorkloadAttributes {
   const main = manifests.objects[manifests.primary ?? 0]!;
   let runtimeClassName: string | undefined;

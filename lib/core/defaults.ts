@@ -24,7 +24,7 @@ export const DEFAULTS = {
   tmpMountPath: '/tmp',
   /** Name of the volume backing `/tmp`. */
   tmpVolumeName: 'tmp',
-  /** Deployment replicas. */
+  /** Deployment and StatefulSet replicas. */
   replicas: 1,
   /** Job retries. */
   backoffLimit: 3,
@@ -34,6 +34,13 @@ export const DEFAULTS = {
   activeDeadlineSeconds: 3600,
   /** Seconds a finished Job is kept before garbage collection. */
   ttlSecondsAfterFinished: 3600,
+  /**
+   * CronJob `concurrencyPolicy` (Kubernetes' own default is "Allow"): a run
+   * that is still going when the next one is due makes that one skip, so a
+   * slow or stuck sandboxed job never piles up concurrent copies of itself
+   * (each a gVisor sandbox with its own overhead).
+   */
+  cronJobConcurrencyPolicy: 'Forbid',
   /** Where the cluster DNS runs (the peer of DNS egress): CoreDNS / kube-dns as kubeadm, GKE, EKS and AKS label it. */
   clusterDns: { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } },
 } as const;

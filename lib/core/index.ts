@@ -22,6 +22,8 @@ export * from './workloads/scaling';
 export * from './workloads/deployment';
 export * from './workloads/job';
 export * from './workloads/daemon-set';
+export * from './workloads/stateful-set';
+export * from './workloads/cron-job';
 export * from './network/cidr';
 export * from './network/network-ranges';
 export * from './network/egress';

@@ -4,8 +4,11 @@
 // lifting and the helpers the components share stay internal.
 export { GvisorRuntimeClass } from './runtime-class';
 export type { GvisorRuntimeClassArgs } from './runtime-class';
-export { SandboxedPod, SandboxedDeployment, SandboxedJob } from './workloads';
-export type { SandboxedPodArgs, SandboxedDeploymentArgs, SandboxedJobArgs, SandboxArgs, RuntimeClassInput } from './workloads';
+export { SandboxedPod, SandboxedDeployment, SandboxedJob, SandboxedDaemonSet, SandboxedStatefulSet, SandboxedCronJob } from './workloads';
+export type {
+  SandboxedPodArgs, SandboxedDeploymentArgs, SandboxedJobArgs, SandboxedDaemonSetArgs, SandboxedStatefulSetArgs, SandboxedCronJobArgs,
+  SandboxArgs, RuntimeClassInput,
+} from './workloads';
 export type { PulumiArgs, InputContainers, InputContainer, InputContainerPort, InputEnvVar, InputIf, InputStrings } from './inputs';
 // The components' common bases: types to hold "any gvisor-iac component", not classes to extend.
 export type { SandboxComponent, PreparedManifests, AttributeValue, PulumiObjectIdentity } from './component';

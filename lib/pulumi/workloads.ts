@@ -1,10 +1,12 @@
-import type { Deployment } from '@pulumi/kubernetes/apps/v1';
-import type { Job } from '@pulumi/kubernetes/batch/v1';
+import type { DaemonSet, Deployment, StatefulSet } from '@pulumi/kubernetes/apps/v1';
+import type { CronJob, Job } from '@pulumi/kubernetes/batch/v1';
 import type * as corev1 from '@pulumi/kubernetes/core/v1';
 import * as pulumi from '@pulumi/pulumi';
 import {
   ExposeOptions, WorkloadAttributes, Manifests, RuntimeClassRef, ownValue, SandboxedDeploymentProps, SandboxedJobProps, SandboxedPodProps,
-  renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod, workloadAttributes,
+  SandboxedDaemonSetProps, SandboxedStatefulSetProps, SandboxedCronJobProps,
+  renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod, renderSandboxedDaemonSet, renderSandboxedStatefulSet, renderSandboxedCronJob,
+  workloadAttributes,
 } from '../core';
 import { AttributeValue, PrepareOptions, PreparedManifests, SandboxComponent, prepareManifests } from './component';
 import { exposeWorkload } from './expose';
@@ -31,6 +33,12 @@ export type SandboxedPodArgs = SandboxArgs<SandboxedPodProps>;
 export type SandboxedDeploymentArgs = SandboxArgs<SandboxedDeploymentProps>;
 /** Args of `SandboxedJob` (Pulumi). */
 export type SandboxedJobArgs = SandboxArgs<SandboxedJobProps>;
+/** Args of `SandboxedDaemonSet` (Pulumi). */
+export type SandboxedDaemonSetArgs = SandboxArgs<SandboxedDaemonSetProps>;
+/** Args of `SandboxedStatefulSet` (Pulumi). */
+export type SandboxedStatefulSetArgs = SandboxArgs<SandboxedStatefulSetProps>;
+/** Args of `SandboxedCronJob` (Pulumi). */
+export type SandboxedCronJobArgs = SandboxArgs<SandboxedCronJobProps>;
 
 /** Splits a `runtimeClass` arg into the core ref and the resource to depend on (the component's RuntimeClass child). */
 export function resolveRuntimeClass(rc: unknown): { ref: RuntimeClassRef | string | undefined; dependsOn: pulumi.Resource[] } {
@@ -127,5 +135,26 @@ export class SandboxedDeployment extends SandboxWorkload<Deployment> {
 export class SandboxedJob extends SandboxWorkload<Job> {
   public constructor(name: string, args: SandboxedJobArgs, opts?: pulumi.ComponentResourceOptions) {
     super('gvisor-iac:index:SandboxedJob', name, prepareSandbox(name, args, renderSandboxedJob), opts);
+  }
+}
+
+/** A DaemonSet whose pods (one per matching node) run inside gVisor, with the hardened defaults. Child: `kubernetes:apps/v1:DaemonSet`. */
+export class SandboxedDaemonSet extends SandboxWorkload<DaemonSet> {
+  public constructor(name: string, args: SandboxedDaemonSetArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('gvisor-iac:index:SandboxedDaemonSet', name, prepareSandbox(name, args, renderSandboxedDaemonSet), opts);
+  }
+}
+
+/** A StatefulSet whose pods (stable names, own claims) run inside gVisor, with the hardened defaults. Child: `kubernetes:apps/v1:StatefulSet`. */
+export class SandboxedStatefulSet extends SandboxWorkload<StatefulSet> {
+  public constructor(name: string, args: SandboxedStatefulSetArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('gvisor-iac:index:SandboxedStatefulSet', name, prepareSandbox(name, args, renderSandboxedStatefulSet), opts);
+  }
+}
+
+/** A CronJob whose runs are sandboxed Jobs (as `SandboxedJob`); a run still going makes the next one skip. Child: `kubernetes:batch/v1:CronJob`. */
+export class SandboxedCronJob extends SandboxWorkload<CronJob> {
+  public constructor(name: string, args: SandboxedCronJobArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('gvisor-iac:index:SandboxedCronJob', name, prepareSandbox(name, args, renderSandboxedCronJob), opts);
   }
 }

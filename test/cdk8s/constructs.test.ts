@@ -1,6 +1,8 @@
 import { ApiObject, JsonPatch, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
-import { GvisorRuntimeClass, MultiTenantSandbox, SandboxedDeployment, SandboxedJob, SandboxedPod } from '../../lib/cdk8s';
+import {
+  GvisorRuntimeClass, MultiTenantSandbox, SandboxedCronJob, SandboxedDaemonSet, SandboxedDeployment, SandboxedJob, SandboxedPod, SandboxedStatefulSet,
+} from '../../lib/cdk8s';
 import { assertRestrictedAndSandboxed } from '../helpers/pod-security';
 import { assertAllSchemaValid } from '../helpers/schema';
 import { newChart, synth, synthApp } from '../helpers/synth';
@@ -163,7 +165,20 @@ describe('synthesised output', () => {
     new SandboxedPod(chart, 'pod', { runtimeClass: rc, containers });
     new SandboxedDeployment(chart, 'deploy', { runtimeClass: rc, containers, replicas: 2 });
     new SandboxedJob(chart, 'job', { runtimeClass: rc, containers });
+    new SandboxedDaemonSet(chart, 'agent', { runtimeClass: rc, containers, podAnnotations: { 'prometheus.io/scrape': 'true' } });
+    new SandboxedStatefulSet(chart, 'db', {
+      runtimeClass: rc,
+      serviceName: 'db',
+      replicas: 2,
+      podLabels: { tier: 'db' },
+      containers: [{ ...containers[0]!, volumeMounts: [{ name: 'data', mountPath: '/data' }] }],
+      volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }],
+    });
+    new SandboxedCronJob(chart, 'nightly', { runtimeClass: rc, schedule: '0 3 * * *', containers });
     const objs = synthApp(app);
+    expect(kinds(objs)).toEqual([
+      'RuntimeClass/gvisor', 'Pod/pod', 'Deployment/deploy', 'Job/job', 'DaemonSet/agent', 'StatefulSet/db', 'CronJob/nightly',
+    ]);
     assertAllSchemaValid(objs);
     assertRestrictedAndSandboxed(objs);
     expect(Testing.synth(chart)).toEqual(objs);
@@ -173,5 +188,30 @@ describe('synthesised output', () => {
     const run = () => synth((chart) => new SandboxedDeployment(chart, 'MyApp', { containers }));
     expect(run()).toEqual(run());
     expect(run()[0].metadata.name).toBe('my-app');
+  });
+});
+
+describe('every workload kind is a construct (issue 13)', () => {
+  test.each([
+    ['SandboxedDaemonSet', (c: Construct) => new SandboxedDaemonSet(c, 'w', { containers, podLabels: { tier: 'x' } }), 'DaemonSet', (o: any) => o.spec.template],
+    ['SandboxedStatefulSet', (c: Construct) => new SandboxedStatefulSet(c, 'w', { containers, podLabels: { tier: 'x' } }), 'StatefulSet', (o: any) => o.spec.template],
+    ['SandboxedCronJob', (c: Construct) => new SandboxedCronJob(c, 'w', { schedule: '@hourly', containers, podLabels: { tier: 'x' } }), 'CronJob', (o: any) => o.spec.jobTemplate.spec.template],
+  ] as const)('%s: one object of its kind, its attributes, pod labels on the template', (_, make, kind, template) => {
+    let construct!: SandboxedDaemonSet;
+    const objs = synth((chart) => {
+      construct = make(chart) as SandboxedDaemonSet;
+    });
+    expect(kinds(objs)).toEqual([`${kind}/w`]);
+    expect([construct.name, construct.runtimeClassName, construct.objects]).toEqual(['w', 'gvisor', [{ apiVersion: objs[0].apiVersion, kind, name: 'w' }]]);
+    expect(ApiObject.of(construct)).toBe(construct.apiObject);
+    expect(template(objs[0]).metadata.labels.tier).toBe('x');
+    expect(template(objs[0]).spec.runtimeClassName).toBe('gvisor');
+  });
+
+  test('bad input is refused with the core error, nothing emitted', () => {
+    expect(() => synth((chart) => new SandboxedCronJob(chart, 'c', { schedule: 'every day', containers }))).toThrow(/^props\.schedule: "every day" has 2 fields, not 5/);
+    expect(() => synth((chart) => new SandboxedStatefulSet(chart, 's', { serviceName: 'Db_Service', containers }))).toThrow(/^props\.serviceName: /);
+    expect(() => synth((chart) => new SandboxedDaemonSet(chart, 'd', { containers, podAnnotations: { 'container.apparmor.security.beta.kubernetes.io/app': 'unconfined' } })))
+      .toThrow(/^props\.podAnnotations\["container\.apparmor\.security\.beta\.kubernetes\.io\/app"\]: "unconfined" turns AppArmor off/);
   });
 });

@@ -40,7 +40,12 @@ const serviceAccounts = [...new Set(podBearing.map((o) => podSpecOf(o)!.serviceA
 
 /** The object moved into namespace `ns` (workload) or turned into a Pod (pod templates). */
 function asPod(o: any, ns: string, i: number): any {
-  return { apiVersion: 'v1', kind: 'Pod', metadata: { name: `${PREFIX}${i}-${o.kind.toLowerCase()}`.slice(0, 63), namespace: ns }, spec: podSpecOf(o) };
+  const spec = podSpecOf(o)!;
+  // A StatefulSet's controller adds each claim template as a persistentVolumeClaim volume of the pod (claim `<template>-<pod>`).
+  const claims = o.kind === 'StatefulSet' ? (o.spec.volumeClaimTemplates ?? []) as any[] : [];
+  const volumes = [...(spec.volumes ?? []), ...claims.map((t) => ({ name: t.metadata.name, persistentVolumeClaim: { claimName: `${t.metadata.name}-${o.metadata.name}-0` } }))];
+  const podSpec = claims.length ? { ...spec, volumes } : spec;
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name: `${PREFIX}${i}-${o.kind.toLowerCase()}`.slice(0, 63), namespace: ns }, spec: podSpec };
 }
 function moved(o: any, ns: string): any {
   return { ...o, metadata: { ...o.metadata, namespace: ns } };
@@ -78,7 +83,7 @@ describeCluster('Pod Security "restricted" with the library\'s namespace labels'
   });
 
   test('there is something to prove: the library emits pods of every construct', () => {
-    expect(new Set(podBearing.map((o) => o.kind))).toEqual(new Set(['Pod', 'Deployment', 'Job', 'DaemonSet']));
+    expect(new Set(podBearing.map((o) => o.kind))).toEqual(new Set(['Pod', 'Deployment', 'Job', 'DaemonSet', 'StatefulSet', 'CronJob']));
     expect(podBearing.length).toBeGreaterThanOrEqual(15);
   });
 

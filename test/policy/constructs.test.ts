@@ -40,6 +40,9 @@ const CASES: Case[] = [
   },
   { construct: 'SandboxedDeployment', id: 'web', props: { replicas: 3, namespace: 'apps', containers: [container] } },
   { construct: 'SandboxedJob', id: 'report', props: { containers: [{ name: 'report', image: 'busybox:1.36', command: ['true'] }] } },
+  { construct: 'SandboxedDaemonSet', id: 'agent', props: { namespace: 'apps', containers: [container] } },
+  { construct: 'SandboxedStatefulSet', id: 'db', props: { serviceName: 'db', replicas: 3, containers: [{ ...container, volumeMounts: [{ name: 'data', mountPath: '/data' }] }], volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }] } },
+  { construct: 'SandboxedCronJob', id: 'nightly', props: { schedule: '0 3 * * *', podAnnotations: { 'prometheus.io/scrape': 'true' }, containers: [{ name: 'report', image: 'busybox:1.36', command: ['true'] }] } },
   { construct: 'SandboxedJob', id: 'gke-job', runtimeClass: { preset: 'gke' }, props: { backoffLimit: 0, containers: [container] } },
   {
     construct: 'MultiTenantSandbox',

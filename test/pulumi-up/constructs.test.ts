@@ -8,9 +8,12 @@ import {
   EdgeSandbox,
   GvisorRuntimeClass,
   MultiTenantSandbox,
+  SandboxedCronJob,
+  SandboxedDaemonSet,
   SandboxedDeployment,
   SandboxedJob,
   SandboxedPod,
+  SandboxedStatefulSet,
   UntrustedCodeSandbox,
 } from 'gvisor-iac/pulumi';
 
@@ -24,6 +27,9 @@ const CONSTRUCTS: Array<[string, Build]> = [
   ['SandboxedPod', (rc, name) => new SandboxedPod(name, { runtimeClass: rc, containers })],
   ['SandboxedDeployment', (rc, name) => new SandboxedDeployment(name, { runtimeClass: rc, replicas: 2, containers })],
   ['SandboxedJob', (rc, name) => new SandboxedJob(name, { runtimeClass: rc, containers })],
+  ['SandboxedDaemonSet', (rc, name) => new SandboxedDaemonSet(name, { runtimeClass: rc, podAnnotations: { 'prometheus.io/scrape': 'true' }, containers })],
+  ['SandboxedStatefulSet', (rc, name) => new SandboxedStatefulSet(name, { runtimeClass: rc, replicas: 2, podLabels: { tier: 'db' }, containers })],
+  ['SandboxedCronJob', (rc, name) => new SandboxedCronJob(name, { runtimeClass: rc, schedule: '0 3 * * *', suspend: true, containers })],
   ['MultiTenantSandbox', (rc, name) => new MultiTenantSandbox(name, {
     runtimeClass: rc,
     tenants: [

@@ -2,16 +2,38 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { prepareManifests } from '../../lib/pulumi/component';
 import { drain, mockPulumi, settle, valueOf } from '../helpers/pulumi';
-import { GvisorIacError, renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod } from 'gvisor-iac';
-import { GvisorRuntimeClass, MultiTenantSandbox, SandboxedDeployment, SandboxedJob, SandboxedPod } from 'gvisor-iac/pulumi';
+import {
+  GvisorIacError, renderSandboxedCronJob, renderSandboxedDaemonSet, renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod,
+  renderSandboxedStatefulSet,
+} from 'gvisor-iac';
+import {
+  GvisorRuntimeClass, MultiTenantSandbox, SandboxedCronJob, SandboxedCronJobArgs, SandboxedDaemonSet, SandboxedDeployment, SandboxedJob, SandboxedPod,
+  SandboxedStatefulSet,
+} from 'gvisor-iac/pulumi';
 
 const container = { name: 'app', image: 'registry.example.com/app:1.2' };
+/** A SandboxedCronJob with a schedule, so that it takes the props of the other workloads. */
+class DailyCronJob extends SandboxedCronJob {
+  public constructor(name: string, args: Omit<SandboxedCronJobArgs, 'schedule'>, opts?: pulumi.ComponentResourceOptions) {
+    super(name, { schedule: '@daily', ...args }, opts);
+  }
+}
+
 const COMPONENT_URN = (type: string, name: string) => `urn:pulumi:stack::project::gvisor-iac:index:${type}::${name}`;
 
 describe.each([
   { Component: SandboxedPod, type: 'SandboxedPod', child: 'kubernetes:core/v1:Pod', kind: 'pod', render: renderSandboxedPod },
   { Component: SandboxedDeployment, type: 'SandboxedDeployment', child: 'kubernetes:apps/v1:Deployment', kind: 'deployment', render: renderSandboxedDeployment },
   { Component: SandboxedJob, type: 'SandboxedJob', child: 'kubernetes:batch/v1:Job', kind: 'job', render: renderSandboxedJob },
+  { Component: SandboxedDaemonSet, type: 'SandboxedDaemonSet', child: 'kubernetes:apps/v1:DaemonSet', kind: 'daemonset', render: renderSandboxedDaemonSet },
+  { Component: SandboxedStatefulSet, type: 'SandboxedStatefulSet', child: 'kubernetes:apps/v1:StatefulSet', kind: 'statefulset', render: renderSandboxedStatefulSet },
+  {
+    Component: DailyCronJob,
+    type: 'SandboxedCronJob',
+    child: 'kubernetes:batch/v1:CronJob',
+    kind: 'cronjob',
+    render: (p: any, id: string) => renderSandboxedCronJob({ schedule: '@daily', ...p }, id),
+  },
 ])('$type', ({ Component, type, child, kind, render }) => {
   test('registers the component, then one typed child parented to it, depending on the RuntimeClass child', async () => {
     const rec = mockPulumi();
@@ -104,7 +126,7 @@ describe.each([
     const c = new Component('app', { containers: [{ name: 'app', image, env: [{ name: 'TAG', value: pulumi.interpolate`v-${cm.metadata.name}` }, { name: 'PLAIN', value: 'x' }] }] });
     await settle(rec, cm, c);
     const reg = rec.kube().find((r) => r.type === child)!;
-    const spec = kind === 'pod' ? reg.inputs.spec : reg.inputs.spec.template.spec;
+    const spec = kind === 'pod' ? reg.inputs.spec : kind === 'cronjob' ? reg.inputs.spec.jobTemplate.spec.template.spec : reg.inputs.spec.template.spec;
     expect(spec.containers[0].image).toBe('registry.example.com/app:2.0');
     expect(spec.containers[0].env).toEqual([{ name: 'TAG', value: 'v-settings' }, { name: 'PLAIN', value: 'x' }]);
     expect(reg.dependencies).toEqual([rec.byName('settings').urn]);

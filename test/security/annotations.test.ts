@@ -18,6 +18,9 @@ function constructsWith(annotations: Record<string, string>): FrontendCase[] {
     { construct: 'SandboxedPod', id: 'pod', props: { containers: [container], annotations } },
     { construct: 'SandboxedDeployment', id: 'web', props: { containers: [container], annotations } },
     { construct: 'SandboxedJob', id: 'job', props: { containers: [container], annotations } },
+    { construct: 'SandboxedDaemonSet', id: 'ds', props: { containers: [container], annotations } },
+    { construct: 'SandboxedStatefulSet', id: 'sts', props: { containers: [container], annotations } },
+    { construct: 'SandboxedCronJob', id: 'cron', props: { schedule: '@daily', containers: [container], annotations } },
     { construct: 'EdgeSandbox', id: 'edge', props: { containers: [container], annotations } },
     { construct: 'EdgeSandbox', id: 'edge-ds', props: { workload: 'DaemonSet', containers: [container], annotations } },
     { construct: 'UntrustedCodeSandbox', id: 'run', props: { image: 'python:3.12-slim', annotations } },
@@ -61,6 +64,86 @@ describe('legacy annotations with an unconfining value are refused in every cons
   test('annotation keys are matched whatever their case (core check, before key validation)', () => {
     const e = caught(() => checkConfinementAnnotations({ 'Container.AppArmor.Security.Beta.Kubernetes.io/app': 'unconfined' }, 'a'));
     expect(e.code).toBe('SANDBOX_ESCAPE');
+  });
+});
+
+/** Every construct whose pods take podAnnotations (issue 13: where an annotation takes effect). */
+function constructsWithPodAnnotations(podAnnotations: Record<string, string>): FrontendCase[] {
+  return constructsWith({}).map((c) => {
+    const { annotations: _a, ...props } = c.props;
+    return { ...c, props: { ...props, podAnnotations } };
+  });
+}
+
+describe('podAnnotations: the same refusals, on every workload, both frontends', () => {
+  test.each([
+    [APPARMOR, 'unconfined', 'SANDBOX_ESCAPE'],
+    [APPARMOR, 'Unconfined ', 'SANDBOX_ESCAPE'],
+    [SECCOMP_POD, 'unconfined', 'SANDBOX_ESCAPE'],
+    [SECCOMP_CONTAINER, 'UNCONFINED', 'SANDBOX_ESCAPE'],
+    [SECCOMP_POD, 'none', 'INVALID_VALUE'],
+    ['dev.gvisor.flag.network', 'host', 'SANDBOX_ESCAPE'],
+    ['dev.gvisor.flag.host-uds', 'all', 'SANDBOX_ESCAPE'],
+    ['dev.gvisor.internal.nvproxy', 'true', 'SANDBOX_ESCAPE'],
+  ])('%s=%j', async (key, value, code) => {
+    const cases = constructsWithPodAnnotations({ [key]: value });
+    expect(cases.map((c) => c.construct)).toEqual([
+      'SandboxedPod', 'SandboxedDeployment', 'SandboxedJob', 'SandboxedDaemonSet', 'SandboxedStatefulSet', 'SandboxedCronJob', 'EdgeSandbox', 'EdgeSandbox',
+      'UntrustedCodeSandbox',
+    ]);
+    for (const c of cases) {
+      const e = await refusedInBoth(c);
+      expect([c.construct, e.code, e.path]).toEqual([c.construct, code, `props.podAnnotations[${JSON.stringify(key)}]`]);
+    }
+  });
+
+  test('confining values and ordinary annotations reach the pod template in both frontends', async () => {
+    const podAnnotations = { [APPARMOR]: 'runtime/default', 'prometheus.io/scrape': 'true', 'dev.gvisor.spec.mount.data.share': 'pod' };
+    for (const c of constructsWithPodAnnotations(podAnnotations)) {
+      for (const objects of [buildCdk8s(c), await buildPulumi(c)]) {
+        const o = objects.find((x) => x.kind !== 'NetworkPolicy' && x.kind !== 'ConfigMap');
+        const meta = o.kind === 'Pod' ? o.metadata : o.kind === 'CronJob' ? o.spec.jobTemplate.spec.template.metadata : o.spec.template.metadata;
+        expect(meta.annotations).toEqual(podAnnotations);
+      }
+    }
+  });
+
+  test('the selector label cannot be moved through podLabels, in both frontends', async () => {
+    for (const c of constructsWithPodAnnotations({})) {
+      const e = await refusedInBoth({ ...c, props: { ...c.props, podLabels: { 'app.kubernetes.io/name': 'elsewhere' } } });
+      expect([e.code, e.path]).toEqual(['RESERVED_NAME', 'props.podLabels["app.kubernetes.io/name"]']);
+    }
+  });
+});
+
+test('UntrustedCodeSandbox: podLabels may not move a run\'s pods out of its NetworkPolicy (the run label), in both frontends', async () => {
+  const e = await refusedInBoth({ construct: 'UntrustedCodeSandbox', id: 'run', props: { image: 'python:3.12-slim', podLabels: { 'gvisor-iac.dev/run': 'other' } } });
+  expect([e.code, e.path]).toEqual(['RESERVED_NAME', 'props.podLabels["gvisor-iac.dev/run"]']);
+  expect(e.message).toMatch(/leave its egress policy/);
+  const ok: FrontendCase = { construct: 'UntrustedCodeSandbox', id: 'run', props: { image: 'python:3.12-slim', podLabels: { team: 'a' }, podAnnotations: { 'sidecar.istio.io/inject': 'false' } } };
+  for (const objects of [buildCdk8s(ok), await buildPulumi(ok)]) {
+    const [policy, job] = objects;
+    expect(job.spec.template.metadata).toEqual({
+      labels: { 'app.kubernetes.io/managed-by': 'gvisor-iac', 'app.kubernetes.io/component': 'untrusted-code', 'gvisor-iac.dev/run': 'run', 'app.kubernetes.io/name': 'run', 'team': 'a' },
+      annotations: { 'sidecar.istio.io/inject': 'false' },
+    });
+    expect(policy.spec.podSelector.matchLabels).toEqual({ 'gvisor-iac.dev/run': 'run' });
+  }
+});
+
+describe('bad input to the new kinds is refused the same way in both frontends', () => {
+  test.each<[string, FrontendCase, string, string]>([
+    ['a 6-field schedule', { construct: 'SandboxedCronJob', id: 'c', props: { schedule: '0 0 3 * * *', containers: [container] } }, 'INVALID_VALUE', 'props.schedule'],
+    ['no schedule', { construct: 'SandboxedCronJob', id: 'c', props: { containers: [container] } }, 'REQUIRED', 'props.schedule'],
+    ['a time zone in the schedule', { construct: 'SandboxedCronJob', id: 'c', props: { schedule: 'TZ=UTC 0 3 * * *', containers: [container] } }, 'INVALID_VALUE', 'props.schedule'],
+    ['an unknown time zone', { construct: 'SandboxedCronJob', id: 'c', props: { schedule: '@daily', timeZone: 'Paris', containers: [container] } }, 'INVALID_VALUE', 'props.timeZone'],
+    ['a serviceName that is no Service name', { construct: 'SandboxedStatefulSet', id: 's', props: { serviceName: 'db.local', containers: [container] } }, 'INVALID_NAME', 'props.serviceName'],
+    ['volumeClaimTemplates of the wrong type', { construct: 'SandboxedStatefulSet', id: 's', props: { volumeClaimTemplates: 'data', containers: [container] } }, 'INVALID_TYPE', 'props.volumeClaimTemplates'],
+    ['a claim template that is a pod Volume', { construct: 'SandboxedStatefulSet', id: 's', props: { volumeClaimTemplates: [{ name: 'data', persistentVolumeClaim: { claimName: 'x' } }], containers: [container] } }, 'UNKNOWN_FIELD', 'props.volumeClaimTemplates[0].name'],
+    ['a DaemonSet with replicas', { construct: 'SandboxedDaemonSet', id: 'd', props: { replicas: 2, containers: [container] } }, 'UNKNOWN_FIELD', 'props.replicas'],
+  ])('%s', async (_, c, code, path) => {
+    const e = await refusedInBoth(c);
+    expect([e.code, e.path]).toEqual([code, path]);
   });
 });
 

@@ -11,6 +11,7 @@ import { mockPulumi, settle } from '../helpers/pulumi';
 import { newChart, synthApp } from '../helpers/synth';
 import {
   egressRules, renderEdgeSandbox, renderMultiTenantSandbox, renderRuntimeClass, renderSandboxedDeployment, renderSandboxedJob,
+  renderSandboxedDaemonSet, renderSandboxedStatefulSet, renderSandboxedCronJob,
   renderSandboxedPod, renderUntrustedCodeSandbox,
 } from 'gvisor-iac';
 import * as cdk8sFrontend from 'gvisor-iac/cdk8s';
@@ -29,6 +30,9 @@ const CASES: FrontendCase[] = [
   { construct: 'SandboxedDeployment', id: 'web', props: { containers: [container] } },
   { construct: 'SandboxedDeployment', id: 'patched', props: { containers: [container], overrides: [{ patch: [{ op: 'replace', path: '/spec/replicas', value: 2 }] }] } },
   { construct: 'SandboxedJob', id: 'job', props: { containers: [container] } },
+  { construct: 'SandboxedDaemonSet', id: 'ds', props: { containers: [container] } },
+  { construct: 'SandboxedStatefulSet', id: 'sts', props: { containers: [container] } },
+  { construct: 'SandboxedCronJob', id: 'cron', props: { schedule: '@hourly', containers: [container] } },
   { construct: 'MultiTenantSandbox', id: 'tenants', props: { tenants: [{ name: 'tenant-a' }, { name: 'tenant-b', egress: 'internet' }] } },
   { construct: 'MultiTenantSandbox', id: 'open-tenant', props: { tenants: [{ name: 'web', ingress: [{ from: [{ namespace: 'ingress-nginx' }], ports: [{ port: 8080 }] }] }] } },
   { construct: 'UntrustedCodeSandbox', id: 'run', props: { image: 'python:3.12-slim', code: { 'main.py': 'print(1)' } } },
@@ -171,6 +175,9 @@ describe('a polluted Object.prototype changes nothing any construct emits', () =
       renderSandboxedPod({ containers: [container] }, 'p'),
       renderSandboxedDeployment({ containers: [container] }, 'd'),
       renderSandboxedJob({ containers: [container] }, 'j'),
+      renderSandboxedDaemonSet({ containers: [container] }, 'ds'),
+      renderSandboxedStatefulSet({ containers: [container] }, 'sts'),
+      renderSandboxedCronJob({ schedule: '@hourly', containers: [container] }, 'cj'),
       renderEdgeSandbox({ containers: [container] }, 'e'),
       renderUntrustedCodeSandbox({ image: 'x:1' }, 'u'),
       renderMultiTenantSandbox({ tenants: [{ name: 't' }] }, 'm'),

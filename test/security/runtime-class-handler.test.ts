@@ -11,7 +11,8 @@ import { drain, mockPulumi, settle } from '../helpers/pulumi';
 import { synth } from '../helpers/synth';
 import {
   GvisorIacError, RuntimeClassRef, edgeRuntimeClassProps, renderEdgeSandbox, renderMultiTenantSandbox, renderRuntimeClass,
-  renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod, renderUntrustedCodeSandbox,
+  renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod,
+  renderSandboxedDaemonSet, renderSandboxedStatefulSet, renderSandboxedCronJob, renderUntrustedCodeSandbox,
 } from 'gvisor-iac';
 import * as k8s from 'gvisor-iac/cdk8s';
 import * as pl from 'gvisor-iac/pulumi';
@@ -113,6 +114,9 @@ describe('a hand-made RuntimeClass reference that names a handler is checked whe
     ['SandboxedPod', (rc) => renderSandboxedPod({ containers, runtimeClass: rc }, 'p')],
     ['SandboxedDeployment', (rc) => renderSandboxedDeployment({ containers, runtimeClass: rc }, 'd')],
     ['SandboxedJob', (rc) => renderSandboxedJob({ containers, runtimeClass: rc }, 'j')],
+    ['SandboxedDaemonSet', (rc) => renderSandboxedDaemonSet({ containers, runtimeClass: rc }, 'ds')],
+    ['SandboxedStatefulSet', (rc) => renderSandboxedStatefulSet({ containers, runtimeClass: rc }, 'sts')],
+    ['SandboxedCronJob', (rc) => renderSandboxedCronJob({ schedule: '@daily', containers, runtimeClass: rc }, 'cj')],
     ['UntrustedCodeSandbox', (rc) => renderUntrustedCodeSandbox({ image: 'python:3.12', command: ['python', '-c', 'print(1)'], runtimeClass: rc }, 'u')],
     ['EdgeSandbox', (rc) => renderEdgeSandbox({ containers, runtimeClass: rc }, 'e')],
     ['MultiTenantSandbox', (rc) => renderMultiTenantSandbox({ tenants: [{ name: 'a' }], runtimeClass: rc }, 'm')],

@@ -3,7 +3,7 @@ import { MANAGED_BY_LABEL } from '../defaults';
 import { GvisorIacError } from '../errors';
 import { checkConfinementAnnotations } from '../pod/annotations';
 import { PropTable, optional } from '../validation/props';
-import { assertAnnotations, assertDnsLabel, assertLabels, isDnsLabel, toDnsLabel } from '../validation/validate';
+import { assertAnnotations, assertAnnotationsSize, assertDnsLabel, assertLabels, isDnsLabel, toDnsLabel } from '../validation/validate';
 
 /** Common identity props of everything a construct emits. */
 export interface ObjectIdentityProps {
@@ -28,8 +28,20 @@ export const IDENTITY_PROPS = {
   name: optional((v, p) => assertDnsLabel(v, p)),
   namespace: optional((v, p) => assertDnsLabel(v, p)),
   labels: (v, p) => assertLabels(v, p),
-  annotations: (v, p) => checkConfinementAnnotations(assertAnnotations(v, p), p),
+  annotations: (v, p) => checkAnnotations(v, p),
 } satisfies PropTable<ObjectIdentityProps>;
+
+/**
+ * Checks annotations that reach a pod or a workload: Kubernetes key and
+ * value syntax, the confinement refusals, then the API server's size limit.
+ * @internal
+ */
+export function checkAnnotations(value: unknown, path: string): Record<string, string> | undefined {
+  const annotations = assertAnnotations(value, path);
+  checkConfinementAnnotations(annotations, path);
+  assertAnnotationsSize(annotations, path);
+  return annotations;
+}
 
 /** Validated identity of a construct. */
 export interface Identity {
@@ -57,8 +69,7 @@ export function resolveIdentity(props: ObjectIdentityProps, fallbackName: string
   const name = props.name !== undefined ? assertDnsLabel(props.name, `${path}.name`) : deriveName(fallbackName, `${path}.name`);
   const namespace = props.namespace !== undefined ? assertDnsLabel(props.namespace, `${path}.namespace`) : undefined;
   const labels = assertLabels(props.labels, `${path}.labels`) ?? {};
-  const annotations = assertAnnotations(props.annotations, `${path}.annotations`);
-  checkConfinementAnnotations(annotations, `${path}.annotations`);
+  const annotations = checkAnnotations(props.annotations, `${path}.annotations`);
   return {
     name,
     namespace,

@@ -170,9 +170,14 @@ export function buildSandboxedPodSpec(propsIn: SandboxedPodSpecProps, path: stri
  * The pod spec of props already checked against {@link POD_SPEC_PROPS} (a
  * workload's table includes it): hardening applied, the checks that need
  * more than one prop (volume and container names, mounts) made.
+ * `claimVolumes` are volumes the pods get from elsewhere (a StatefulSet's
+ * `volumeClaimTemplates`, by name, checked already): mounts may name them.
  * @internal
  */
-export function renderPodSpec(props: SandboxedPodSpecProps, path: string, extra: Partial<PodSpec> = {}): PodSpec {
+export function renderPodSpec(
+  props: SandboxedPodSpecProps, path: string, extra: Partial<PodSpec> = {},
+  claimVolumes: readonly { name: string; path: string }[] = [],
+): PodSpec {
   const hardening = props.hardening === undefined ? emptyRecord<HardeningOptions>() : props.hardening;
   for (const f of ['hostNetwork', 'hostPID', 'hostIPC'] as const) {
     if (props[f] !== undefined && assertBoolean(props[f], `${path}.${f}`)) {
@@ -186,6 +191,12 @@ export function renderPodSpec(props: SandboxedPodSpecProps, path: string, extra:
     if (volumeNames.has(v.name)) throw new GvisorIacError('DUPLICATE_NAME', `${path}.volumes[${i}].name`, v.name, 'is declared twice', 'give each volume a unique name');
     volumeNames.add(v.name);
   });
+  for (const claim of claimVolumes) {
+    if (volumeNames.has(claim.name)) {
+      throw new GvisorIacError('DUPLICATE_NAME', claim.path, claim.name, 'is also the name of a volume in `volumes`', 'give the claim template and the volume different names');
+    }
+    volumeNames.add(claim.name);
+  }
 
   const tmp = resolveTmp(hardening.writableTmp, `${path}.hardening.writableTmp`, volumeNames);
   if (tmp) volumeNames.add(tmp.volume.name);

@@ -96,16 +96,34 @@ export function assertLabels(labels: unknown, path: string): Record<string, stri
   return map as Record<string, string>;
 }
 
-/** Asserts a map of annotations (keys as label keys, string values). */
+/** The most the annotations of one object may hold, keys and values (the API server's limit, 256 KiB). */
+export const ANNOTATIONS_MAX_BYTES = 256 * 1024;
+
+/** Asserts a map of annotations (keys as label keys, string values). See also {@link assertAnnotationsSize}. */
 export function assertAnnotations(annotations: unknown, path: string): Record<string, string> | undefined {
   if (annotations === undefined) return undefined;
   const map = assertPlainObject(annotations, path);
   for (const [k, v] of Object.entries(map)) {
     assertLabelKey(k, `${path}[${JSON.stringify(k)}]`);
     // An annotation value may be empty; it must be a string.
-    if (typeof v !== 'string') throw new GvisorIacError('INVALID_TYPE', fieldPath(path, k), v, 'is not a string', 'annotation values are strings; quote numbers and booleans');
+    if (typeof v !== 'string') throw new GvisorIacError('INVALID_TYPE', `${path}[${JSON.stringify(k)}]`, v, 'is not a string', 'annotation values are strings; quote numbers and booleans');
   }
   return map as Record<string, string>;
+}
+
+/**
+ * Asserts that annotations already checked by {@link assertAnnotations} hold
+ * at most 256 KiB, keys and values, as the API server counts them (checked
+ * after the per-key checks, so that an annotation that loosens the sandbox is
+ * refused as such however long it is).
+ */
+export function assertAnnotationsSize(annotations: Readonly<Record<string, string>> | undefined, path: string): void {
+  if (annotations === undefined) return;
+  let bytes = 0;
+  for (const [k, v] of Object.entries(annotations)) bytes += Buffer.byteLength(k, 'utf8') + Buffer.byteLength(v, 'utf8');
+  if (bytes > ANNOTATIONS_MAX_BYTES) {
+    throw new GvisorIacError('INVALID_VALUE', path, `(${bytes} bytes)`, `exceeds the ${ANNOTATIONS_MAX_BYTES} bytes the API server allows for an object's annotations`, 'keep large data in a ConfigMap and annotate a reference to it');
+  }
 }
 
 /** Asserts a whole number in [min, max]. */

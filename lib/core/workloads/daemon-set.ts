@@ -43,7 +43,7 @@ export function renderSandboxedDaemonSet(propsIn: SandboxedDaemonSetProps, id: s
 
 /** The DaemonSet of props already checked against `DAEMON_SET_PROPS`. @internal */
 export function buildSandboxedDaemonSet(props: SandboxedDaemonSetProps, id: string, path: string): Manifests {
-  const { identity, selector, podLabels } = workloadIdentity(props, id, path);
+  const { identity, selector, podLabels, template } = workloadIdentity(props, id, path);
   const podSpec = renderPodSpec(props, path);
   const daemonSet: DaemonSet & KubeObject = pruneBuilt({
     apiVersion: 'apps/v1',
@@ -54,7 +54,7 @@ export function buildSandboxedDaemonSet(props: SandboxedDaemonSetProps, id: stri
       updateStrategy: props.updateStrategy,
       minReadySeconds: props.minReadySeconds,
       revisionHistoryLimit: props.revisionHistoryLimit,
-      template: { metadata: { labels: podLabels }, spec: podSpec },
+      template: { metadata: template, spec: podSpec },
     },
   });
   return applyOverrides({ objects: [daemonSet], primary: 0 }, props.overrides, `${path}.overrides`);

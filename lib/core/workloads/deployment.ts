@@ -51,7 +51,7 @@ export function renderSandboxedDeployment(propsIn: SandboxedDeploymentProps, id:
 
 /** The Deployment of props already checked against `DEPLOYMENT_PROPS`. @internal */
 export function buildSandboxedDeployment(props: SandboxedDeploymentProps, id: string, path: string): Manifests {
-  const { identity, selector, podLabels } = workloadIdentity(props, id, path);
+  const { identity, selector, podLabels, template } = workloadIdentity(props, id, path);
   const podSpec = renderPodSpec(props, path);
   const deployment: Deployment & KubeObject = pruneBuilt({
     apiVersion: 'apps/v1',
@@ -64,7 +64,7 @@ export function buildSandboxedDeployment(props: SandboxedDeploymentProps, id: st
       minReadySeconds: props.minReadySeconds,
       revisionHistoryLimit: props.revisionHistoryLimit,
       progressDeadlineSeconds: props.progressDeadlineSeconds,
-      template: { metadata: { labels: podLabels }, spec: podSpec },
+      template: { metadata: template, spec: podSpec },
     },
   });
   const scaling = scalingObjects(props, { apiVersion: 'apps/v1', kind: 'Deployment', name: identity.name, namespace: identity.namespace, labels: podLabels, podSelector: selector });

@@ -1,4 +1,5 @@
-import type { Job } from 'kubernetes-types/batch/v1';
+import type { Job, JobSpec } from 'kubernetes-types/batch/v1';
+import type { ObjectMeta } from 'kubernetes-types/meta/v1';
 import { DEFAULTS } from '../defaults';
 import { SandboxedWorkloadProps, WORKLOAD_PROPS, workloadIdentity } from './pod';
 import { pruneBuilt } from '../objects/built';
@@ -46,20 +47,30 @@ export const JOB_PROPS = { ...WORKLOAD_PROPS, ...JOB_ONLY_PROPS } satisfies Prop
 export function renderSandboxedJob(propsIn: SandboxedJobProps, id: string, path = 'props'): Manifests {
   const props = plainProps(propsIn, path);
   checkProps(props, JOB_PROPS, path);
-  const { identity, podLabels } = workloadIdentity(props, id, path);
-  const podSpec = renderPodSpec(props, path, { restartPolicy: props.restartPolicy ?? DEFAULTS.jobRestartPolicy });
+  const { identity, podLabels, template } = workloadIdentity(props, id, path);
   const job: Job & KubeObject = pruneBuilt({
     apiVersion: 'batch/v1',
     kind: 'Job',
     metadata: objectMeta(identity.name, identity.namespace, podLabels, identity.annotations),
-    spec: {
-      backoffLimit: props.backoffLimit ?? DEFAULTS.backoffLimit,
-      activeDeadlineSeconds: props.activeDeadlineSeconds ?? DEFAULTS.activeDeadlineSeconds,
-      ttlSecondsAfterFinished: props.ttlSecondsAfterFinished ?? DEFAULTS.ttlSecondsAfterFinished,
-      completions: props.completions,
-      parallelism: props.parallelism,
-      template: { metadata: { labels: podLabels }, spec: podSpec },
-    },
+    spec: sandboxedJobSpec(props, template, path),
   });
   return applyOverrides({ objects: [job], primary: 0 }, props.overrides, `${path}.overrides`);
+}
+
+/**
+ * The spec of a sandboxed Job (also a CronJob's job template) from props
+ * already checked against `JOB_PROPS`: the hardened pod spec with
+ * `restartPolicy` (default "Never"), and the Job defaults (bounded retries,
+ * deadline, TTL). @internal
+ */
+export function sandboxedJobSpec(props: SandboxedJobProps, template: ObjectMeta, path: string): JobSpec {
+  const podSpec = renderPodSpec(props, path, { restartPolicy: props.restartPolicy ?? DEFAULTS.jobRestartPolicy });
+  return {
+    backoffLimit: props.backoffLimit ?? DEFAULTS.backoffLimit,
+    activeDeadlineSeconds: props.activeDeadlineSeconds ?? DEFAULTS.activeDeadlineSeconds,
+    ttlSecondsAfterFinished: props.ttlSecondsAfterFinished ?? DEFAULTS.ttlSecondsAfterFinished,
+    completions: props.completions,
+    parallelism: props.parallelism,
+    template: { metadata: template, spec: podSpec },
+  };
 }

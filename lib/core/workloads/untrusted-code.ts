@@ -2,6 +2,7 @@ import type { ConfigMap, Container, EnvVar, ResourceRequirements, Toleration, Vo
 import { UNTRUSTED_CODE_DEFAULTS } from '../defaults';
 import { GvisorIacError, fieldPath } from '../errors';
 import { renderSandboxedJob } from './job';
+import { POD_TEMPLATE_METADATA_PROPS, PodTemplateMetadataProps } from './pod';
 import { EGRESS_NETWORK_PROPS, EgressNetworkProps, SandboxEgress, isolatingNetworkPolicy, resolveEgress } from '../network/egress';
 import { KubeObject, Manifests, prune } from '../objects/manifest';
 import { IDENTITY_PROPS, ObjectIdentityProps, objectMeta, resolveIdentity } from '../objects/metadata';
@@ -26,7 +27,7 @@ const CODE_VOLUME = 'code';
  * Props of `UntrustedCodeSandbox`: one run of code nobody trusts, as a Job a
  * code-execution service submits per request.
  */
-export interface UntrustedCodeSandboxProps extends ObjectIdentityProps, EgressNetworkProps {
+export interface UntrustedCodeSandboxProps extends ObjectIdentityProps, PodTemplateMetadataProps, EgressNetworkProps {
   /** Image of the code runner (e.g. a language runtime). */
   readonly image: string;
   /** Container entrypoint. @default - the image's ENTRYPOINT */
@@ -93,6 +94,7 @@ const jobSeconds = (field: string, min: number, fallback: number) => (v: unknown
  */
 const UNTRUSTED_CODE_PROPS = {
   ...IDENTITY_PROPS,
+  ...POD_TEMPLATE_METADATA_PROPS,
   image: (v: unknown, p: string) => assertImage(v, p),
   command: strings,
   args: strings,
@@ -142,6 +144,9 @@ export function renderUntrustedCodeSandbox(propsIn: UntrustedCodeSandboxProps, i
   if (ownValue(props.labels, UNTRUSTED_CODE_DEFAULTS.runLabel) !== undefined) {
     throw new GvisorIacError('RESERVED_NAME', `${path}.labels["${UNTRUSTED_CODE_DEFAULTS.runLabel}"]`, ownValue(props.labels, UNTRUSTED_CODE_DEFAULTS.runLabel), 'is set by UntrustedCodeSandbox to the run name (it scopes the NetworkPolicy to this run)', 'remove it; set `name` to name the run');
   }
+  if (ownValue(props.podLabels, UNTRUSTED_CODE_DEFAULTS.runLabel) !== undefined) {
+    throw new GvisorIacError('RESERVED_NAME', `${path}.podLabels["${UNTRUSTED_CODE_DEFAULTS.runLabel}"]`, ownValue(props.podLabels, UNTRUSTED_CODE_DEFAULTS.runLabel), 'is set by UntrustedCodeSandbox to the run name: it scopes the NetworkPolicy to this run, so a pod labelled otherwise would leave its egress policy', 'remove it; set `name` to name the run');
+  }
   const name = identity.name;
   const { image, resources, code, codeMountPath, env, activeDeadlineSeconds, ttlSecondsAfterFinished } = r;
   const tmpSizeLimit = checkTmp(r.tmpSizeLimit, `${path}.tmpSizeLimit`, resources);
@@ -168,6 +173,8 @@ export function renderUntrustedCodeSandbox(propsIn: UntrustedCodeSandboxProps, i
     namespace: identity.namespace,
     labels: { 'app.kubernetes.io/component': UNTRUSTED_CODE_DEFAULTS.component, ...props.labels, ...selector },
     annotations: identity.annotations,
+    podLabels: props.podLabels,
+    podAnnotations: props.podAnnotations,
     containers: [container],
     volumes,
     runtimeClass: r.runtimeClass,

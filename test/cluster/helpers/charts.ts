@@ -5,8 +5,8 @@ import { App, Chart } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { SandboxChart } from '../../../examples/cdk8s/main';
 import {
-  EdgeRuntimeClass, EdgeSandbox, GvisorRuntimeClass, MultiTenantSandbox, SandboxedDeployment, SandboxedJob, SandboxedPod,
-  UntrustedCodeSandbox,
+  EdgeRuntimeClass, EdgeSandbox, GvisorRuntimeClass, MultiTenantSandbox, SandboxedCronJob, SandboxedDaemonSet, SandboxedDeployment, SandboxedJob,
+  SandboxedPod, SandboxedStatefulSet, UntrustedCodeSandbox,
 } from '../../../lib/cdk8s';
 
 /** The test image (built locally by the node's image build; never pulled). */
@@ -108,6 +108,51 @@ export function constructFamilies(prefix: string): { family: string; objects: an
           activeDeadlineSeconds: 600,
           ttlSecondsAfterFinished: 60,
           containers: [app('main', { command: ['true'] })],
+        });
+      })],
+    },
+    {
+      family: 'SandboxedStatefulSet / SandboxedCronJob / SandboxedDaemonSet with their options, pod-template labels and annotations',
+      objects: [namespace(`${work}-kinds`), ...synthChart((c) => {
+        const rc = new GvisorRuntimeClass(c, 'gvisor');
+        const ns = `${work}-kinds`;
+        const podMeta = { podLabels: { 'gvisor-iac.test/pods': 'yes' }, podAnnotations: { 'prometheus.io/scrape': 'true', 'sidecar.istio.io/inject': 'false' } };
+        new SandboxedStatefulSet(c, 'sts-full', {
+          runtimeClass: rc,
+          namespace: ns,
+          serviceName: 'sts-full',
+          replicas: 2,
+          podManagementPolicy: 'Parallel',
+          updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 0, maxUnavailable: 1 } },
+          volumeClaimTemplates: [{ metadata: { name: 'data', labels: { tier: 'db' } }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }],
+          persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Delete', whenScaled: 'Retain' },
+          minReadySeconds: 5,
+          revisionHistoryLimit: 3,
+          ordinals: { start: 1 },
+          containers: [app('main', { volumeMounts: [{ name: 'data', mountPath: '/data' }] })],
+          ...podMeta,
+        });
+        new SandboxedStatefulSet(c, 'sts-bare', { runtimeClass: 'gvisor', namespace: ns, containers: [app('main')] });
+        new SandboxedCronJob(c, 'cron-full', {
+          runtimeClass: rc,
+          namespace: ns,
+          schedule: '0 3 * * MON-FRI',
+          timeZone: 'Europe/Paris',
+          concurrencyPolicy: 'Replace',
+          suspend: true,
+          startingDeadlineSeconds: 300,
+          successfulJobsHistoryLimit: 1,
+          failedJobsHistoryLimit: 2,
+          backoffLimit: 0,
+          activeDeadlineSeconds: 600,
+          ttlSecondsAfterFinished: 60,
+          restartPolicy: 'OnFailure',
+          containers: [app('main', { command: ['true'] })],
+          ...podMeta,
+        });
+        new SandboxedCronJob(c, 'cron-macro', { runtimeClass: rc, namespace: ns, schedule: '@every 1h30m', suspend: true, containers: [app('main', { command: ['true'] })] });
+        new SandboxedDaemonSet(c, 'ds', {
+          runtimeClass: rc, namespace: ns, updateStrategy: { type: 'OnDelete' }, minReadySeconds: 5, revisionHistoryLimit: 2, containers: [app('main')], ...podMeta,
         });
       })],
     },

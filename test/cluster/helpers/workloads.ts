@@ -1,10 +1,11 @@
 // The library's own pod and workloads of every pod-bearing kind, in a
 // namespace, built by the core renderers; kinds the library does not emit
-// (StatefulSet, ReplicaSet, ReplicationController, CronJob) wrap the pod
-// template the library renders. Each comes with where its pod spec lives.
+// (ReplicaSet, ReplicationController) wrap the pod template the library
+// renders. Each comes with where its pod spec lives.
 import { TEST_IMAGE } from './charts';
 import {
-  KubeObject, renderSandboxedDaemonSet, renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod,
+  KubeObject, renderSandboxedCronJob, renderSandboxedDaemonSet, renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod,
+  renderSandboxedStatefulSet,
 } from '../../../lib/core';
 
 export const WORKLOAD_KINDS = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob'] as const;
@@ -61,15 +62,13 @@ export function libraryWorkload(kind: WorkloadKind, opts: WorkloadOptions): any 
     case 'Job':
       return only(renderSandboxedJob(common, opts.name).objects, 'Job');
     case 'StatefulSet':
-      return { apiVersion: 'apps/v1', kind, metadata: meta(), spec: { serviceName: opts.name, replicas: 1, selector: selector(), template: template() } };
+      return only(renderSandboxedStatefulSet({ ...common, serviceName: opts.name }, opts.name).objects, 'StatefulSet');
     case 'ReplicaSet':
       return { apiVersion: 'apps/v1', kind, metadata: meta(), spec: { replicas: 1, selector: selector(), template: template() } };
     case 'ReplicationController':
       return { apiVersion: 'v1', kind, metadata: meta(), spec: { replicas: 1, selector: selector().matchLabels, template: template() } };
-    case 'CronJob': {
-      const job = only(renderSandboxedJob(common, opts.name).objects, 'Job');
-      return { apiVersion: 'batch/v1', kind, metadata: job.metadata, spec: { schedule: '0 0 1 1 *', jobTemplate: { spec: job.spec } } };
-    }
+    case 'CronJob':
+      return only(renderSandboxedCronJob({ ...common, schedule: '0 0 1 1 *' }, opts.name).objects, 'CronJob');
   }
 }
 

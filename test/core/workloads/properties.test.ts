@@ -1,5 +1,8 @@
 import fc from 'fast-check';
-import { GvisorIacError, renderSandboxedDeployment, renderSandboxedJob, renderSandboxedPod } from '../../../lib/core';
+import {
+  GvisorIacError, SandboxedJobProps, renderSandboxedCronJob, renderSandboxedDaemonSet, renderSandboxedDeployment, renderSandboxedJob,
+  renderSandboxedPod, renderSandboxedStatefulSet,
+} from '../../../lib/core';
 import { assertRestrictedAndSandboxed } from '../../helpers/pod-security';
 import { assertAllSchemaValid } from '../../helpers/schema';
 
@@ -62,6 +65,9 @@ describe('property: random valid props give valid, restricted, sandboxed output'
     ['Pod', renderSandboxedPod],
     ['Deployment', renderSandboxedDeployment],
     ['Job', renderSandboxedJob],
+    ['DaemonSet', renderSandboxedDaemonSet],
+    ['StatefulSet', renderSandboxedStatefulSet],
+    ['CronJob', (props: SandboxedJobProps, id: string) => renderSandboxedCronJob({ ...props, schedule: '*/10 * * * *' }, id)],
   ] as const)('%s', (_kind, render) => {
     fc.assert(
       fc.property(podProps, dnsLabel, (props, id) => {

@@ -1,4 +1,4 @@
-import { SCALING_DEFAULTS, renderEdgeSandbox, renderSandboxedDeployment, scalingObjects } from '../../../lib/core';
+import { SCALING_DEFAULTS, renderEdgeSandbox, renderSandboxedDeployment, renderSandboxedStatefulSet, scalingObjects } from '../../../lib/core';
 import { assertRestrictedAndSandboxed } from '../../helpers/pod-security';
 import { expectRefusal } from '../../helpers/refusal';
 import { assertAllSchemaValid } from '../../helpers/schema';
@@ -112,6 +112,22 @@ describe('EdgeSandbox and other workloads', () => {
     assertAllSchemaValid(objects);
     expect((objects[1] as any).spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'db' });
     expect((objects[0] as any).spec.selector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'db' } });
+  });
+
+  test('a SandboxedStatefulSet takes both: no replicas of its own, the budget and autoscaler target it', () => {
+    const { objects } = renderSandboxedStatefulSet({ containers, namespace: 'data', serviceName: 'db', autoscaling: { minReplicas: 2, maxReplicas: 5 }, disruptionBudget: { minAvailable: 2 } }, 'db');
+    assertAllSchemaValid(objects);
+    assertRestrictedAndSandboxed(objects);
+    const [sts, pdb, hpa] = objects as any[];
+    expect(objects.map((o) => o.kind)).toEqual(['StatefulSet', 'PodDisruptionBudget', 'HorizontalPodAutoscaler']);
+    expect(sts.spec.replicas).toBeUndefined();
+    expect(pdb.spec).toEqual({ minAvailable: 2, selector: { matchLabels: { 'app.kubernetes.io/name': 'db' } } });
+    expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'db' });
+    expect(hpa.metadata.namespace).toBe('data');
+    // Without autoscaling the StatefulSet keeps its replicas; the same refusals as a Deployment's.
+    expect((renderSandboxedStatefulSet({ containers, replicas: 3, disruptionBudget: {} }, 'db').objects[0] as any).spec.replicas).toBe(3);
+    expectRefusal(() => renderSandboxedStatefulSet({ containers, replicas: 2, autoscaling: { maxReplicas: 3 } }, 'db'), { code: 'INVALID_VALUE', field: 'props.replicas', message: 'is set with autoscaling' });
+    expectRefusal(() => renderSandboxedStatefulSet({ containers, replicas: 2, disruptionBudget: { minAvailable: 3 } }, 'db'), { code: 'INVALID_VALUE', field: 'props.disruptionBudget.minAvailable', message: 'could never be met' });
   });
 
   test('overrides reach the budget and the autoscaler by kind', () => {
