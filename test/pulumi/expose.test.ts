@@ -12,7 +12,7 @@ import * as pulumiFrontend from 'gvisor-iac/pulumi';
 const app = { name: 'app', image: 'registry.example.com/app:1.2', ports: [{ name: 'http', containerPort: 8080 }, { name: 'metrics', containerPort: 9090 }] };
 
 interface Case {
-  readonly construct: 'SandboxedPod' | 'SandboxedDeployment' | 'SandboxedJob' | 'EdgeSandbox' | 'UntrustedCodeSandbox';
+  readonly construct: 'SandboxedPod' | 'SandboxedDeployment' | 'SandboxedDaemonSet' | 'SandboxedStatefulSet' | 'SandboxedJob' | 'SandboxedCronJob' | 'EdgeSandbox' | 'UntrustedCodeSandbox';
   readonly id: string;
   readonly props: Record<string, any>;
   /** One expose() call per entry. */
