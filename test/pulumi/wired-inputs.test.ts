@@ -91,7 +91,10 @@ describe.each([
     expect(await valueOf(c.namespace as pulumi.Output<string>)).toBe('team-x');
     expect(await valueOf(c.resource.metadata.namespace)).toBe('team-x');
     expect(rec.outputs.get(COMPONENT_URN(type, 'app'))).toEqual({
-      name: 'app', namespace: 'team-x', runtimeClassName: 'gvisor', objects: [{ apiVersion: reg.inputs.apiVersion, kind: reg.inputs.kind, name: 'app', namespace: 'team-x' }],
+      name: 'app',
+      namespace: 'team-x',
+      runtimeClassName: 'gvisor',
+      objects: [{ apiVersion: reg.inputs.apiVersion, kind: reg.inputs.kind, name: 'app', namespace: 'team-x' }],
       podSelector: { 'app.kubernetes.io/name': 'app' },
     });
   });
