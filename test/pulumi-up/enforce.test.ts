@@ -38,6 +38,7 @@ function program(mode: 'inject' | 'deny', parts: readonly Part[]): () => Promise
   };
 }
 
+const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } };
 const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'foreign-pod', namespace: NS } };
 const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'foreign-deployment', namespace: NS } };
 const chartDeployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'chart-web', namespace: NS } };
@@ -60,8 +61,9 @@ describe('enforceGvisor under pulumi up', () => {
       await stack.destroy();
       await stack.workspace.removeStack(name);
     }
-    // A pod in gVisor may still be terminating when destroy returns: wait until none is left.
-    await gone(env, [pod, deployment, chartDeployment, chartJob, chartConfigMap]);
+    // A pod in gVisor may still be terminating when destroy returns, and so may the namespace (the next
+    // stack's objects would be refused in a terminating one): wait until none of them is left.
+    await gone(env, [pod, deployment, chartDeployment, chartJob, chartConfigMap, namespace]);
   }
 
   test('mode "inject": a foreign Pod, a Deployment and a Helm v4 Chart\'s Deployment and Job get the class; other objects are untouched', async () => {
