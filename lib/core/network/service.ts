@@ -6,7 +6,7 @@ import { objectMeta } from '../objects/metadata';
 import { ManifestOverride, applyOverrides } from '../objects/overrides';
 import { plainProps } from '../validation/plain-data';
 import { PropTable, checkProps, optional } from '../validation/props';
-import { assertAnnotations, assertArray, assertBoolean, assertDnsLabel, assertInteger, assertLabels, assertOneOf, assertPlainObject } from '../validation/validate';
+import { assertAnnotations, assertArray, assertBoolean, assertDnsLabel, assertInteger, assertLabels, assertOneOf, assertPlainObject, assertPortName } from '../validation/validate';
 
 /** A port of the Service `expose()` makes, in full. */
 export interface ExposedPort {
@@ -87,7 +87,7 @@ const EXPOSE_PROPS = {
 
 const PORT_PROPS = {
   targetPort: (v, p) => {
-    if (typeof v === 'string') return assertDnsLabel(v, p, 15);
+    if (typeof v === 'string') return assertPortName(v, p);
     if (v === undefined) throw new GvisorIacError('REQUIRED', p, v, 'is not set', 'name the container port (its name or number) the Service forwards to');
     return assertInteger(v, p, 1, 65535);
   },
@@ -202,15 +202,14 @@ function pickPorts(entry: unknown, declared: readonly Declared[], path: string):
   const own = assertPlainObject(entry, path);
   checkProps(own, PORT_PROPS, path);
   const { targetPort, ...rest } = own as unknown as ExposedPort;
-  const found = resolve(targetPort, rest, declared, `${path}.targetPort`, path, true);
-  return found;
+  return resolve(targetPort, rest, declared, `${path}.targetPort`, path, true);
 }
 
 /** The declared container port(s) `ref` names (a name, or a number), as Service ports. */
 function resolve(ref: string | number, own: Omit<ExposedPort, 'targetPort'>, declared: readonly Declared[], refPath: string, path: string, explicit = false): ServicePort[] {
   const known = () => declared.map((d) => (d.port.name ? `"${d.port.name}" (${d.port.containerPort})` : String(d.port.containerPort))).join(', ');
   if (typeof ref === 'string') {
-    assertDnsLabel(ref, refPath, 15);
+    assertPortName(ref, refPath);
     const d = declared.find((x) => x.port.name === ref);
     if (!d) throw new GvisorIacError('INVALID_VALUE', refPath, ref, 'names no container port', `use one of ${known()}, or declare it in containers[].ports`);
     return [fromDeclared(d, own)];

@@ -11,7 +11,7 @@ import { KubeObject, prune } from '../objects/manifest';
 import { objectMeta } from '../objects/metadata';
 import { ownValue } from '../validation/plain-data';
 import { PropTable, optional, resolveProps } from '../validation/props';
-import { assertArray, assertDnsLabel, assertInteger, assertLabels, assertOneOf, assertPlainObject } from '../validation/validate';
+import { assertArray, assertDnsLabel, assertInteger, assertLabels, assertOneOf, assertPlainObject, assertPortName } from '../validation/validate';
 
 /** Prefix of the NetworkPolicy each ingress rule becomes: `allow-ingress-<rule name>`. */
 export const TENANT_INGRESS_POLICY_PREFIX = 'allow-ingress-';
@@ -76,18 +76,12 @@ function resolvePeer(value: unknown, path: string): NetworkPolicyPeer {
   return prune({ namespaceSelector, podSelector: peer.podLabels && { matchLabels: peer.podLabels } });
 }
 
-/** A port name as Kubernetes takes it (IANA_SVC_NAME): 1–15 of [a-z0-9-], a letter among them, no "--", no '-' at either end. */
-function isPortName(v: string): boolean {
-  return v.length <= 15 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(v) && /[a-z]/.test(v) && !v.includes('--');
-}
-
 /** How each field of a port is checked (`endPort` against `port` comes after). */
 const PORT_PROPS = {
   port: (v: unknown, p: string): number | string => {
     if (typeof v === 'string') {
-      if (isPortName(v)) return v;
       if (/^\d+$/.test(v)) throw new GvisorIacError('INVALID_TYPE', p, v, 'is a port number written as a string', `write it as a number: ${Number(v)}`);
-      throw new GvisorIacError('INVALID_VALUE', p, v, 'is not a port name (at most 15 lowercase letters, digits and \'-\', with a letter)', 'use a container port\'s name such as "http", or its number');
+      return assertPortName(v, p);
     }
     return assertInteger(v, p, 1, 65535);
   },

@@ -44,6 +44,17 @@ export function assertDnsLabel(value: unknown, path: string, maxLength = 63): st
   throw new GvisorIacError('INVALID_NAME', path, value, "is not a valid DNS-1123 label (lowercase letters, digits, '-')", fix);
 }
 
+/** A port name as Kubernetes takes it (IANA_SVC_NAME): 1–15 of [a-z0-9-], a letter among them, no "--", no '-' at either end. */
+export function isPortName(v: string): boolean {
+  return v.length <= 15 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(v) && /[a-z]/.test(v) && !v.includes('--');
+}
+
+/** Asserts a container port's name (IANA_SVC_NAME, see `isPortName`), as a Service's targetPort or a NetworkPolicy port names it. */
+export function assertPortName(value: string, path: string): string {
+  if (isPortName(value)) return value;
+  throw new GvisorIacError('INVALID_VALUE', path, value, 'is not a port name (at most 15 lowercase letters, digits and \'-\', with a letter)', 'use a container port\'s name such as "http", or its number');
+}
+
 /** Asserts a DNS-1123 subdomain (labels joined by '.', at most 253 characters). */
 export function assertDnsSubdomain(value: unknown, path: string): string {
   if (typeof value === 'string' && value.length <= 253 && DNS1123_SUBDOMAIN.test(value)) return value;

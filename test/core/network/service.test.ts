@@ -88,6 +88,8 @@ describe('expose(): the Service of a workload', () => {
     ['a headless NodePort', [[http]], { type: 'NodePort', clusterIP: 'None' }, { code: 'INVALID_VALUE', field: 'options.clusterIP', message: 'headless' }],
     ['a port out of range', [[http]], { ports: [{ targetPort: 'http', port: 70000 }] }, { code: 'INVALID_INTEGER', field: 'options.ports[0].port', message: 'from 1 to 65535' }],
     ['a bad port name', [[http]], { ports: [{ targetPort: 'http', name: 'HTTP' }] }, { code: 'INVALID_NAME', field: 'options.ports[0].name', message: 'DNS-1123' }],
+    ['a targetPort that is no port name (digits only)', [[http]], { ports: [{ targetPort: '8080' }] }, { code: 'INVALID_VALUE', field: 'options.ports[0].targetPort', message: '"8080" is not a port name' }],
+    ['a picked port name with "--"', [[http]], { ports: ['ht--tp'] }, { code: 'INVALID_VALUE', field: 'options.ports[0]', message: 'is not a port name' }],
     ['a type typo', [[http]], { type: 'Loadbalancer' }, { code: 'INVALID_VALUE', field: 'options.type', message: 'is not one of "ClusterIP", "NodePort", "LoadBalancer"' }],
     ['an unknown option', [[http]], { port: [80] }, { code: 'UNKNOWN_FIELD', field: 'options.port', message: 'did you mean "ports"' }],
     ['an unknown port field', [[http]], { ports: [{ targetPort: 'http', prot: 80 }] }, { code: 'UNKNOWN_FIELD', field: 'options.ports[0].prot', message: 'did you mean "port"' }],
