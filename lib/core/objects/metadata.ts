@@ -43,6 +43,14 @@ export function checkAnnotations(value: unknown, path: string): Record<string, s
   return annotations;
 }
 
+/**
+ * Refuses a name above `max` characters, the longest a kind's controller can
+ * build on (`why` follows "is N characters" and says what would break).
+ */
+export function assertNameFits(name: string, max: number, path: string, why: string): void {
+  if (name.length > max) throw new GvisorIacError('INVALID_NAME', path, name, `is ${name.length} characters${why}`, `use a name of at most ${max} characters`);
+}
+
 /** Validated identity of a construct. */
 export interface Identity {
   readonly name: string;

@@ -5,7 +5,7 @@ import { JOB_ONLY_PROPS, SandboxedJobProps, sandboxedJobSpec } from './job';
 import { WORKLOAD_PROPS, workloadIdentity } from './pod';
 import { pruneBuilt } from '../objects/built';
 import { KubeObject, Manifests } from '../objects/manifest';
-import { objectMeta } from '../objects/metadata';
+import { assertNameFits, objectMeta } from '../objects/metadata';
 import { applyOverrides } from '../objects/overrides';
 import { plainProps } from '../validation/plain-data';
 import { PropTable, Validator, checkProps, k8sCount, optional } from '../validation/props';
@@ -144,13 +144,8 @@ export function renderSandboxedCronJob(propsIn: SandboxedCronJobProps, id: strin
   const props = plainProps(propsIn, path);
   checkProps(props, CRON_JOB_PROPS, path);
   const { identity, podLabels, template } = workloadIdentity(props, id, path);
-  if (identity.name.length > CRON_JOB_MAX_NAME) {
-    throw new GvisorIacError(
-      'INVALID_NAME', `${path}.name`, identity.name,
-      `is ${identity.name.length} characters; the API server refuses CronJob names above ${CRON_JOB_MAX_NAME} (its Jobs append an 11-character suffix)`,
-      `use a name of at most ${CRON_JOB_MAX_NAME} characters`,
-    );
-  }
+  assertNameFits(identity.name, CRON_JOB_MAX_NAME, `${path}.name`,
+    `; the API server refuses CronJob names above ${CRON_JOB_MAX_NAME} (its Jobs append an 11-character suffix)`);
   const cronJob: CronJob & KubeObject = pruneBuilt({
     apiVersion: 'batch/v1',
     kind: 'CronJob',

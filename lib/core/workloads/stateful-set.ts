@@ -7,7 +7,7 @@ import { SandboxedWorkloadProps, WORKLOAD_PROPS, workloadIdentity } from './pod'
 import { SCALING_PROPS, ScalingProps, scalingObjects, scalingReplicas } from './scaling';
 import { pruneBuilt } from '../objects/built';
 import { KubeObject, Manifests } from '../objects/manifest';
-import { objectMeta } from '../objects/metadata';
+import { assertNameFits, objectMeta } from '../objects/metadata';
 import { applyOverrides } from '../objects/overrides';
 import { renderPodSpec } from '../pod/pod-spec';
 import { checkK8sField, checkK8sObject } from '../validation/k8s-types';
@@ -131,13 +131,8 @@ export function renderSandboxedStatefulSet(propsIn: SandboxedStatefulSetProps, i
   const props = plainProps(propsIn, path);
   checkProps(props, STATEFUL_SET_PROPS, path);
   const { identity, selector, podLabels, template } = workloadIdentity(props, id, path);
-  if (identity.name.length > STATEFUL_SET_MAX_NAME) {
-    throw new GvisorIacError(
-      'INVALID_NAME', `${path}.name`, identity.name,
-      `is ${identity.name.length} characters: a StatefulSet's pods cannot be created above ${STATEFUL_SET_MAX_NAME} (their controller-revision-hash label would exceed 63)`,
-      `use a name of at most ${STATEFUL_SET_MAX_NAME} characters`,
-    );
-  }
+  assertNameFits(identity.name, STATEFUL_SET_MAX_NAME, `${path}.name`,
+    `: a StatefulSet's pods cannot be created above ${STATEFUL_SET_MAX_NAME} (their controller-revision-hash label would exceed 63)`);
   const claims = props.volumeClaimTemplates ?? [];
   const podSpec = renderPodSpec(props, path, {}, claims.map((c, i) => ({ name: c.metadata!.name!, path: `${path}.volumeClaimTemplates[${i}].metadata.name` })));
   const statefulSet: StatefulSet & KubeObject = pruneBuilt({
