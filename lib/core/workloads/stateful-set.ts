@@ -13,7 +13,7 @@ import { renderPodSpec } from '../pod/pod-spec';
 import { checkK8sField, checkK8sObject } from '../validation/k8s-types';
 import { ownValue, plainProps } from '../validation/plain-data';
 import { PropTable, Validator, checkProps, k8sCount, keysOf, optional } from '../validation/props';
-import { assertArray, assertDnsLabel, assertOneOf, assertPlainObject } from '../validation/validate';
+import { assertArray, assertDnsLabel, assertKnownKeys, assertOneOf, assertPlainObject } from '../validation/validate';
 
 /** A StatefulSetSpec count field: its Kubernetes type, a whole number ≥ 0 too. */
 const spec = (field: string): Validator => k8sCount('AppsV1StatefulSetSpec', field);
@@ -98,11 +98,7 @@ function checkClaimTemplates(value: unknown, path: string): void {
   assertArray(value, path).forEach((claim, i) => {
     const p = fieldPath(path, i);
     const o = assertPlainObject(claim, p);
-    for (const key of Object.keys(o)) {
-      if (!CLAIM_FIELDS.includes(key)) {
-        throw new GvisorIacError('UNKNOWN_FIELD', `${p}.${key}`, o[key], 'is not a field of a claim template', `use ${CLAIM_FIELDS.join(', ')}`);
-      }
-    }
+    assertKnownKeys(o, CLAIM_FIELDS, p);
     if (o.apiVersion !== undefined) assertOneOf(o.apiVersion, ['v1'] as const, `${p}.apiVersion`);
     if (o.kind !== undefined) assertOneOf(o.kind, ['PersistentVolumeClaim'] as const, `${p}.kind`);
     if (o.metadata === undefined) throw new GvisorIacError('REQUIRED', `${p}.metadata`, undefined, 'is missing', 'give the claim a metadata.name (the volume name containers mount)');
