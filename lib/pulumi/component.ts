@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { ConstructAttributes, GvisorIacError, Manifests, ObjectIdentity, assertString } from '../core';
 import { assertEmittable, claimObjects, emitManifests } from './emit';
-import { PlaceholderSet, liftInputs, placeholder, restoreInputs, sameManifests } from './inputs';
+import { liftInputs, placeholder, restoreInputs, sameManifests } from './inputs';
 
 /** What a component registers, fully validated before its constructor calls `super`. */
 export interface PreparedManifests {
@@ -59,16 +59,15 @@ export function prepareManifests<P>(
   name: string, args: P, render: (props: P, id: string) => Manifests, dependsOn: readonly pulumi.Resource[] = [], options: PrepareOptions = {},
 ): PreparedManifests {
   assertString(name, 'name', 'a Pulumi resource name');
-  const { leaves, build } = liftInputs(args, 'props', options.plainArgs);
-  const withPlaceholders = (set: PlaceholderSet) => build((l, i) => placeholder(l.kind, i, set));
+  const { leaves, build, plain } = liftInputs(args, 'props', options.plainArgs);
   if (leaves.length === 0) {
-    const rendered = render(withPlaceholders(0), name);
+    const rendered = render(plain, name);
     assertEmittable(rendered.objects);
     return { manifests: rendered, dependsOn };
   }
-  const b = render(withPlaceholders(1), name);
+  const b = render(build((l, i) => placeholder(l.kind, i, 1)), name);
   // Set 0 last: a render function that keeps what it rendered (for attributes) keeps this one.
-  const a = render(withPlaceholders(0), name);
+  const a = render(plain, name);
   assertEmittable(a.objects);
   const restore = (value: (i: number) => unknown) => restoreInputs(a.objects, b.objects, leaves, value);
   const checked = new Map<number, pulumi.Output<unknown>>();

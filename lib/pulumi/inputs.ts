@@ -136,6 +136,8 @@ export interface LiftedArgs<T> {
   readonly leaves: readonly InputLeaf[];
   /** A plain copy of the args with `value(leaf, i)` in place of the i-th Input (found by position, never by value). */
   build(value: (leaf: InputLeaf, i: number) => unknown): T;
+  /** The copy with placeholder set 0 in each Input's place (`build` made it while finding the Inputs). */
+  readonly plain: T;
 }
 
 /**
@@ -176,8 +178,9 @@ export function liftInputs<T>(args: T, path: string, plainOnly: readonly string[
     }
   };
   const build = (leaf: (l: InputLeaf, i: number) => unknown): T => walk(args, path, leaf, new Set(), 0, { i: 0 }) as T;
-  build((l, i) => placeholder(l.kind, i));
-  return { leaves, build };
+  // Finding the Inputs is the first build: its copy, with placeholder set 0, is the one rendered first.
+  const plain = build((l, i) => placeholder(l.kind, i, 0));
+  return { leaves, build, plain };
 }
 
 /**
