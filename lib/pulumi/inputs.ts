@@ -134,10 +134,10 @@ export interface InputLeaf {
 export interface LiftedArgs<T> {
   /** The Inputs, in the order of the args. */
   readonly leaves: readonly InputLeaf[];
-  /** A plain copy of the args with `value(leaf, i)` in place of the i-th Input (found by position, never by value). */
-  build(value: (leaf: InputLeaf, i: number) => unknown): T;
   /** The copy with placeholder set 0 in each Input's place (`build` made it while finding the Inputs). */
   readonly plain: T;
+  /** A plain copy of the args with `value(leaf, i)` in place of the i-th Input (found by position, never by value). */
+  build(value: (leaf: InputLeaf, i: number) => unknown): T;
 }
 
 /**
