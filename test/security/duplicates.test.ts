@@ -118,15 +118,15 @@ describe('cdk8s: one app', () => {
     ['the user\'s own Namespace named like a tenant (it would strip the Pod Security labels at apply)', (c) => {
       new ApiObject(c, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shared' } });
       new k8s.MultiTenantSandbox(c, 'tenants', { tenants: [{ name: 'shared' }] });
-    }, 'Namespace shared (core)', 'c/ns', 'c/tenants/namespace-shared'],
+    }, 'Namespace shared (core)', 'c/ns', 'c/tenants/namespace'],
     ['a raw Deployment emitted after a SandboxedDeployment of the same name', (c) => {
       new k8s.SandboxedDeployment(c, 'web', { containers });
       new ApiObject(c, 'raw', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' } });
-    }, 'Deployment web (apps)', 'c/web/deployment-web', 'c/raw'],
+    }, 'Deployment web (apps)', 'c/web/deployment', 'c/raw'],
     ['a raw RuntimeClass named gvisor with another handler', (c) => {
       new k8s.GvisorRuntimeClass(c, 'rc');
       new ApiObject(c, 'runc', { apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name: 'gvisor' }, handler: 'runc' } as never);
-    }, 'RuntimeClass gvisor (node.k8s.io)', 'c/rc/runtimeclass-gvisor', 'c/runc'],
+    }, 'RuntimeClass gvisor (node.k8s.io)', 'c/rc/runtimeclass', 'c/runc'],
   ])('refused at synth: %s', (_, build, object, first, second) => {
     const app = new App();
     build(new Chart(app, 'c'));
