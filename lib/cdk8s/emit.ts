@@ -216,6 +216,7 @@ export function emitManifests(scope: Construct, manifests: Manifests, dependsOn:
  * With the kind, every workload of a kind shares one.
  */
 function apiObjectIds(objects: readonly KubeObject[]): string[] {
+  if (objects.length === 1) return [objects[0]!.kind.toLowerCase()];
   const perKind = new Map<string, number>();
   for (const o of objects) perKind.set(o.kind, (perKind.get(o.kind) ?? 0) + 1);
   return objects.map((o) => (perKind.get(o.kind) === 1 ? o.kind.toLowerCase() : objectKey(o)));

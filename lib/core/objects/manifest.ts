@@ -104,6 +104,8 @@ export function sortForApply(objects: readonly KubeObject[]): KubeObject[] {
  * thousands of tenants is never compared pairwise.
  */
 export function dependencies(objects: readonly KubeObject[]): number[][] {
+  // One object (most workloads) depends on none of its set.
+  if (objects.length === 1) return [[]];
   const namespaces = new Map<string, number[]>();
   const clusterScoped: number[] = [];
   const byNamespace = new Map<string | undefined, number[]>();

@@ -1,5 +1,5 @@
-import { checkK8sField } from './k8s-types';
-import { ownValue } from './plain-data';
+import { checkK8sValue, k8sFieldType } from './k8s-types';
+import { emptyRecord, ownValue } from './plain-data';
 import { assertInteger, assertKnownKeys, assertPlainObject } from './validate';
 
 /**
@@ -17,9 +17,44 @@ export type Validator = (value: unknown, path: string) => unknown;
  */
 export type PropTable<T> = { readonly [K in keyof Required<T>]: Validator };
 
+/**
+ * Validators that pass an absent (`undefined`) prop without looking at it
+ * and return `undefined` for it: a table's run skips them for absent props,
+ * without building their paths (most props of a construct are absent, and a
+ * render checks every table at every construction).
+ */
+const PASSES_ABSENT = new WeakSet<Validator>();
+
+function passesAbsent<V extends Validator>(validator: V): V {
+  PASSES_ABSENT.add(validator);
+  return validator;
+}
+
 /** A validator that skips an absent (`undefined`) prop. */
 export function optional<R>(check: (value: unknown, path: string) => R): (value: unknown, path: string) => R | undefined {
-  return (value, path) => (value === undefined ? undefined : check(value, path));
+  return passesAbsent((value: unknown, path: string) => (value === undefined ? undefined : check(value, path)));
+}
+
+/** One prop of a table, as a table's run reads it. */
+interface TableEntry {
+  readonly key: string;
+  readonly check: Validator;
+  readonly passesAbsent: boolean;
+}
+
+const ENTRIES = new WeakMap<object, readonly TableEntry[]>();
+
+/** The entries of a table (computed once per table), in declaration order. */
+function entriesOf(table: object): readonly TableEntry[] {
+  let entries = ENTRIES.get(table);
+  if (!entries) {
+    entries = propNames(table).map((key) => {
+      const check = ownValue(table, key) as Validator;
+      return { key, check, passesAbsent: PASSES_ABSENT.has(check) };
+    });
+    ENTRIES.set(table, entries);
+  }
+  return entries;
 }
 
 /** What each validator of a table returned: the props as checked (and resolved, for validators that resolve). */
@@ -34,8 +69,11 @@ export function resolveProps<Table extends object>(value: unknown, table: Table,
   const o = assertPlainObject(value, path);
   const names = propNames(table);
   assertKnownKeys(o, names, path);
-  const out = Object.create(null) as Record<string, unknown>;
-  for (const key of names) out[key] = (ownValue(table, key) as Validator)(ownValue(o, key), path ? `${path}.${key}` : key);
+  const out = emptyRecord();
+  for (const { key, check, passesAbsent: skip } of entriesOf(table)) {
+    const v = ownValue(o, key);
+    out[key] = v === undefined && skip ? undefined : check(v, path ? `${path}.${key}` : key);
+  }
   return out as Resolved<Table>;
 }
 
@@ -78,13 +116,21 @@ export function checkProps(value: unknown, table: object, path: string, noun: 'f
  * other keys too (the pod spec props inside a workload's).
  */
 export function checkPropValues(o: Record<string, unknown>, table: object, path: string): void {
-  for (const key of propNames(table)) (ownValue(table, key) as Validator)(ownValue(o, key), path ? `${path}.${key}` : key);
+  for (const { key, check, passesAbsent: skip } of entriesOf(table)) {
+    const v = ownValue(o, key);
+    if (v !== undefined || !skip) check(v, path ? `${path}.${key}` : key);
+  }
 }
 
 /** Validators that check each of `fields` against its type in Kubernetes type `typeName` (the generated schema). */
 export function k8sFields<K extends string>(typeName: string, fields: readonly K[]): { readonly [F in K]: Validator } {
   const out = {} as Record<K, Validator>;
-  for (const f of fields) out[f] = (value, path) => checkK8sField(typeName, f, value, path);
+  for (const f of fields) {
+    const type = k8sFieldType(typeName, f);
+    // A table naming a field the type lacks fails when the module loads, not when a user first sets the prop.
+    if (type === undefined) throw new Error(`gvisor-iac: ${typeName} has no field ${f}`);
+    out[f] = passesAbsent((value: unknown, path: string) => checkK8sValue(value, type, path));
+  }
   return out;
 }
 
@@ -94,8 +140,9 @@ export function k8sFields<K extends string>(typeName: string, fields: readonly K
  * number ≥ `min`.
  */
 export function k8sCount(typeName: string, field: string, min = 0): Validator {
-  return (value, path) => {
-    checkK8sField(typeName, field, value, path);
+  const check = k8sFields(typeName, [field])[field]!;
+  return passesAbsent((value: unknown, path: string) => {
+    check(value, path);
     if (typeof value === 'number') assertInteger(value, path, min);
-  };
+  });
 }
