@@ -83,9 +83,9 @@ describe('expose(): the same Service in cdk8s and Pulumi', () => {
     const objects = synth((chart) => {
       const web = new cdk8sFrontend.SandboxedDeployment(chart, 'web', { containers: [app] });
       const svc = web.expose({ ports: ['http'] });
-      expect(svc.node.path).toBe('test/web/Service/service-web');
+      expect(svc.node.path).toBe('test/web/Service/service');
       svc.metadata.addAnnotation('example.com/owner', 'team-a');
-      expect(web.expose({ name: 'web-metrics', ports: ['metrics'] }).node.path).toBe('test/web/Service2/service-web-metrics');
+      expect(web.expose({ name: 'web-metrics', ports: ['metrics'] }).node.path).toBe('test/web/Service2/service');
     });
     expect(objects.find((o) => o.kind === 'Service' && o.metadata.name === 'web').metadata.annotations).toEqual({ 'example.com/owner': 'team-a' });
   });
