@@ -132,15 +132,9 @@ function settleApplyOrder(
       if (list) list.push(e);
       else touching.set(v, [e]);
     }
-  }
-  for (let e = 0; e < dependents.length; e++) {
-    const d = dependents[e]!;
-    const p = prerequisites[e]!;
-    const dAt = position.get(d);
-    const pAt = position.get(p);
-    if (dAt === undefined || pAt === undefined) continue;
     if (pAt > dAt || targeted.has(p) || targeted.has(d)) add(e);
   }
+  // Every edge is indexed now: those of the objects that became targets follow.
   while (moved.length > 0) {
     for (const e of touching.get(moved.pop()!) ?? []) add(e);
   }
