@@ -1,6 +1,6 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { ApplyIndex, KubeObject, Manifests, ObjectRegistry, dependencies, isClusterScoped, objectKey } from '../core';
+import { ApplyIndex, KubeObject, Manifests, ObjectRegistry, dependencies, duplicateObject, isClusterScoped, objectIdentityKey, objectKey } from '../core';
 
 /**
  * What gvisor-iac keeps per cdk8s app (the construct tree's root): the
@@ -9,6 +9,8 @@ import { ApplyIndex, KubeObject, Manifests, ObjectRegistry, dependencies, isClus
  */
 interface AppState {
   readonly registry: ObjectRegistry;
+  /** gvisor-iac's ApiObjects by identity key (`objectIdentityKey`), as the registry claimed them. */
+  readonly emitted: Map<string, ApiObject>;
   /** Wanted edges, as two parallel lists: `dependents[i]` is applied after `prerequisites[i]` (same chart). */
   readonly dependents: ApiObject[];
   readonly prerequisites: IConstruct[];
@@ -34,7 +36,7 @@ function appOf(scope: IConstruct): AppState {
   const root = scope.node.root;
   let state = APPS.get(root);
   if (!state) {
-    const created: AppState = { registry: new ObjectRegistry(), dependents: [], prerequisites: [] };
+    const created: AppState = { registry: new ObjectRegistry(), emitted: new Map(), dependents: [], prerequisites: [] };
     APPS.set(root, state = created);
     root.node.addValidation({ validate: () => synthPass(root, created) });
   }
@@ -45,37 +47,47 @@ function appOf(scope: IConstruct): AppState {
  * At synth, once per app (cdk8s validates after resolving dependencies and
  * before ordering a chart's objects):
  *
- * 1. Every ApiObject of the app — gvisor-iac's and any other (raw
- *    ApiObjects, cdk8s-plus, imported constructs) — is indexed again, so
+ * 1. Every ApiObject of the app that gvisor-iac did not emit (raw
+ *    ApiObjects, cdk8s-plus, imported constructs) is checked against
+ *    gvisor-iac's (already claimed when emitted) and against each other, so
  *    that an object of the user's that collides with one of gvisor-iac's (a
  *    Namespace named like a tenant, a Deployment named like a workload) is
- *    refused too: `DuplicateObjectError` naming both ApiObjects' paths, out
- *    of `app.synth()`, before any manifest is written.
+ *    refused too: `DuplicateObjectError` naming both ApiObjects' paths
+ *    (the earlier in the tree first), out of `app.synth()`, before any
+ *    manifest is written. An object of gvisor-iac's taken out of the tree
+ *    since collides with nothing.
  * 2. gvisor-iac's objects also want to come after a Namespace or
  *    RuntimeClass of the user's that they name (by name, whenever it was added).
  * 3. The apply-order edges are settled (`settleApplyOrder`).
  *
- * One linear pass over the tree plus work linear in the edges.
+ * One linear pass over the tree, then work linear in the user's objects and
+ * in the edges.
  */
 function synthPass(root: IConstruct, state: AppState): string[] {
-  const all = new ObjectRegistry();
   const position = new Map<IConstruct, number>();
   const targeted = new Set<IConstruct>();
-  const dependents: ApiObject[] = [];
-  const prerequisites: IConstruct[] = [];
+  const theirs: ApiObject[] = [];
   const tree = root.node.findAll();
   for (let i = 0; i < tree.length; i++) {
     const c = tree[i]!;
     position.set(c, i);
     for (const d of c.node.dependencies) targeted.add(d);
-    if (!(c instanceof ApiObject)) continue;
+    if (c instanceof ApiObject && !EMITTED.has(c)) theirs.push(c);
+  }
+  const users = new ObjectRegistry();
+  const dependents: ApiObject[] = [];
+  const prerequisites: IConstruct[] = [];
+  for (const c of theirs) {
     const obj: KubeObject = { apiVersion: c.apiVersion, kind: c.kind, metadata: { name: c.name, namespace: c.metadata.namespace } };
-    all.claim([obj], c.node.path);
-    if (!EMITTED.has(c)) {
-      for (const dependent of APPLY_INDEXES.get(Chart.of(c))?.dependentsOf(obj) ?? []) {
-        dependents.push(dependent);
-        prerequisites.push(c);
-      }
+    const ours = state.emitted.get(objectIdentityKey(obj));
+    if (ours !== undefined && position.has(ours)) {
+      const [first, second] = position.get(ours)! < position.get(c)! ? [ours, c] : [c, ours];
+      throw duplicateObject(obj, first.node.path, second.node.path);
+    }
+    users.claim([obj], c.node.path);
+    for (const dependent of APPLY_INDEXES.get(Chart.of(c))?.dependentsOf(obj) ?? []) {
+      dependents.push(dependent);
+      prerequisites.push(c);
     }
   }
   settleApplyOrder(
@@ -157,8 +169,9 @@ export function emitManifests(scope: Construct, manifests: Manifests, dependsOn:
   const chart = Chart.of(scope);
   const chartNamespace = chart.namespace;
   const app = appOf(scope);
+  let keys: string[];
   try {
-    app.registry.claim(manifests.objects, scope.node.path, chartNamespace);
+    keys = app.registry.claim(manifests.objects, scope.node.path, chartNamespace);
   } catch (e) {
     scope.node.scope?.node.tryRemoveChild(scope.node.id);
     throw e;
@@ -169,6 +182,7 @@ export function emitManifests(scope: Construct, manifests: Manifests, dependsOn:
     // cdk8s gives every object the chart's namespace; cluster-scoped ones must not carry it.
     if (chartNamespace && isClusterScoped(obj.kind)) apiObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
     EMITTED.add(apiObject);
+    app.emitted.set(keys[i]!, apiObject);
     return apiObject;
   });
   const want = (dependent: ApiObject, prerequisite: IConstruct): void => {

@@ -147,6 +147,25 @@ describe('cdk8s: one app', () => {
     expect(synthApp(plain)).toHaveLength(2);
   });
 
+  test('in an app with gvisor-iac constructs, two of the user\'s own objects that collide are refused too', () => {
+    const app = new App();
+    const c = new Chart(app, 'c');
+    new k8s.SandboxedDeployment(c, 'web', { containers });
+    new ApiObject(c, 'a', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } });
+    new ApiObject(c, 'b', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } });
+    const e = duplicate(() => app.synthYaml());
+    expect([e.object, e.first, e.second]).toEqual(['ConfigMap x (core)', 'c/a', 'c/b']);
+  });
+
+  test('an object of gvisor-iac\'s taken out of the tree collides with nothing any more', () => {
+    const app = new App();
+    const c = new Chart(app, 'c');
+    new k8s.SandboxedDeployment(c, 'web', { containers });
+    c.node.tryRemoveChild('web');
+    new ApiObject(c, 'raw', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' } });
+    expect(synthApp(app).map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['Deployment/web']);
+  });
+
   test('separate apps do not see each other', () => {
     for (let i = 0; i < 3; i++) new k8s.SandboxedPod(new Chart(new App(), 'c'), 'web', { containers });
   });
@@ -226,27 +245,28 @@ describe('the registry', () => {
     expect(twice.message).toContain('is emitted twice by this construct');
   });
 
-  test('linear: each object costs two Map lookups and each claim one pass over its own batch, never a scan of the registry', () => {
+  test('linear: each object costs one Map lookup and two Set lookups (its own batch, the cluster-scoped kinds), never a scan of the registry', () => {
     const r = new ObjectRegistry();
     const claimAll = (from: number, to: number) => {
       for (let i = from; i < to; i++) r.claim([obj('apps/v1', 'Deployment', `w${i}`, 'ns'), obj('v1', 'Service', `w${i}`, 'ns')], `c/w${i}`);
     };
     claimAll(0, 1000);
     const get = jest.spyOn(Map.prototype, 'get');
+    const has = jest.spyOn(Set.prototype, 'has');
     const iterate = jest.spyOn(Map.prototype, Symbol.iterator);
     const forEach = jest.spyOn(Map.prototype, 'forEach');
     const values = jest.spyOn(Map.prototype, 'values');
+    const keys = jest.spyOn(Map.prototype, 'keys');
     try {
       claimAll(1000, 5000);
-      expect(get).toHaveBeenCalledTimes(4000 * 2 * 2);
-      expect(iterate).toHaveBeenCalledTimes(4000);
+      expect(get).toHaveBeenCalledTimes(4000 * 2);
+      expect(has).toHaveBeenCalledTimes(4000 * 2 * 2); // the batch, and isClusterScoped (a set of kinds)
+      expect(iterate).not.toHaveBeenCalled();
       expect(forEach).not.toHaveBeenCalled();
       expect(values).not.toHaveBeenCalled();
+      expect(keys).not.toHaveBeenCalled();
     } finally {
-      get.mockRestore();
-      iterate.mockRestore();
-      forEach.mockRestore();
-      values.mockRestore();
+      for (const spy of [get, has, iterate, forEach, values, keys]) spy.mockRestore();
     }
     expect(r.size).toBe(10000);
   });

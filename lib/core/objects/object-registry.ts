@@ -27,6 +27,11 @@ function describeObject(obj: KubeObject, defaultNamespace?: string): string {
  * name): applied together, the last one would silently replace the other.
  * Code `DUPLICATE_NAME`; `path` is the construct that came second.
  */
+/** The error for `obj` emitted by `first` and again by `second` (cdk8s node paths; Pulumi type and name). */
+export function duplicateObject(obj: KubeObject, first: string, second: string, defaultNamespace?: string): DuplicateObjectError {
+  return new DuplicateObjectError(describeObject(obj, defaultNamespace), first, second);
+}
+
 export class DuplicateObjectError extends GvisorIacError {
   /** The object both emit, e.g. `Deployment default/web (apps)`. */
   public readonly object: string;
@@ -64,16 +69,21 @@ export class ObjectRegistry {
    * Records `objects` as emitted by `owner`, all or none: throws
    * `DuplicateObjectError` (naming both owners) if any of them is already
    * claimed, or appears twice in `objects`, and then records nothing.
+   * Returns the objects' identity keys (`objectIdentityKey`), in order.
    */
-  public claim(objects: readonly KubeObject[], owner: string, defaultNamespace?: string): void {
-    const batch = new Map<string, string>();
+  public claim(objects: readonly KubeObject[], owner: string, defaultNamespace?: string): string[] {
+    const keys: string[] = [];
+    // Within the batch too (a set only when there can be two).
+    const batch = objects.length > 1 ? new Set<string>() : undefined;
     for (const obj of objects) {
       const key = objectIdentityKey(obj, defaultNamespace);
-      const earlier = this.owners.get(key) ?? batch.get(key);
-      if (earlier !== undefined) throw new DuplicateObjectError(describeObject(obj, defaultNamespace), earlier, owner);
-      batch.set(key, owner);
+      const earlier = this.owners.get(key) ?? (batch?.has(key) ? owner : undefined);
+      if (earlier !== undefined) throw duplicateObject(obj, earlier, owner, defaultNamespace);
+      keys.push(key);
+      batch?.add(key);
     }
-    for (const [key, entry] of batch) this.owners.set(key, entry);
+    for (const key of keys) this.owners.set(key, owner);
+    return keys;
   }
 
   /** How many objects are registered. */
