@@ -38,7 +38,9 @@ function walk(value: unknown): unknown {
     return out;
   }
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(value)) {
+  // Own keys by for…in: no array of keys per object (the render's hottest loop).
+  for (const k in value) {
+    if (!Object.hasOwn(value, k)) continue;
     const v = (value as Record<string, unknown>)[k];
     if (v === undefined || (Array.isArray(v) && v.length === 0)) continue;
     out[k] = walk(v);

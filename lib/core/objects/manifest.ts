@@ -147,7 +147,8 @@ export function prune<T>(value: T): T {
   }
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value)) {
+    for (const k in value) {
+      if (!Object.hasOwn(value, k)) continue;
       const v = (value as Record<string, unknown>)[k];
       if (v === undefined || (Array.isArray(v) && v.length === 0)) continue;
       out[k] = prune(v);

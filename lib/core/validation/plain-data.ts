@@ -84,7 +84,9 @@ function copy(value: unknown, path: string, ancestors: Set<object>, depth: numbe
       throw new GvisorIacError('INVALID_TYPE', path, `(a ${kind})`, `is a ${kind}, not a plain object`, 'pass plain data (object literals, arrays, strings, numbers, booleans)');
     }
     const out = nullPrototypeRecord();
-    for (const key of Object.keys(obj)) {
+    // Own enumerable string keys, as Object.keys gives them, without an array per object.
+    for (const key in obj) {
+      if (!Object.hasOwn(obj, key)) continue;
       if (PROTOTYPE_KEY_SET.has(key)) {
         throw new GvisorIacError('INVALID_VALUE', `${path}[${JSON.stringify(key)}]`, key, 'is a key that reaches an object prototype (prototype pollution)', `remove the "${key}" key`);
       }

@@ -246,8 +246,8 @@ function knownSetOf(known: readonly string[]): ReadonlySet<string> {
  */
 export function assertKnownKeys(value: Record<string, unknown>, known: readonly string[], path: string, noun: 'field' | 'option' = 'field'): void {
   const knownSet = known.length >= KNOWN_SET_MIN ? knownSetOf(known) : undefined;
-  for (const key of Object.keys(value)) {
-    if (value[key] === undefined || (knownSet ? knownSet.has(key) : known.includes(key))) continue;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key) || value[key] === undefined || (knownSet ? knownSet.has(key) : known.includes(key))) continue;
     const close = closestName(key, known);
     throw new GvisorIacError(
       'UNKNOWN_FIELD',
