@@ -200,28 +200,29 @@ export function resolveResources(r: ResourceRequirements | undefined, path: stri
   const limits = map(ownValue(given, 'limits'), `${path}.limits`);
   const parsed = (m: Record<string, string>, p: string): Record<string, number> => {
     const out = emptyRecord<Record<string, number>>();
-    for (const [k, v] of Object.entries(m)) out[k] = parseQuantity(v, fieldPath(p, k), resourceKind(k));
+    for (const k in m) out[k] = parseQuantity(m[k], fieldPath(p, k), resourceKind(k));
     return out;
   };
   const req = parsed(requests, `${path}.requests`);
   const lim = parsed(limits, `${path}.limits`);
-  for (const key of Object.keys(req)) {
+  for (const key in req) {
     if (lim[key] !== undefined && req[key]! > lim[key]!) {
       throw new GvisorIacError('INVALID_RESOURCES', `${path}.requests.${key}`, requests[key], `is above the limit ${JSON.stringify(limits[key])}`, `lower the request or raise limits.${key}`);
     }
   }
-  const dReq = Object.assign(emptyRecord<Record<string, string>>(), ownValue(defaults, 'requests'));
-  const dLim = Object.assign(emptyRecord<Record<string, string>>(), ownValue(defaults, 'limits'));
+  // Own keys only: a default read from a polluted Object.prototype would be emitted.
+  const dReq = ownValue(defaults, 'requests');
+  const dLim = ownValue(defaults, 'limits');
   for (const key of ['cpu', 'memory']) {
     const kind = resourceKind(key);
-    if (requests[key] === undefined && dReq[key] !== undefined) {
+    const dr = ownValue(dReq, key) as string | undefined;
+    if (requests[key] === undefined && dr !== undefined) {
       // Without a request Kubernetes copies the limit; a smaller default request keeps scheduling cheap.
-      const d = dReq[key]!;
-      requests[key] = lim[key] !== undefined && parseQuantity(d, '', kind) > lim[key]! ? limits[key]! : d;
+      requests[key] = lim[key] !== undefined && parseQuantity(dr, '', kind) > lim[key]! ? limits[key]! : dr;
     }
-    if (limits[key] === undefined && dLim[key] !== undefined) {
-      const d = dLim[key]!;
-      limits[key] = req[key] !== undefined && parseQuantity(d, '', kind) < req[key]! ? requests[key]! : d;
+    const dl = ownValue(dLim, key) as string | undefined;
+    if (limits[key] === undefined && dl !== undefined) {
+      limits[key] = req[key] !== undefined && parseQuantity(dl, '', kind) < req[key]! ? requests[key]! : dl;
     }
   }
   return built(prune({

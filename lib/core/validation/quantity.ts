@@ -31,6 +31,10 @@ const EXAMPLE: Record<QuantityKind, string> = {
   count: 'use a whole number, e.g. "10"',
 };
 
+/** Valid quantities already parsed, per kind (only valid ones: an invalid one throws each time, naming its own path). */
+const PARSED: Record<QuantityKind, Map<string, number>> = { cpu: new Map(), memory: new Map(), storage: new Map(), count: new Map() };
+const PARSED_MAX = 4096;
+
 /**
  * Parses a Kubernetes quantity (`"100m"`, `"160Mi"`, `"1.5"`, `"1e3"`) into a
  * plain number (cores for cpu, bytes for memory). Throws `INVALID_QUANTITY`
@@ -47,6 +51,16 @@ export function parseQuantity(value: unknown, path: string, kind: QuantityKind):
   if (typeof value !== 'string') {
     throw new GvisorIacError('INVALID_QUANTITY', path, value, 'is not a Kubernetes quantity', EXAMPLE[kind]);
   }
+  const known = PARSED[kind].get(value);
+  if (known !== undefined) return known;
+  const n = parseQuantityString(value, path, kind);
+  // A program names few distinct quantities ("250m", "128Mi"…) thousands of times; bounded all the same.
+  if (PARSED[kind].size >= PARSED_MAX) PARSED[kind].clear();
+  PARSED[kind].set(value, n);
+  return n;
+}
+
+function parseQuantityString(value: string, path: string, kind: QuantityKind): number {
   const m = QUANTITY.exec(value);
   if (!m) {
     throw new GvisorIacError('INVALID_QUANTITY', path, value, 'is not a Kubernetes quantity', EXAMPLE[kind]);
