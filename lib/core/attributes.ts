@@ -91,7 +91,9 @@ export const CONSTRUCT_ATTRIBUTES = {
 
 /** Drops keys whose value is undefined (so `namespace` is absent, not undefined). */
 function defined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+  const out: Record<string, unknown> = {};
+  for (const k in o) if (Object.hasOwn(o, k) && o[k] !== undefined) out[k] = o[k];
+  return out as T;
 }
 
 /**
