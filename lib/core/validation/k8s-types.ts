@@ -92,7 +92,34 @@ export function checkK8sObject(value: unknown, typeName: string, path: string): 
  * element type of a list, an enum's values, an object type's field names
  * and field checks), instead of on every value checked.
  */
-type Checker = (value: unknown, path: string) => void;
+type Checker = ((value: unknown, path: string) => void) & {
+  /**
+   * For a leaf type (string, number, enum…): true exactly when the check
+   * passes. Objects, lists and maps call it before building a field's path,
+   * so a valid leaf — most fields — costs no path string.
+   */
+  ok?: (value: unknown) => boolean;
+};
+
+/** A leaf check: `ok` decides, `fail` throws the error for a value `ok` refused. */
+function leaf(ok: (value: unknown) => boolean, fail: (value: unknown, path: string) => void): Checker {
+  const check: Checker = (value, path) => {
+    if (!ok(value)) fail(value, path);
+  };
+  check.ok = ok;
+  return check;
+}
+
+/** Checks `v` at `parent` + `key`, building that path only when `check` is not a leaf that accepts `v`. */
+function checkAt(check: Checker, v: unknown, parent: string, key: string | number, path: (parent: string, key: string | number) => string): void {
+  if (check.ok !== undefined && check.ok(v)) return;
+  check(v, path(parent, key));
+}
+
+/** `[]`, `{}` and `#` types refer to checkers of other types (themselves too): resolved lazily. Leaves have none. */
+function isLeafType(type: K8sFieldType): boolean {
+  return !type.startsWith('[]') && !type.startsWith('{}') && !type.startsWith('#');
+}
 
 const CHECKERS = new Map<string, Checker>();
 /** Object checks by type name (they also take `null` and `undefined`, refused as "not an object"). */
@@ -116,7 +143,7 @@ function lazyChecker(type: K8sFieldType): Checker {
 function compile(type: K8sFieldType): Checker {
   if (type.startsWith('[]')) {
     const itemType = type.slice(2);
-    const item = lazyChecker(itemType);
+    const item = isLeafType(itemType) ? checkerOf(itemType) : lazyChecker(itemType);
     const hint = type === '[]string';
     return (value, path) => {
       if (value === null) throw nullError(path);
@@ -125,20 +152,22 @@ function compile(type: K8sFieldType): Checker {
       }
       for (let i = 0; i < value.length; i++) {
         const v: unknown = value[i];
-        if (v !== undefined) item(v, fieldPath(path, i));
+        if (v !== undefined) checkAt(item, v, path, i, fieldPath);
       }
     };
   }
   if (type.startsWith('{}')) {
-    const item = lazyChecker(type.slice(2));
+    const itemType = type.slice(2);
+    const item = isLeafType(itemType) ? checkerOf(itemType) : lazyChecker(itemType);
     return (value, path) => {
       if (value === null) throw nullError(path);
       if (!isPlainRecord(value)) {
         throw new GvisorIacError('INVALID_TYPE', path, value, 'is not a map (an object of names to values)', `pass an object for ${path}, e.g. { cpu: "100m" }`);
       }
-      for (const key of Object.keys(value)) {
+      for (const key in value) {
+        if (!Object.hasOwn(value, key)) continue;
         const v = value[key];
-        if (v !== undefined) item(v, `${path}[${JSON.stringify(key)}]`);
+        if (v !== undefined) checkAt(item, v, path, key, mapEntryPath);
       }
     };
   }
@@ -153,8 +182,7 @@ function compile(type: K8sFieldType): Checker {
     const allowed = type.slice(5).split('|');
     const allowedSet: ReadonlySet<string> = new Set(allowed);
     const list = allowed.map((a) => JSON.stringify(a)).join(', ');
-    return (value, path) => {
-      if (typeof value === 'string' && allowedSet.has(value)) return;
+    return leaf((value) => typeof value === 'string' && allowedSet.has(value), (value, path) => {
       if (value === null) throw nullError(path);
       const close = typeof value === 'string' ? allowed.find((a) => a.toLowerCase() === value.trim().toLowerCase()) : undefined;
       if (close !== undefined && UNSAFE_ENUM_VALUES[close] !== undefined) {
@@ -162,52 +190,47 @@ function compile(type: K8sFieldType): Checker {
       }
       throw new GvisorIacError('INVALID_VALUE', path, value, `is not one of ${list}`,
         close ? `use "${close}" (Kubernetes compares these values case-sensitively)` : `use one of ${list}`);
-    };
+    });
   }
   switch (type) {
     case 'string':
-      return (value, path) => {
-        if (typeof value === 'string') return;
+      return leaf((value) => typeof value === 'string', (value, path) => {
         if (value === null) throw nullError(path);
         throw new GvisorIacError('INVALID_TYPE', path, value, 'is not a string', `set ${path} to a string`);
-      };
+      });
     case 'boolean':
-      return (value, path) => {
-        if (typeof value === 'boolean') return;
+      return leaf((value) => typeof value === 'boolean', (value, path) => {
         if (value === null) throw nullError(path);
         throw new GvisorIacError('INVALID_TYPE', path, value, 'is not a boolean', 'use true or false');
-      };
+      });
     case 'int32':
     case 'int64': {
       const range = type === 'int32' ? INT32 : [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER] as const;
-      return (value, path) => {
+      return leaf((value) => isIntegerIn(value, range), (value, path) => {
         if (value === null) throw nullError(path);
         checkInteger(value, path, range);
-      };
+      });
     }
     case 'number':
-      return (value, path) => {
-        if (typeof value === 'number' && Number.isFinite(value)) return;
+      return leaf((value) => typeof value === 'number' && Number.isFinite(value), (value, path) => {
         if (value === null) throw nullError(path);
         throw new GvisorIacError('INVALID_TYPE', path, value, 'is not a number', 'use a number');
-      };
+      });
     case 'int-or-string':
-      return (value, path) => {
-        if (typeof value === 'string') return;
+      return leaf((value) => typeof value === 'string' || isIntegerIn(value, INT32), (value, path) => {
         if (value === null) throw nullError(path);
         if (typeof value !== 'number') throw new GvisorIacError('INVALID_TYPE', path, value, 'is neither a whole number nor a string', 'use a number such as 8080 or a name such as "http"');
         checkInteger(value, path, INT32);
-      };
+      });
     case 'quantity':
-      return (value, path) => {
-        if (typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))) return;
+      return leaf((value) => typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)), (value, path) => {
         if (value === null) throw nullError(path);
         throw new GvisorIacError('INVALID_TYPE', path, value, 'is not a quantity', 'use a quantity string such as "500m" or "128Mi"');
-      };
+      });
     case 'any':
-      return (value, path) => {
-        if (value === null) throw nullError(path);
-      };
+      return leaf((value) => value !== null, (_value, path) => {
+        throw nullError(path);
+      });
     default:
       return () => {
         throw new Error(`gvisor-iac: unknown Kubernetes field type ${type}`);
@@ -234,7 +257,7 @@ function compileObject(typeName: string): Checker {
         names,
         known: new Set(names),
         required: (ownValue(def, 'required') as readonly string[] | undefined) ?? [],
-        fields: new Map(names.map((n) => [n, lazyChecker(def.fields[n]!)])),
+        fields: new Map(names.map((n) => [n, isLeafType(def.fields[n]!) ? checkerOf(def.fields[n]!) : lazyChecker(def.fields[n]!)])),
         label: typeName.replace(/^(Core|Apps|Meta)V1/, ''),
       };
     }
@@ -242,17 +265,17 @@ function compileObject(typeName: string): Checker {
     if (!isPlainRecord(value)) {
       throw new GvisorIacError('INVALID_TYPE', path, value, `is not an object (Kubernetes ${label})`, `pass an object for ${path}`);
     }
-    const keys = Object.keys(value);
     // Unknown fields first, with assertKnownKeys' message and suggestion (it is only called when one is there).
-    for (const key of keys) if (!known.has(key) && value[key] !== undefined) assertKnownKeys(value, names, path);
+    for (const key in value) if (Object.hasOwn(value, key) && !known.has(key) && value[key] !== undefined) assertKnownKeys(value, names, path);
     for (const req of required) {
       if (ownValue(value, req) === undefined) {
         throw new GvisorIacError('REQUIRED', fieldPath(path, req), undefined, `is required by Kubernetes ${label}`, `set ${fieldPath(path, req)}`);
       }
     }
-    for (const key of keys) {
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
       const v = value[key];
-      if (v !== undefined) fields.get(key)!(v, fieldPath(path, key));
+      if (v !== undefined) checkAt(fields.get(key)!, v, path, key, fieldPath);
     }
   };
 }
@@ -261,8 +284,17 @@ function nullError(path: string): GvisorIacError {
   return new GvisorIacError('INVALID_TYPE', path, null, 'is null', 'omit the field instead of setting it to null');
 }
 
+function isIntegerIn(value: unknown, [min, max]: readonly [number, number]): boolean {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+}
+
+/** The path of a map's entry: `labels["app.kubernetes.io/name"]`. */
+function mapEntryPath(parent: string, key: string | number): string {
+  return `${parent}[${JSON.stringify(key)}]`;
+}
+
 function checkInteger(value: unknown, path: string, [min, max]: readonly [number, number]): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+  if (!isIntegerIn(value, [min, max])) {
     throw new GvisorIacError(typeof value === 'number' ? 'INVALID_INTEGER' : 'INVALID_TYPE', path, value, `is not a whole number from ${min} to ${max}`, `use a whole number from ${min} to ${max}`);
   }
 }
