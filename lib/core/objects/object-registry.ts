@@ -27,11 +27,6 @@ function describeObject(obj: KubeObject, defaultNamespace?: string): string {
  * name): applied together, the last one would silently replace the other.
  * Code `DUPLICATE_NAME`; `path` is the construct that came second.
  */
-/** The error for `obj` emitted by `first` and again by `second` (cdk8s node paths; Pulumi type and name). */
-export function duplicateObject(obj: KubeObject, first: string, second: string, defaultNamespace?: string): DuplicateObjectError {
-  return new DuplicateObjectError(describeObject(obj, defaultNamespace), first, second);
-}
-
 export class DuplicateObjectError extends GvisorIacError {
   /** The object both emit, e.g. `Deployment default/web (apps)`. */
   public readonly object: string;
@@ -53,6 +48,11 @@ export class DuplicateObjectError extends GvisorIacError {
     this.first = first;
     this.second = second;
   }
+}
+
+/** The error for `obj` emitted by `first` and again by `second` (cdk8s node paths; Pulumi type and name). */
+export function duplicateObject(obj: KubeObject, first: string, second: string, defaultNamespace?: string): DuplicateObjectError {
+  return new DuplicateObjectError(describeObject(obj, defaultNamespace), first, second);
 }
 
 /**
