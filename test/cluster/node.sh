@@ -429,7 +429,7 @@ down() {
       containerd-shim-runsc-v1|containerd-shim-runc-v2) ;;
       *) continue ;;
     esac
-    if tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -q -- "$CTR_SOCK"; then shims+=("${p#/proc/}"); fi
+    if tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -- "$CTR_SOCK" >/dev/null; then shims+=("${p#/proc/}"); fi
   done
   for p in "${shims[@]}"; do kill_tree "$p"; done
   # Mounts under the node directory (volumes, rootfs, netns), deepest first.

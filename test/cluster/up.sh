@@ -55,7 +55,7 @@ for tool in openssl curl ss setsid base64; do
 done
 for p in ETCD_PORT ETCD_PEER_PORT APISERVER_PORT KCM_PORT SCHEDULER_PORT; do
   if port_in_use "${!p}"; then
-    fail "port 127.0.0.1:${!p} ($p) is already in use by: $(ss -Hltnp "sport = :${!p}" | sed -n 's/.*users:((\(.*\)))/\1/p' | head -1); stop it or set GVISOR_IAC_${p}"
+    fail "port 127.0.0.1:${!p} ($p) is already in use by: $(ss -Hltnp "sport = :${!p}" | sed -n 's/.*users:((\(.*\)))/\1/p' | sed -n 1p); stop it or set GVISOR_IAC_${p}"
   fi
 done
 
@@ -101,7 +101,7 @@ NODE_NAME=$NODE_NAME
 SERVICE_CIDR=$SERVICE_CIDR
 POD_CIDR=$POD_CIDR
 CLUSTER_DOMAIN=cluster.local
-KUBERNETES_VERSION=$("$TOOLS_BIN/kubectl" version --client -o json | sed -n 's/.*"gitVersion": "\(.*\)".*/\1/p' | head -1)
+KUBERNETES_VERSION=$("$TOOLS_BIN/kubectl" version --client -o json | sed -n 's/.*"gitVersion": "\(.*\)".*/\1/p' | sed -n 1p)
 ENV
 
 wait_for() {
@@ -128,7 +128,7 @@ start_component "$STATE" etcd \
   --unsafe-no-fsync --log-level=warn
 etcd_health() {
   curl -sf --max-time 3 --cacert "$STATE/ca.crt" --cert "$STATE/apiserver-etcd-client.crt" \
-    --key "$STATE/apiserver-etcd-client.key" "https://127.0.0.1:$ETCD_PORT/health" | grep -q '"health":"true"'
+    --key "$STATE/apiserver-etcd-client.key" "https://127.0.0.1:$ETCD_PORT/health" | grep '"health":"true"' >/dev/null
 }
 wait_for etcd 60 etcd etcd_health
 

@@ -29,7 +29,7 @@ build_etcd() {
     go build -trimpath -ldflags "-s -w -X go.etcd.io/etcd/api/v3/version.GitSHA=$ETCD_VERSION" \
       -o "$out/bin/etcd" go.etcd.io/etcd/server/v3
   )
-  "$out/bin/etcd" --version | grep -q "etcd Version: ${ETCD_VERSION#v}" \
+  "$out/bin/etcd" --version | grep "etcd Version: ${ETCD_VERSION#v}" >/dev/null \
     || die "etcd: the binary does not report ${ETCD_VERSION#v}"
 }
 

@@ -14,7 +14,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 PAUSE_IMAGE=gvisor-iac.test/pause:1
 BUSYBOX_IMAGE=gvisor-iac.test/busybox:1
 BUSYBOX=${BUSYBOX:-/bin/busybox}
-[ -x "$BUSYBOX" ] && "$BUSYBOX" --list | grep -qx sh || die "busybox-static is needed at $BUSYBOX (apt-get install busybox-static)"
+[ -x "$BUSYBOX" ] && "$BUSYBOX" --list | grep -x sh >/dev/null || die "busybox-static is needed at $BUSYBOX (apt-get install busybox-static)"
 command -v gcc >/dev/null || die "gcc is needed to build the pause binary"
 
 # blob DIR FILE -> moves FILE into DIR/blobs/sha256 and prints "digest size".

@@ -56,7 +56,7 @@ build_kubernetes() {
       k8s.io/kubernetes/cmd/kubectl \
       k8s.io/kubernetes/cmd/kubelet
   )
-  "$out/bin/kubectl" version --client | grep -q "Client Version: $KUBERNETES_VERSION" \
+  "$out/bin/kubectl" version --client | grep "Client Version: $KUBERNETES_VERSION" >/dev/null \
     || die "kubernetes: kubectl does not report $KUBERNETES_VERSION (version ldflags not applied)"
 }
 

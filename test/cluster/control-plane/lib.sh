@@ -56,7 +56,7 @@ pid_alive() {
 }
 
 port_in_use() {
-  ss -Hltn "sport = :$1" 2>/dev/null | grep -q .
+  ss -Hltn "sport = :$1" 2>/dev/null | grep . >/dev/null
 }
 
 # start_component STATE NAME ARGS...: starts .tools/bin/NAME in its own
