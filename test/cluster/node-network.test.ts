@@ -26,7 +26,6 @@ const DNS_NS = `${PREFIX}dns`;
 const DNS_LABELS = { app: 'dns-stand-in' };
 /** The sandboxes' DNS setting: the stand-in's namespace and labels (the configurable DNS peer). */
 const DNS = { namespace: DNS_NS, podLabels: DNS_LABELS };
-const METADATA_NETNS = 'gviac-metadata';
 
 const server = (text: string) => ({
   name: 'main',
@@ -42,41 +41,73 @@ function sh(cmd: string): void {
   if (r.status !== 0) throw new Error(`${cmd}: ${r.stderr}`);
 }
 
+/** The mounts at and under /run/netns, as /proc/self/mountinfo lists them (mount point and source). */
+function hostNetnsMounts(): string[] {
+  return fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n')
+    .map((l) => l.split(' '))
+    .filter((f) => f[4] === '/run/netns' || f[4]?.startsWith('/run/netns/'))
+    .map((f) => `${f[4]} ${f[3]}`);
+}
+
 /**
  * A stand-in cloud metadata server: an HTTP listener on 169.254.169.254:80 in
  * its own network namespace, routed from the node (pods reach it through the
  * node as they would reach a cloud's metadata server). Host-side, so only on
  * the node up.sh started.
+ *
+ * The namespace is held by a process of this suite (`unshare --net`), never
+ * named under /run/netns: `ip netns add` turns /run/netns into a mount point
+ * of its own, which doubles every network namespace already mounted there, and
+ * a runtime then unmounts one copy and cannot remove the file (EBUSY): its pods
+ * stay Terminating and the node stops starting new ones.
  */
 class MetadataListener {
+  private holder?: ChildProcess;
   private proc?: ChildProcess;
   private readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gviac-metadata-'));
 
   public start(): void {
     this.stop();
     fs.writeFileSync(path.join(this.dir, 'index.html'), 'metadata-secret\n');
+    // `unshare` execs sleep in the new network namespace: the holder's pid names it.
+    this.holder = spawn('unshare', ['--net', '--', 'sleep', 'infinity'], { stdio: 'ignore' });
+    const pid = this.holder.pid;
+    if (pid === undefined) throw new Error('unshare --net did not start');
+    const inNs = `nsenter --net=/proc/${pid}/ns/net --`;
+    waitForSync(() => fs.readlinkSync(`/proc/${pid}/ns/net`) !== fs.readlinkSync('/proc/self/ns/net'), 'the metadata namespace');
     sh([
-      `ip netns add ${METADATA_NETNS}`,
       'ip link add gviac-md-h type veth peer name gviac-md-n',
-      `ip link set gviac-md-n netns ${METADATA_NETNS}`,
+      `ip link set gviac-md-n netns ${pid}`,
       'ip addr add 10.87.254.1/30 dev gviac-md-h', 'ip link set gviac-md-h up',
-      `ip -n ${METADATA_NETNS} addr add 10.87.254.2/30 dev gviac-md-n`,
-      `ip -n ${METADATA_NETNS} addr add ${METADATA_IP}/32 dev gviac-md-n`,
-      `ip -n ${METADATA_NETNS} link set gviac-md-n up`, `ip -n ${METADATA_NETNS} link set lo up`,
-      `ip -n ${METADATA_NETNS} route add default via 10.87.254.1`,
+      `${inNs} ip addr add 10.87.254.2/30 dev gviac-md-n`,
+      `${inNs} ip addr add ${METADATA_IP}/32 dev gviac-md-n`,
+      `${inNs} ip link set gviac-md-n up`, `${inNs} ip link set lo up`,
+      `${inNs} ip route add default via 10.87.254.1`,
       `ip route add ${METADATA_IP}/32 via 10.87.254.2`,
     ].join(' && '));
-    this.proc = spawn('ip', ['netns', 'exec', METADATA_NETNS, 'busybox', 'httpd', '-f', '-p', `${METADATA_IP}:80`, '-h', this.dir], { stdio: 'ignore' });
+    this.proc = spawn('nsenter', [`--net=/proc/${pid}/ns/net`, '--', 'busybox', 'httpd', '-f', '-p', `${METADATA_IP}:80`, '-h', this.dir], { stdio: 'ignore' });
   }
 
   public stop(): void {
-    if (this.proc?.pid && this.proc.exitCode === null) this.proc.kill('SIGKILL');
-    spawnSync('sh', ['-c', `ip route del ${METADATA_IP}/32 via 10.87.254.2; ip link del gviac-md-h; ip netns del ${METADATA_NETNS}`], { stdio: 'ignore' });
+    for (const p of [this.proc, this.holder]) if (p?.pid && p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+    this.proc = undefined;
+    this.holder = undefined;
+    // The namespace goes with its last process, and the veth pair with it; the route and a left-over pair are removed here.
+    spawnSync('sh', ['-c', `ip route del ${METADATA_IP}/32 via 10.87.254.2; ip link del gviac-md-h`], { stdio: 'ignore' });
   }
 
   public cleanup(): void {
     this.stop();
     fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Polls `ready` (synchronously, every 10 ms) for up to 5 s. */
+function waitForSync(ready: () => boolean, what: string): void {
+  const deadline = Date.now() + 5000;
+  while (!ready()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    spawnSync('sleep', ['0.01']);
   }
 }
 
@@ -90,8 +121,10 @@ describeNode('NetworkPolicies enforced on the test node (issue 11: 4)', () => {
   const metadata = new MetadataListener();
   const ip: Record<string, string> = {};
   let tenants: any[] = [];
+  let netnsBefore: string[] = [];
 
   beforeAll(async () => {
+    netnsBefore = hostNetnsMounts();
     applyNodeRuntimeClasses();
     await freshNamespaces([TENANT_A, TENANT_B, OPEN, DNS_NS]);
     if (ownStateDir()) metadata.start();
@@ -161,6 +194,21 @@ describeNode('NetworkPolicies enforced on the test node (issue 11: 4)', () => {
 
   enforcedOnOwnNode('the node runs an enforcer, and says which', () => {
     expect(['kube-network-policies', 'kube-router']).toContain(enforcerName());
+  });
+
+  onOwnNode('the metadata listener and the node leave the host\'s /run/netns as it was', () => {
+    expect(hostNetnsMounts()).toEqual(netnsBefore);
+  });
+
+  onOwnNode('the pods\' network namespaces are mounted under the node\'s own state directory', () => {
+    // containerd 2.x mounts them in place (no mount point of their own at /run/netns): under the node's
+    // directory, nothing else on the host can double them, and node.sh down unmounts them with the node.
+    const state = ownStateDir()!;
+    const nsfs = fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n')
+      .filter((l) => / - nsfs /.test(l)).map((l) => l.split(' ')[4]!)
+      .filter((m) => m.startsWith(`${state}/`) && /\/netns\/cni-/.test(m));
+    // Six pods of this suite and the two DNS stand-ins, at least.
+    expect(nsfs.length).toBeGreaterThanOrEqual(8);
   });
 
   test('without policies, pods reach each other (the network itself works)', () => {

@@ -337,7 +337,6 @@ up() {
   (cd "$REPO_ROOT" && node_modules/.bin/ts-node --transpile-only test/cluster/node/render.ts \
     "$NODE" "$(readlink -f "$TOOLS_BIN/runsc")" "$SANDBOX_IMAGE" "$NODE/cni/net.d" "$CNI_BIN_DIR")
 
-  ip netns list 2>/dev/null | awk '{ print $1 }' >"$NODE/netns.before"
   # containerd finds the shim as containerd-shim-runsc-v1 on its PATH.
   write_shim_glue
   PATH=$NODE/bin:$TOOLS_BIN:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
@@ -432,16 +431,11 @@ down() {
     if tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -- "$CTR_SOCK" >/dev/null; then shims+=("${p#/proc/}"); fi
   done
   for p in "${shims[@]}"; do kill_tree "$p"; done
-  # Mounts under the node directory (volumes, rootfs, netns), deepest first.
+  # Mounts under the node directory (volumes, rootfs, the pods' network namespaces: containerd keeps
+  # them under its state directory, see render.ts), deepest first.
   if [ -d "$NODE" ]; then
     for m in $(awk -v p="$NODE/" 'index($2, p) == 1 { print $2 }' /proc/self/mounts | sort -r); do
       umount -l "$m" 2>/dev/null || true
-    done
-  fi
-  # Pod network namespaces (cni-*) that appeared while our containerd ran.
-  if [ -f "$NODE/netns.before" ]; then
-    for ns in $(ip netns list 2>/dev/null | awk '/^cni-/ { print $1 }'); do
-      grep -qx "$ns" "$NODE/netns.before" || ip netns delete "$ns" 2>/dev/null || true
     done
   fi
   ip link show "$BRIDGE" >/dev/null 2>&1 && ip link delete "$BRIDGE" 2>/dev/null || true

@@ -57,6 +57,10 @@ fs.writeFileSync(path.join(containerdDir, 'config.toml'), renderContainerdConfig
     // -998 for sandboxes, -997 for Guaranteed pods): lowering it needs
     // CAP_SYS_RESOURCE, which VMs like the CI machine drop (docs/node.md).
     restrict_oom_score_adj: true,
+    // Pod network namespaces under the node's own state directory, not the host's /run/netns: containerd 2.x
+    // mounts them on a plain directory there, and anything that later makes /run/netns a mount point (as
+    // `ip netns add` does) doubles each mount, so containerd can no longer remove them and pods never terminate.
+    netns_mounts_under_state_dir: true,
   },
 }));
 for (const h of extra) {
