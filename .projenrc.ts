@@ -1,4 +1,4 @@
-import { JsonFile, javascript, typescript } from 'projen';
+import { Component, JsonFile, javascript, typescript } from 'projen';
 
 /**
  * gvisor-iac is managed by projen: edit this file, then run `npx projen`
@@ -257,5 +257,30 @@ project.addTask('bench', {
   env: { NODE_OPTIONS: '--max-old-space-size=8192 --max-semi-space-size=64 --expose-gc' },
   exec: 'ts-node --transpile-only --project test/tsconfig.json bench/run.ts',
 });
+
+// projen's task runner reports a command that died of a signal (the OOM killer, a timeout's SIGTERM) as exit 0:
+// a killed jest would pass CI. The commands of these tasks run under bash, which exits 128+N for such a death.
+// test/scripts/task-signals.test.ts runs projen on this form and checks every task listed here uses it.
+const EXIT_ON_SIGNAL = ['bash', '-c', '"$@"; exit $?', 'bash'];
+/** Wraps the commands of the listed tasks before synthesis, after every component (eslint's) has added its steps. */
+class ExitOnSignal extends Component {
+  public preSynthesize(): void {
+    for (const name of ['test', 'eslint', 'compile', 'synth', 'test:e2e', 'test:cluster', 'test:pulumi', 'api', 'api:check', 'bench']) {
+      const task = this.project.tasks.tryFind(name);
+      if (!task) throw new Error(`.projenrc.ts: no task ${name} to run under bash`);
+      task.steps.forEach((step, i) => {
+        if (step.execArgs) {
+          task.updateStep(i, { ...step, execArgs: [...EXIT_ON_SIGNAL, ...step.execArgs] });
+        } else if (step.exec !== undefined) {
+          // Plain words only: anything the shell would interpret has no place in these commands.
+          if (!/^[\w./,:=@+-]+( [\w./,:=@+-]+)*$/.test(step.exec)) throw new Error(`.projenrc.ts: task ${name}: ${step.exec} is not plain words`);
+          const { exec: _exec, ...rest } = step;
+          task.updateStep(i, { ...rest, execArgs: [...EXIT_ON_SIGNAL, ...step.exec.split(' ')] });
+        }
+      });
+    }
+  }
+}
+new ExitOnSignal(project);
 
 project.synth();
