@@ -134,8 +134,13 @@ function checkerOf(type: K8sFieldType): Checker {
   return checker;
 }
 
-/** A checker that resolves `type`'s own checker on first use (object types refer to themselves, directly or not). */
+/**
+ * The checker of a field or item of type `type`. A leaf's is compiled now (it
+ * refers to no other type, and keeps its `ok`); any other resolves its own
+ * checker on first use (object types refer to themselves, directly or not).
+ */
 function lazyChecker(type: K8sFieldType): Checker {
+  if (isLeafType(type)) return checkerOf(type);
   let checker: Checker | undefined;
   return (value, path) => (checker ??= checkerOf(type))(value, path);
 }
@@ -143,7 +148,7 @@ function lazyChecker(type: K8sFieldType): Checker {
 function compile(type: K8sFieldType): Checker {
   if (type.startsWith('[]')) {
     const itemType = type.slice(2);
-    const item = isLeafType(itemType) ? checkerOf(itemType) : lazyChecker(itemType);
+    const item = lazyChecker(itemType);
     const hint = type === '[]string';
     return (value, path) => {
       if (value === null) throw nullError(path);
@@ -157,8 +162,7 @@ function compile(type: K8sFieldType): Checker {
     };
   }
   if (type.startsWith('{}')) {
-    const itemType = type.slice(2);
-    const item = isLeafType(itemType) ? checkerOf(itemType) : lazyChecker(itemType);
+    const item = lazyChecker(type.slice(2));
     return (value, path) => {
       if (value === null) throw nullError(path);
       if (!isPlainRecord(value)) {
@@ -257,7 +261,7 @@ function compileObject(typeName: string): Checker {
         names,
         known: new Set(names),
         required: (ownValue(def, 'required') as readonly string[] | undefined) ?? [],
-        fields: new Map(names.map((n) => [n, isLeafType(def.fields[n]!) ? checkerOf(def.fields[n]!) : lazyChecker(def.fields[n]!)])),
+        fields: new Map(names.map((n) => [n, lazyChecker(def.fields[n]!)])),
         label: typeName.replace(/^(Core|Apps|Meta)V1/, ''),
       };
     }
