@@ -41,12 +41,17 @@ function sh(cmd: string): void {
   if (r.status !== 0) throw new Error(`${cmd}: ${r.stderr}`);
 }
 
-/** The mounts at and under /run/netns, as /proc/self/mountinfo lists them (mount point and source). */
+/** This process's mounts, from /proc/self/mountinfo: mount point, root within the filesystem, filesystem type. */
+function mounts(): { point: string; root: string; type: string }[] {
+  return fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter(Boolean).map((l) => {
+    const f = l.split(' ');
+    return { point: f[4]!, root: f[3]!, type: f[f.indexOf('-') + 1]! };
+  });
+}
+
+/** The mounts at and under /run/netns (mount point and root). */
 function hostNetnsMounts(): string[] {
-  return fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n')
-    .map((l) => l.split(' '))
-    .filter((f) => f[4] === '/run/netns' || f[4]?.startsWith('/run/netns/'))
-    .map((f) => `${f[4]} ${f[3]}`);
+  return mounts().filter((m) => m.point === '/run/netns' || m.point.startsWith('/run/netns/')).map((m) => `${m.point} ${m.root}`);
 }
 
 /**
@@ -66,7 +71,7 @@ class MetadataListener {
   private proc?: ChildProcess;
   private readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gviac-metadata-'));
 
-  public start(): void {
+  public async start(): Promise<void> {
     this.stop();
     fs.writeFileSync(path.join(this.dir, 'index.html'), 'metadata-secret\n');
     // `unshare` execs sleep in the new network namespace: the holder's pid names it.
@@ -74,7 +79,7 @@ class MetadataListener {
     const pid = this.holder.pid;
     if (pid === undefined) throw new Error('unshare --net did not start');
     const inNs = `nsenter --net=/proc/${pid}/ns/net --`;
-    waitForSync(() => fs.readlinkSync(`/proc/${pid}/ns/net`) !== fs.readlinkSync('/proc/self/ns/net'), 'the metadata namespace');
+    await waitFor('the metadata namespace', () => (fs.readlinkSync(`/proc/${pid}/ns/net`) !== fs.readlinkSync('/proc/self/ns/net') ? true : undefined), 5000, 10);
     sh([
       'ip link add gviac-md-h type veth peer name gviac-md-n',
       `ip link set gviac-md-n netns ${pid}`,
@@ -102,15 +107,6 @@ class MetadataListener {
   }
 }
 
-/** Polls `ready` (synchronously, every 10 ms) for up to 5 s. */
-function waitForSync(ready: () => boolean, what: string): void {
-  const deadline = Date.now() + 5000;
-  while (!ready()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    spawnSync('sleep', ['0.01']);
-  }
-}
-
 describeNode('NetworkPolicies enforced on the test node (issue 11: 4)', () => {
   const onOwnNode = ownStateDir() ? test : test.skip;
   // An enforcement check: skipped (with the reason) only where node.sh proved
@@ -127,7 +123,7 @@ describeNode('NetworkPolicies enforced on the test node (issue 11: 4)', () => {
     netnsBefore = hostNetnsMounts();
     applyNodeRuntimeClasses();
     await freshNamespaces([TENANT_A, TENANT_B, OPEN, DNS_NS]);
-    if (ownStateDir()) metadata.start();
+    if (ownStateDir()) await metadata.start();
     tenants = synth((c) => {
       new MultiTenantSandbox(c, 'net', {
         name: `${PREFIX}mt`,
@@ -204,9 +200,7 @@ describeNode('NetworkPolicies enforced on the test node (issue 11: 4)', () => {
     // containerd 2.x mounts them in place (no mount point of their own at /run/netns): under the node's
     // directory, nothing else on the host can double them, and node.sh down unmounts them with the node.
     const state = ownStateDir()!;
-    const nsfs = fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n')
-      .filter((l) => / - nsfs /.test(l)).map((l) => l.split(' ')[4]!)
-      .filter((m) => m.startsWith(`${state}/`) && /\/netns\/cni-/.test(m));
+    const nsfs = mounts().filter((m) => m.type === 'nsfs' && m.point.startsWith(`${state}/`) && /\/netns\/cni-/.test(m.point));
     // Six pods of this suite and the two DNS stand-ins, at least.
     expect(nsfs.length).toBeGreaterThanOrEqual(8);
   });
