@@ -2,8 +2,15 @@
 // option families applies with `kubectl apply --server-side` (strict field
 // validation) in ONE pass, in the order synth emits it, and applying it a
 // second time changes nothing.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as YAML from 'yaml';
 import { constructFamilies, exampleObjects } from './helpers/charts';
-import { FIELD_MANAGER, applyServerSide, asInput, deleteClusterScopedOf, describeCluster, freshNamespaces, kubectl, kubectlOk, objectId } from './helpers/cluster';
+import {
+  FIELD_MANAGER, applyServerSide, asInput, deleteClusterScopedOf, describeCluster, diffServerSide, freshNamespaces, kubectl, kubectlOk, objectId,
+} from './helpers/cluster';
 
 const PREFIX = 'ap-';
 
@@ -50,8 +57,43 @@ describeCluster('kubectl apply --server-side of everything the library emits', (
     const second = applyServerSide(objects);
     expect(second.map(fingerprint)).toEqual(first.map(fingerprint));
     // And the server's own dry-run diff agrees: nothing left to change.
-    const diff = kubectl(['diff', '--server-side', `--field-manager=${FIELD_MANAGER}`, '-f', '-'], { input: asInput(objects) });
+    const diff = diffServerSide(objects);
     expect({ status: diff.status, diff: diff.stdout, stderr: diff.stderr }).toEqual({ status: 0, diff: '', stderr: '' });
+  });
+
+  test('the diff sees a change to what the manifests own', () => {
+    // Control for the no-op check above: the same diff, on a Namespace applied there.
+    const ns = cases[0]!.objects.find((o) => o.kind === 'Namespace')!;
+    const changed = { ...ns, metadata: { ...ns.metadata, labels: { ...ns.metadata.labels, 'gvisor-iac-test/changed': 'yes' } } };
+    const diff = diffServerSide([changed]);
+    expect(diff.status).toBe(1);
+    expect(diff.stdout).toMatch(/^\+\s+gvisor-iac-test\/changed: "?yes"?$/m);
+  });
+
+  test('the diff program leaves out status and its resourceVersion, and nothing else', () => {
+    const pod = (resourceVersion: string, spec: object, status: object) =>
+      YAML.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'n', resourceVersion }, spec, status });
+    const run = (live: string, merged: string) => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'diff-spec-'));
+      try {
+        for (const [side, text] of [['LIVE', live], ['MERGED', merged]] as const) {
+          fs.mkdirSync(path.join(dir, side));
+          fs.writeFileSync(path.join(dir, side, 'v1.Pod.n.p'), text);
+        }
+        return spawnSync(path.join(__dirname, 'helpers/diff-spec.cjs'), [path.join(dir, 'LIVE'), path.join(dir, 'MERGED')], { encoding: 'utf8' });
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    };
+    const spec = { containers: [{ name: 'c', image: 'busybox' }] };
+    // A kubelet write between kubectl's read and its dry run: not a change.
+    expect(run(pod('1', spec, { phase: 'Pending' }), pod('2', spec, { phase: 'Running', startTime: '2026-12-06T12:31:10Z' })).status).toBe(0);
+    // A change to the spec is.
+    const other = run(pod('1', spec, {}), pod('1', { ...spec, hostNetwork: true }, {}));
+    expect(other.status).toBe(1);
+    expect(other.stdout).toMatch(/^\+\s+hostNetwork: true$/m);
+    // An object the apply would create (no live file) is.
+    expect(run('', pod('1', spec, {})).status).toBe(1);
   });
 
   test('strict validation is really on: an unknown field fails the apply', () => {

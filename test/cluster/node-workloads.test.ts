@@ -195,7 +195,17 @@ describeNode('gVisor workloads on the test node (issue 11: 1–3)', () => {
     expect(pending.spec.nodeSelector).toEqual({ 'node-type': 'edge' });
 
     kubectlOk(['label', 'node', nodeName, 'node-type=edge', '--overwrite']);
-    const running = await podReady(NS, pending.metadata.name, 180_000);
+    // The scheduler can bind the pod before the kubelet's copy of the node has
+    // the label; the kubelet then rejects it (Failed, reason NodeAffinity) and
+    // the Deployment makes another. Any Ready pod of it will do; a pod that
+    // failed for any other reason fails the test.
+    const running = await waitFor('a pod of the edge Deployment to be Ready on the edge node', () => {
+      const pods = podsWith(NS, { 'app.kubernetes.io/name': 'edge-app' });
+      for (const p of pods) {
+        if (p.status?.phase === 'Failed' && p.status.reason !== 'NodeAffinity') throw new Error(`pod ${p.metadata.name} failed: ${JSON.stringify(p.status)}`);
+      }
+      return pods.find((p) => p.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True'));
+    }, 180_000, 1000);
     expect(running.spec.nodeName).toBe(nodeName);
     expect(execOk(NS, running.metadata.name, ['cat', '/proc/version'])).toMatch(/-gvisor /);
   }, 300_000);

@@ -72,6 +72,8 @@ export interface KubectlOptions {
   /** Impersonate these groups (`--as-group`). */
   readonly asGroups?: readonly string[];
   readonly timeoutMs?: number;
+  /** Extra environment for kubectl. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Runs kubectl against the test cluster (KUBECONFIG from the environment). */
@@ -89,6 +91,7 @@ export function kubectl(args: readonly string[], opts: KubectlOptions = {}): Kub
     timeout: opts.timeoutMs ?? 60_000,
     killSignal: 'SIGKILL',
     maxBuffer: 64 * 1024 * 1024,
+    env: opts.env ? { ...process.env, ...opts.env } : undefined,
   });
   if (r.error) throw r.error;
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -126,6 +129,22 @@ export function applyServerSide(objects: readonly unknown[], opts: KubectlOption
   );
   const parsed = JSON.parse(out);
   return parsed.kind === 'List' ? parsed.items : [parsed];
+}
+
+/**
+ * `kubectl diff --server-side` of the objects against the cluster: what a
+ * server-side apply of them would change. Status (and the resourceVersion its
+ * writes bump) is left out of the comparison: the kubelet and controllers
+ * write it at any moment, between kubectl's read and its dry run too.
+ */
+export function diffServerSide(objects: readonly unknown[]): KubectlResult {
+  const program = path.join(__dirname, 'diff-spec.cjs');
+  // kubectl splits KUBECTL_EXTERNAL_DIFF at spaces.
+  if (/\s/.test(program)) throw new Error(`the diff program's path has a space, which kubectl cannot run: ${program}`);
+  return kubectl(['diff', '--server-side', `--field-manager=${FIELD_MANAGER}`, '-f', '-'], {
+    input: asInput(objects),
+    env: { KUBECTL_EXTERNAL_DIFF: program },
+  });
 }
 
 /** `kubectl create` of one object; the result says whether the server admitted it. */
