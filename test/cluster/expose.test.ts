@@ -10,7 +10,7 @@
 // nothing answers on a ClusterIP: the endpoints are reached at the addresses the
 // EndpointSlice lists, which is what a proxy would forward to.
 import * as kplus from 'cdk8s-plus-33';
-import { FIELD_MANAGER, applyServerSide, freshNamespaces, kubectl, kubectlJson, waitFor } from './helpers/cluster';
+import { FIELD_MANAGER, applyServerSide, freshNamespaces, isReady, kubectl, kubectlJson, waitFor } from './helpers/cluster';
 import { BUSYBOX, applyNodeRuntimeClasses, describeNode, exec, podReady, podsWith, restrictedNamespace, synth } from './node/pods';
 import { SandboxedDeployment, SandboxedPod } from '../../lib/cdk8s';
 
@@ -75,7 +75,7 @@ describeNode('expose(), selection, disruption budget and autoscaling on the test
     await podReady(NS, 'intruder');
     // The autoscaler raises the Deployment (which sets no replicas: 1 at creation) to minReplicas 2.
     pods = await waitFor('two ready web pods', () => {
-      const ready = podsWith(NS, { 'app.kubernetes.io/name': 'web' }).filter((p) => p.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True'));
+      const ready = podsWith(NS, { 'app.kubernetes.io/name': 'web' }).filter(isReady);
       return ready.length === 2 ? ready : undefined;
     }, 240_000, 2000);
   }, 420_000);

@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { TOOLS_BIN, applyServerSide, freshNamespaces, kubectl, kubectlJson, kubectlOk, waitFor } from './helpers/cluster';
+import { TOOLS_BIN, applyServerSide, freshNamespaces, isReady, kubectl, kubectlJson, kubectlOk, waitFor } from './helpers/cluster';
 import {
   BUSYBOX, applyNodeRuntimeClasses, describeNode, exec, execOk, getPod, jobCondition, logsOf, ownStateDir, podReady, podsWith,
   restrictedNamespace, synth, testOnOwnNode,
@@ -204,7 +204,7 @@ describeNode('gVisor workloads on the test node (issue 11: 1–3)', () => {
       for (const p of pods) {
         if (p.status?.phase === 'Failed' && p.status.reason !== 'NodeAffinity') throw new Error(`pod ${p.metadata.name} failed: ${JSON.stringify(p.status)}`);
       }
-      return pods.find((p) => p.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True'));
+      return pods.find(isReady);
     }, 180_000, 1000);
     expect(running.spec.nodeName).toBe(nodeName);
     expect(execOk(NS, running.metadata.name, ['cat', '/proc/version'])).toMatch(/-gvisor /);

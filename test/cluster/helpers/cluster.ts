@@ -154,6 +154,11 @@ export function create(object: unknown, opts: KubectlOptions & { dryRun?: boolea
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Whether a Pod or Node has the condition Ready=True. */
+export function isReady(o: any): boolean {
+  return o?.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True') ?? false;
+}
+
 /** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
 export async function waitFor<T>(what: string, check: () => T | undefined, timeoutMs = 60_000, intervalMs = 500): Promise<T> {
   const deadline = Date.now() + timeoutMs;

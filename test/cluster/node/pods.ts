@@ -6,7 +6,7 @@ import { App, Chart } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { NODE_HANDLERS } from './handlers';
 import { GvisorRuntimeClass } from '../../../lib/cdk8s';
-import { CLUSTER_REQUIRED, KubectlResult, UNAVAILABLE_ENV, applyServerSide, isOwnCluster, kubectl, kubectlJson, kubectlOk, waitFor } from '../helpers/cluster';
+import { CLUSTER_REQUIRED, KubectlResult, UNAVAILABLE_ENV, applyServerSide, isOwnCluster, isReady, kubectl, kubectlJson, kubectlOk, waitFor } from '../helpers/cluster';
 
 /** The node suites' test image (see test/cluster/build/images.sh). */
 export const BUSYBOX = 'gvisor-iac.test/busybox:1';
@@ -17,7 +17,7 @@ function noNodeReason(): string | undefined {
   if (unavailable) return unavailable;
   const r = kubectl(['get', 'nodes', '-o', 'json'], { timeoutMs: 20_000 });
   if (r.status !== 0) return `kubectl get nodes failed: ${r.stderr.trim()}`;
-  const ready = JSON.parse(r.stdout).items.filter((n: any) => n.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True'));
+  const ready = JSON.parse(r.stdout).items.filter(isReady);
   return ready.length ? undefined : 'no Ready node (the control plane runs without test/cluster/node.sh, or GVISOR_IAC_NODE=0)';
 }
 
@@ -78,7 +78,7 @@ export async function podReady(namespace: string, name: string, timeoutMs = 180_
   return waitFor(`pod ${namespace}/${name} to be Ready`, () => {
     const pod = getPod(namespace, name);
     if (pod.status?.phase === 'Failed') throw new Error(`pod ${name} failed: ${JSON.stringify(pod.status)}`);
-    return pod.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True') ? pod : undefined;
+    return isReady(pod) ? pod : undefined;
   }, timeoutMs, 1000);
 }
 
