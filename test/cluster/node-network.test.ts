@@ -78,8 +78,9 @@ class MetadataListener {
     this.holder = spawn('unshare', ['--net', '--', 'sleep', 'infinity'], { stdio: 'ignore' });
     const pid = this.holder.pid;
     if (pid === undefined) throw new Error('unshare --net did not start');
-    const inNs = `nsenter --net=/proc/${pid}/ns/net --`;
-    await waitFor('the metadata namespace', () => (fs.readlinkSync(`/proc/${pid}/ns/net`) !== fs.readlinkSync('/proc/self/ns/net') ? true : undefined), 5000, 10);
+    const netns = `/proc/${pid}/ns/net`;
+    const inNs = `nsenter --net=${netns} --`;
+    await waitFor('the metadata namespace', () => (fs.readlinkSync(netns) !== fs.readlinkSync('/proc/self/ns/net') ? true : undefined), 5000, 10);
     sh([
       'ip link add gviac-md-h type veth peer name gviac-md-n',
       `ip link set gviac-md-n netns ${pid}`,
@@ -90,7 +91,7 @@ class MetadataListener {
       `${inNs} ip route add default via 10.87.254.1`,
       `ip route add ${METADATA_IP}/32 via 10.87.254.2`,
     ].join(' && '));
-    this.proc = spawn('nsenter', [`--net=/proc/${pid}/ns/net`, '--', 'busybox', 'httpd', '-f', '-p', `${METADATA_IP}:80`, '-h', this.dir], { stdio: 'ignore' });
+    this.proc = spawn('nsenter', [`--net=${netns}`, '--', 'busybox', 'httpd', '-f', '-p', `${METADATA_IP}:80`, '-h', this.dir], { stdio: 'ignore' });
   }
 
   public stop(): void {
